@@ -1,0 +1,110 @@
+/**
+ * Options for `InboxClient` and their resolution into a checked configuration. Problems the user can
+ * fix (no token, a bad base URL) are `UserError`s with the next step; bad programmatic values are
+ * RangeErrors. No message here ever echoes the token.
+ */
+import { UserError } from "../errors.js";
+import { type Clock, systemClock } from "../platform/clock.js";
+import type { RateLimitInfo } from "./types.js";
+
+/** v1 base URL (reference.md §1). */
+export const DEFAULT_BASE_URL = "https://inboxapp.com/api/v1";
+/** Per attempt. Generous because a quick send waits on X; the docs give no server-side figure. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_USER_AGENT = "inbox-outreach";
+
+export interface InboxClientOptions {
+  /** Default: env.INBOX_API_URL, else DEFAULT_BASE_URL. */
+  baseUrl?: string;
+  /** Default: env.INBOX_API_TOKEN. Required one way or the other. */
+  token?: string;
+  /** Default: process.env. Read only for INBOX_API_URL and INBOX_API_TOKEN. */
+  env?: NodeJS.ProcessEnv;
+  /** Per-attempt timeout in ms. Default 30 000; RequestOptions.timeoutMs overrides it per call. */
+  timeoutMs?: number;
+  /** Used for backoff sleeps between read retries and for Retry-After dates. Default: systemClock. */
+  clock?: Clock;
+  /** Default: the global fetch (undici, keep-alive pooled). */
+  fetch?: typeof fetch;
+  /**
+   * Called for EVERY response (success or error, before its body is read) with its rate-limit headers,
+   * so the scheduler can follow X-RateLimit-*. Runs on the request path: keep it cheap, don't throw.
+   */
+  onResponse?: (info: RateLimitInfo, status: number) => void;
+  /** Default: "inbox-outreach". */
+  userAgent?: string;
+  /** Jitter source for read-retry backoff, in [0, 1). Default: none (exact 1 s, 2 s, 4 s, 8 s). */
+  random?: () => number;
+}
+
+export interface ResolvedClientOptions {
+  /** Normalised: no trailing slash, no query, no credentials. */
+  baseUrl: string;
+  token: string;
+  timeoutMs: number;
+  clock: Clock;
+  fetch: typeof fetch;
+  onResponse: ((info: RateLimitInfo, status: number) => void) | undefined;
+  userAgent: string;
+  random: (() => number) | undefined;
+}
+
+// Header values may not hold control characters; fetch would throw a TypeError quoting the whole value
+// (and so the token) if we let one through.
+const HEADER_UNSAFE = /[\u0000-\u001f\u007f]/;
+
+export function resolveClientOptions(options: InboxClientOptions): ResolvedClientOptions {
+  const env = options.env ?? process.env;
+  const token = (options.token ?? env["INBOX_API_TOKEN"] ?? "").trim();
+  if (token === "") {
+    throw new UserError("INBOX_API_TOKEN is not set", {
+      hint: "Create a token in Inbox → Settings → API and export INBOX_API_TOKEN=…, or use --sandbox to rehearse without one.",
+    });
+  }
+  if (HEADER_UNSAFE.test(token)) {
+    throw new UserError("INBOX_API_TOKEN contains a line break or control character", {
+      hint: "Copy the token again from Inbox → Settings → API; it is a single line.",
+    });
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new RangeError(`Expected \`timeoutMs\` to be a finite number > 0, got ${String(timeoutMs)}`);
+  }
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  if (HEADER_UNSAFE.test(userAgent)) throw new RangeError("Expected `userAgent` to hold no control characters");
+  // An empty INBOX_API_URL counts as unset, as shells make it easy to export one by accident.
+  const rawBase = options.baseUrl ?? (env["INBOX_API_URL"] || DEFAULT_BASE_URL);
+  return {
+    baseUrl: normaliseBaseUrl(rawBase),
+    token,
+    timeoutMs,
+    clock: options.clock ?? systemClock,
+    fetch: options.fetch ?? globalThis.fetch,
+    onResponse: options.onResponse,
+    userAgent,
+    random: options.random,
+  };
+}
+
+function normaliseBaseUrl(raw: string): string {
+  const hint = `Set INBOX_API_URL to a URL like ${DEFAULT_BASE_URL}, or unset it to use that default.`;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch (cause) {
+    throw new UserError(`The Inbox API base URL "${raw}" is not a valid URL`, { hint, cause });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new UserError(`The Inbox API base URL "${raw}" must start with http:// or https://`, { hint });
+  }
+  if (url.username !== "" || url.password !== "") {
+    // Don't echo it: the user may have pasted a secret into the URL.
+    throw new UserError("The Inbox API base URL must not contain credentials", {
+      hint: "Put the token in INBOX_API_TOKEN instead.",
+    });
+  }
+  if (url.search !== "" || url.hash !== "") {
+    throw new UserError(`The Inbox API base URL "${raw}" must not have a query string or fragment`, { hint });
+  }
+  return url.href.replace(/\/+$/, "");
+}
