@@ -1,0 +1,371 @@
+/**
+ * The campaign engine: decides what is due for each lead and runs it, one send per account at a
+ * time, under the team API quota, the sending windows and the per-account pacing. It keeps every
+ * promise of the product:
+ *  - no lead ever gets the same step twice: a step is recorded `sending` durably before the request
+ *    leaves, and any `sending` record is reconciled through the API before anything is re-sent;
+ *  - no lead is forgotten: the plan is rebuilt from the state and the CSV at every start;
+ *  - follow-ups go only to leads who have not replied: replies are ingested before work is picked,
+ *    and every follow-up is preceded by a check of the thread itself.
+ * The loop never sleeps while a send is in flight, which is what lets a simulated clock jump safely.
+ */
+import type { SequenceStep } from "../config/types.js";
+import type { Lead } from "../leads/types.js";
+import { chooseAccount } from "../schedule/assign.js";
+import { nextWindowStart } from "../schedule/windows.js";
+import type { EngineEvent, RunOutcome, RunSummary } from "./events.js";
+import type { EngineDeps } from "./ports.js";
+import { ReplyHandler } from "./reply-handler.js";
+import { StepRunner, type StepResult } from "./step-runner.js";
+import { summarize } from "./summary.js";
+import { WorkQueue, type Work } from "./work-queue.js";
+import { LeadWindows } from "./lead-windows.js";
+
+export interface RunResult {
+  outcome: RunOutcome;
+  summary: RunSummary;
+}
+
+export async function runCampaign(deps: EngineDeps): Promise<RunResult> {
+  return new CampaignEngine(deps).run();
+}
+
+class CampaignEngine {
+  private readonly queue = new WorkQueue();
+  private readonly leadsById = new Map<string, Lead>();
+  private readonly windows: LeadWindows;
+  private readonly steps: StepRunner;
+  private readonly replies: ReplyHandler;
+  /** Accounts with a send in flight: one at a time per account, as a person would. */
+  private readonly busy = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Leads assigned per account, for balancing new leads. */
+  private readonly load = new Map<string, number>();
+  private readonly startedAt: number;
+  private sentThisRun = 0;
+  private pausedReason: string | undefined;
+  private lastPollAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.startedAt = deps.clock.now();
+    for (const lead of deps.leads) this.leadsById.set(lead.id, lead);
+    for (const account of deps.campaign.accounts) this.load.set(account, 0);
+    this.windows = new LeadWindows(deps.campaign.pacing.window);
+    const emit = (e: EngineEvent): void => deps.emit(e);
+    this.replies = new ReplyHandler(deps, this.leadsById, emit, (work, at) => this.queue.pushBound(work, at));
+    this.steps = new StepRunner(deps, emit, this.replies);
+  }
+
+  async run(): Promise<RunResult> {
+    const { store, clock, campaign } = this.deps;
+    const resumed = store.meta.createdAt < this.startedAt && [...store.leads()].length > 0;
+    this.restorePacing();
+
+    // Uncertain sends from an earlier run are settled before anything else is sent.
+    await this.reconcileUncertain();
+    // Catch up on replies that arrived while we were stopped, before planning follow-ups.
+    await this.pollReplies(true);
+    const counts = this.plan();
+    this.deps.emit({
+      type: "run.started",
+      at: clock.now(),
+      campaign: campaign.name,
+      leads: this.leadsById.size,
+      accounts: campaign.accounts,
+      resumed,
+      ...counts,
+    });
+
+    const outcome = await this.loop();
+    await Promise.allSettled(this.inFlight);
+    const summary = summarize(this.deps, this.startedAt, this.sentThisRun, this.nextDueAt(), this.pausedReason);
+    this.deps.emit({ type: "run.finished", at: clock.now(), outcome, summary });
+    return { outcome, summary };
+  }
+
+  private async loop(): Promise<RunOutcome> {
+    const { clock, stop, options } = this.deps;
+    for (;;) {
+      if (this.pausedReason) return this.drain("paused");
+      if (stop.aborted) return this.drain("interrupted");
+      if (options.limit !== undefined && this.sentThisRun >= options.limit) return this.drain("limit-reached");
+
+      await this.pollReplies(false);
+      const dispatched = this.dispatchDue(clock.now());
+      if (dispatched > 0) continue;
+
+      if (this.inFlight.size > 0) {
+        await Promise.race([...this.inFlight, this.deps.replies.arrival?.() ?? never()]);
+        continue;
+      }
+      const next = this.nextDueAt();
+      if (next === undefined) return "completed";
+      if (options.once) return "once-done";
+      await this.waitUntil(next);
+    }
+  }
+
+  private async drain(outcome: RunOutcome): Promise<RunOutcome> {
+    if (this.inFlight.size > 0) {
+      this.deps.emit({ type: "run.stopping", at: this.deps.clock.now(), inFlight: this.inFlight.size });
+      await Promise.allSettled(this.inFlight);
+    }
+    return outcome;
+  }
+
+  /** Starts every piece of work that is due now and allowed; returns how many started. */
+  private dispatchDue(now: number): number {
+    let started = 0;
+    // Due follow-ups, reply steps and retries go before new leads.
+    for (let work = this.queue.popBoundDue(now); work; work = this.queue.popBoundDue(now)) {
+      if (this.tryStart(work, now)) started++;
+      if (this.limitReached()) return started;
+    }
+    for (;;) {
+      if (this.limitReached() || this.deps.stop.aborted || this.pausedReason) break;
+      const available = this.deps.campaign.accounts.filter(
+        (a) => !this.busy.has(a) && this.deps.pacing.nextAllowedAt(a, now) <= now,
+      );
+      if (available.length === 0) break;
+      const work = this.queue.popFreshDue(now);
+      if (!work) break;
+      const lead = this.leadsById.get(work.leadId);
+      if (!lead) continue;
+      const opens = nextWindowStart(this.windows.for(lead), now);
+      if (opens > now) {
+        this.queue.pushFresh(work, opens, lead.position);
+        continue;
+      }
+      const account = chooseAccount(available, this.load);
+      this.load.set(account, (this.load.get(account) ?? 0) + 1);
+      this.start(account, work, lead, true);
+      started++;
+    }
+    return started;
+  }
+
+  /** Runs bound work now if its account, pacing and window allow; otherwise re-queues it. */
+  private tryStart(work: Work, now: number): boolean {
+    const state = this.deps.store.lead(work.leadId);
+    const lead = this.leadsById.get(work.leadId);
+    if (!lead || !state) return false;
+    if (work.kind === "expire") {
+      void this.replies.expire(work.leadId);
+      return false;
+    }
+    const account = state.account;
+    if (!account) {
+      // Only first messages lack an account; they belong in the fresh queue.
+      this.queue.pushFresh(work, now, lead.position);
+      return false;
+    }
+    if (this.busy.has(account)) {
+      this.queue.park(account, work);
+      return false;
+    }
+    if (this.steps.sendsMessage(work, state)) {
+      const allowed = this.deps.pacing.nextAllowedAt(account, now);
+      if (allowed > now) {
+        this.queue.pushBound(work, allowed);
+        return false;
+      }
+      const opens = nextWindowStart(this.windows.for(lead), now);
+      if (opens > now) {
+        this.queue.pushBound(work, opens);
+        return false;
+      }
+    }
+    this.start(account, work, lead, false);
+    return true;
+  }
+
+  private start(account: string, work: Work, lead: Lead, isNew: boolean): void {
+    this.busy.add(account);
+    const task = this.steps
+      .run(work, lead, account, isNew)
+      .then((result) => this.afterStep(work, lead, result))
+      .catch((err: unknown) => {
+        // A bug or a failed state write: stop safely rather than guess.
+        this.pausedReason = `internal error while running ${work.kind} for lead ${work.leadId}: ${String(err)}`;
+      })
+      .finally(() => {
+        this.busy.delete(account);
+        this.inFlight.delete(task);
+        this.queue.release(account, this.deps.clock.now());
+      });
+    this.inFlight.add(task);
+  }
+
+  private afterStep(work: Work, lead: Lead, result: StepResult): void {
+    if (result.messageSent) this.sentThisRun++;
+    if (result.pause) this.pausedReason ??= result.pause;
+    if (result.retryAt !== undefined) this.queue.pushBound(work, result.retryAt);
+    if (result.next) this.queue.pushBound(result.next.work, result.next.at);
+    void lead;
+  }
+
+  private limitReached(): boolean {
+    const { limit } = this.deps.options;
+    return limit !== undefined && this.sentThisRun + this.busy.size >= limit;
+  }
+
+  /** Earliest instant at which anything could happen; undefined when nothing is left. */
+  private nextDueAt(): number | undefined {
+    const candidates: number[] = [];
+    const bound = this.queue.nextBoundAt();
+    if (bound !== undefined) candidates.push(bound);
+    const fresh = this.queue.nextFreshAt();
+    if (fresh !== undefined) {
+      const now = this.deps.clock.now();
+      const accountFree = Math.min(...this.deps.campaign.accounts.map((a) => this.deps.pacing.nextAllowedAt(a, now)));
+      candidates.push(Math.max(fresh, accountFree));
+    }
+    if (candidates.length === 0) return undefined;
+    return Math.min(...candidates);
+  }
+
+  /** Sleeps until `until`, waking for reply polls and pushed replies, and reporting why it waits. */
+  private async waitUntil(until: number): Promise<void> {
+    const { clock, stop, options } = this.deps;
+    const now = clock.now();
+    const wakeForPoll = this.replies.hasOpenLeads() ? this.lastPollAt + options.pollIntervalMs : Infinity;
+    const target = Math.max(now, Math.min(until, wakeForPoll));
+    if (until > now) {
+      this.deps.emit({ type: "waiting", at: now, until, ...this.waitReason(until) });
+    }
+    const ac = new AbortController();
+    const onStop = (): void => ac.abort();
+    stop.addEventListener("abort", onStop, { once: true });
+    try {
+      const arrival = this.deps.replies.arrival?.();
+      await Promise.race([clock.sleep(target - now, ac.signal), ...(arrival ? [arrival] : [])]);
+    } finally {
+      ac.abort();
+      stop.removeEventListener("abort", onStop);
+    }
+  }
+
+  private waitReason(until: number): { reason: "window" | "pacing" | "follow-up" | "replies" | "retry"; detail: string } {
+    const bound = this.queue.nextBoundAt();
+    if (bound !== undefined && Math.abs(bound - until) < 1) return { reason: "follow-up", detail: "next follow-up or reply step" };
+    const fresh = this.queue.nextFreshAt();
+    if (fresh !== undefined && Math.abs(fresh - until) < 1) return { reason: "window", detail: "sending window closed" };
+    if (fresh !== undefined) return { reason: "pacing", detail: "per-account pacing (caps and gaps)" };
+    return { reason: "replies", detail: "leads are open for replies" };
+  }
+
+  private async pollReplies(force: boolean): Promise<void> {
+    const now = this.deps.clock.now();
+    if (!force && now - this.lastPollAt < this.deps.options.pollIntervalMs && !this.replies.hasPushed()) return;
+    this.lastPollAt = now;
+    await this.replies.poll(this.deps.stop);
+  }
+
+  /** Settles every `sending` record left by an interrupted run before anything is sent again. */
+  private async reconcileUncertain(): Promise<void> {
+    const uncertain: { leadId: string; stepId: string }[] = [];
+    for (const state of this.deps.store.leads()) {
+      for (const [stepId, rec] of Object.entries(state.steps)) {
+        if (rec.status === "sending") uncertain.push({ leadId: state.id, stepId });
+      }
+    }
+    if (uncertain.length === 0) return;
+    this.deps.emit({ type: "reconcile.started", at: this.deps.clock.now(), count: uncertain.length });
+    for (const { leadId, stepId } of uncertain) {
+      const resolved = await this.steps.reconcile(leadId, stepId);
+      if (!resolved) this.pausedReason ??= `could not confirm whether lead ${leadId} got step "${stepId}" (the Inbox API did not answer); nothing was re-sent`;
+    }
+  }
+
+  private restorePacing(): void {
+    const since = this.deps.clock.now() - 86_400_000;
+    const times = new Map<string, number[]>();
+    for (const state of this.deps.store.leads()) {
+      if (!state.account) continue;
+      this.load.set(state.account, (this.load.get(state.account) ?? 0) + 1);
+      for (const rec of Object.values(state.steps)) {
+        const at = rec.sentAt ?? (rec.status === "sending" ? rec.sendingAt : undefined);
+        if (at !== undefined && at >= since) {
+          const list = times.get(state.account) ?? [];
+          list.push(at);
+          times.set(state.account, list);
+        }
+      }
+    }
+    for (const [account, list] of times) this.deps.pacing.restore(account, list.sort((a, b) => a - b));
+  }
+
+  /** Builds the to-do list from the CSV and the state: every lead gets exactly one next piece of work. */
+  private plan(): { toStart: number; inProgress: number; finished: number } {
+    const { store, campaign, clock } = this.deps;
+    const now = clock.now();
+    let toStart = 0;
+    let inProgress = 0;
+    let finished = 0;
+    for (const lead of this.leadsById.values()) {
+      const state = store.lead(lead.id);
+      if (state?.finishedAt !== undefined) {
+        finished++;
+        continue;
+      }
+      if (state?.reply) {
+        const pending = this.replies.pendingReplyWork(state, now);
+        if (pending.length === 0) {
+          void this.replies.finish(lead.id, state.optedOut ? "opted-out" : "replied");
+          finished++;
+        } else {
+          for (const p of pending) this.queue.pushBound(p.work, p.at);
+          inProgress++;
+        }
+        continue;
+      }
+      const next = nextSequenceWork(campaign.sequence, state?.steps ?? {});
+      if (next.kind === "failed") {
+        void this.replies.finish(lead.id, "failed");
+        finished++;
+      } else if (next.kind === "start" && !state?.account) {
+        this.queue.pushFresh({ kind: "sequence", leadId: lead.id, index: 0 }, now, lead.position);
+        toStart++;
+      } else if (next.kind === "start" || next.kind === "due") {
+        const at = next.kind === "due" ? next.at : now;
+        this.queue.pushBound({ kind: "sequence", leadId: lead.id, index: next.index }, at);
+        inProgress++;
+      } else {
+        // Every sequence step sent: open for replies until keepOpenFor has passed.
+        this.queue.pushBound({ kind: "expire", leadId: lead.id }, next.lastSentAt + campaign.replies.keepOpenMs);
+        this.replies.markOpen(lead.id);
+        inProgress++;
+      }
+    }
+    return { toStart, inProgress, finished };
+  }
+}
+
+type SequencePosition =
+  | { kind: "start"; index: number }
+  | { kind: "due"; index: number; at: number }
+  | { kind: "done"; lastSentAt: number }
+  | { kind: "failed" };
+
+/** Where a lead stands in the no-reply sequence, from its step records alone. */
+export function nextSequenceWork(
+  sequence: readonly SequenceStep[],
+  steps: Readonly<Record<string, { status: string; sentAt?: number }>>,
+): SequencePosition {
+  let lastSentAt: number | undefined;
+  for (const step of sequence) {
+    const rec = steps[step.id];
+    if (rec?.status === "failed") return { kind: "failed" };
+    if (rec?.status === "sent" || rec?.status === "skipped") {
+      if (rec.status === "sent") lastSentAt = rec.sentAt ?? lastSentAt;
+      continue;
+    }
+    if (step.index === 0 || lastSentAt === undefined) return { kind: "start", index: step.index };
+    return { kind: "due", index: step.index, at: lastSentAt + step.afterMs };
+  }
+  return { kind: "done", lastSentAt: lastSentAt ?? 0 };
+}
+
+function never(): Promise<never> {
+  return new Promise<never>(() => undefined);
+}

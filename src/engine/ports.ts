@@ -1,0 +1,92 @@
+/**
+ * What the engine needs from the outside world, declared here so the engine knows nothing of HTTP,
+ * files or the wall clock. `src/platform/wire-run.ts` plugs in the real implementations; tests plug
+ * in fakes. (listmonk's campaign manager declares its Store and Messenger the same way.)
+ */
+import type { Campaign } from "../config/types.js";
+import type { InboxApi, RateLimitInfo } from "../inbox/types.js";
+import type { Lead } from "../leads/types.js";
+import type { Clock } from "../platform/clock.js";
+import type { InboundReply } from "../replies/inbound.js";
+import type { LeadState, StateMeta, StepRecord } from "../state/types.js";
+import type { EngineEvent } from "./events.js";
+
+/** Durable progress. `setStep` with status "sending" resolves only once the record is on disk. */
+export interface ProgressStore {
+  readonly meta: StateMeta;
+  lead(id: string): LeadState | undefined;
+  leads(): IterableIterator<LeadState>;
+  setStep(leadId: string, stepId: string, record: StepRecord): Promise<void>;
+  patchLead(leadId: string, patch: Partial<Omit<LeadState, "id" | "steps">>): Promise<void>;
+  patchMeta(patch: Partial<StateMeta>): Promise<void>;
+}
+
+export type RenderResult = { ok: true; text: string } | { ok: false; errors: { variable?: string; message: string }[] };
+
+export interface MessageRenderer {
+  render(stepId: string, lead: Lead): RenderResult;
+}
+
+/** The team API quota: every request goes through `schedule`. */
+export interface RequestGate {
+  schedule<T>(fn: () => Promise<T>, opts?: { priority?: number; signal?: AbortSignal }): Promise<T>;
+  observe(info: RateLimitInfo, status: number): void;
+  holdUntil(at: number, reason: string): void;
+}
+
+/** Per-account caps and random gaps. */
+export interface AccountPacing {
+  nextAllowedAt(account: string, now: number): number;
+  recordSend(account: string, at: number): void;
+  restore(account: string, sendTimes: number[]): void;
+}
+
+/** A batch of replies from one poll; `commit` persists the cursor once the replies are recorded. */
+export interface ReplyBatch {
+  replies: InboundReply[];
+  /** Set when replies may have been missed (retention exceeded, seq gap); the engine then checks threads. */
+  gap?: string;
+  commit(): Promise<void>;
+}
+
+export interface ReplySource {
+  /** Fetches what arrived since the last commit (Events API page loop, or the webhook queue). */
+  fetch(signal?: AbortSignal): Promise<ReplyBatch>;
+  /** Resolves when pushed replies are waiting (webhooks), so a sleeping engine wakes at once. */
+  arrival?(): Promise<void>;
+  /** True when pushed replies are waiting to be fetched. */
+  hasPending?(): boolean;
+  close?(): Promise<void>;
+}
+
+export interface EngineOptions {
+  /** Do only what is due now, then exit (for cron). */
+  once: boolean;
+  /** Send at most this many messages in this run. */
+  limit?: number;
+  /** Failures of one kind in a row that pause the whole run. Default 5. */
+  maxConsecutiveFailures: number;
+  /** How often to poll for replies (ms of the engine's clock). */
+  pollIntervalMs: number;
+  /** Fall back to per-thread checks for all open leads when replies may have been missed. */
+  checkThreadsOnGap: boolean;
+}
+
+export interface EngineDeps {
+  campaign: Campaign;
+  /** Every valid lead, in CSV order. */
+  leads: Lead[];
+  api: InboxApi;
+  gate: RequestGate;
+  pacing: AccountPacing;
+  store: ProgressStore;
+  renderer: MessageRenderer;
+  replies: ReplySource;
+  clock: Clock;
+  /** Appends an id to the do-not-contact file (opt-outs). */
+  suppress(leadId: string, note: string): Promise<void>;
+  emit(event: EngineEvent): void;
+  /** Aborted on Ctrl-C/SIGTERM: stop taking new work, finish or reconcile what is in flight. */
+  stop: AbortSignal;
+  options: EngineOptions;
+}

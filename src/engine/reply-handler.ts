@@ -1,0 +1,210 @@
+/**
+ * What a reply does to a lead. The first inbound message after our first send:
+ *  - ends the no-reply sequence (remaining follow-ups are recorded `skipped: replied`);
+ *  - if it matches an opt-out phrase, stops everything and adds the lead to the suppression file;
+ *  - otherwise queues the reply steps whose `match` it satisfies (each once per lead).
+ * Later replies are recorded nowhere: reply steps fire on the first reply only.
+ */
+import type { Lead } from "../leads/types.js";
+import { compileOptOut, type OptOutMatcher } from "../replies/opt-out.js";
+import type { InboundReply } from "../replies/inbound.js";
+import type { LeadState, ReplyRecord } from "../state/types.js";
+import type { EngineEvent } from "./events.js";
+import type { EngineDeps } from "./ports.js";
+import type { Work } from "./work-queue.js";
+
+/** A reply older than our first send (minus clock skew) belongs to an earlier conversation. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+export class ReplyHandler {
+  private readonly optOut: OptOutMatcher;
+  private readonly matchers = new Map<string, RegExp>();
+  /** Leads contacted and not finished: the ones whose replies matter. */
+  private readonly open = new Set<string>();
+  private readonly threadToLead = new Map<string, string>();
+
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly leadsById: ReadonlyMap<string, Lead>,
+    private readonly emit: (e: EngineEvent) => void,
+    private readonly queue: (work: Work, at: number) => void,
+  ) {
+    this.optOut = compileOptOut(deps.campaign.replies.optOut);
+    for (const step of deps.campaign.replySteps) {
+      if (step.match !== undefined) this.matchers.set(step.id, new RegExp(step.match, "iu"));
+    }
+    for (const state of deps.store.leads()) {
+      if (state.threadId) this.threadToLead.set(state.threadId, state.id);
+      if (state.account && state.finishedAt === undefined) this.open.add(state.id);
+    }
+  }
+
+  markOpen(leadId: string, threadId?: string): void {
+    this.open.add(leadId);
+    if (threadId) this.threadToLead.set(threadId, leadId);
+  }
+
+  hasOpenLeads(): boolean {
+    return this.open.size > 0;
+  }
+
+  hasPushed(): boolean {
+    return this.deps.replies.hasPending?.() ?? false;
+  }
+
+  /** Ingests one batch from the reply source; the cursor is committed only after the replies are recorded. */
+  async poll(signal: AbortSignal): Promise<void> {
+    if (this.open.size === 0 && this.deps.store.meta.eventsSeq !== null) return;
+    let batch;
+    try {
+      batch = await this.deps.replies.fetch(signal);
+    } catch (err) {
+      // Replies are also caught by the per-follow-up thread check; a failed poll is retried next time.
+      this.emit({ type: "replies.gap", at: this.deps.clock.now(), message: `could not poll for replies: ${String((err as Error).message ?? err)}` });
+      return;
+    }
+    for (const reply of batch.replies) await this.record(reply, reply.eventId ? "events" : "webhook");
+    if (batch.gap) {
+      this.emit({ type: "replies.gap", at: this.deps.clock.now(), message: batch.gap });
+      if (this.deps.options.checkThreadsOnGap) await this.checkAllOpenThreads();
+    }
+    await batch.commit();
+  }
+
+  /** Records a reply if it is the first one from a lead of this campaign. */
+  async record(reply: InboundReply, via: ReplyRecord["via"]): Promise<void> {
+    const leadId = this.threadToLead.get(reply.threadId) ?? this.leadByPlatformId(reply);
+    if (!leadId) return;
+    const { store, clock, campaign } = this.deps;
+    const state = store.lead(leadId);
+    if (!state?.account || state.reply) return;
+    if (reply.accountLinkId && reply.accountLinkId !== state.account) return;
+    const firstSendAt = firstAttemptAt(state);
+    if (firstSendAt === undefined || reply.at < firstSendAt - CLOCK_SKEW_MS) return;
+
+    const afterStep = lastSentSequenceStep(state, campaign.sequence.map((s) => s.id));
+    const record: ReplyRecord = { at: reply.at, messageId: reply.messageId, text: reply.text.slice(0, 500), via, ...(afterStep ? { afterStep } : {}) };
+    await store.patchLead(leadId, { reply: record, ...(reply.prospectId && !state.prospectId ? { prospectId: reply.prospectId } : {}) });
+    const now = clock.now();
+    this.emit({ type: "lead.replied", at: now, leadId, via, text: record.text, ...(afterStep ? { afterStep } : {}) });
+
+    // The no-reply sequence ends here; its unsent steps are recorded as skipped for the funnel.
+    for (const step of campaign.sequence) {
+      const rec = state.steps[step.id];
+      if (!rec || rec.status === "pending") {
+        await store.setStep(leadId, step.id, { status: "skipped", updatedAt: now, attempts: rec?.attempts ?? 0, reason: "replied" });
+      }
+    }
+
+    const phrase = this.optOut(reply.text);
+    if (phrase !== null) {
+      await store.patchLead(leadId, { optedOut: true });
+      await this.deps.suppress(leadId, `opted out in "${campaign.name}" on ${new Date(reply.at).toISOString()}: "${phrase}"`);
+      for (const step of campaign.replySteps) {
+        await store.setStep(leadId, step.id, { status: "skipped", updatedAt: now, attempts: 0, reason: "opted out" });
+      }
+      this.emit({ type: "lead.opted-out", at: now, leadId, phrase });
+      await this.finish(leadId, "opted-out");
+      return;
+    }
+    const pending = this.pendingReplyWork(store.lead(leadId) ?? state, now);
+    for (const p of pending) this.queue(p.work, p.at);
+    if (pending.length === 0) await this.finishIfDone(leadId);
+  }
+
+  /** Reply steps still to run for a lead that has replied; non-matching steps are recorded as skipped. */
+  pendingReplyWork(state: LeadState, now: number): { work: Work; at: number }[] {
+    const reply = state.reply;
+    if (!reply || state.optedOut) return [];
+    const out: { work: Work; at: number }[] = [];
+    for (const step of this.deps.campaign.replySteps) {
+      const rec = state.steps[step.id];
+      if (rec && rec.status !== "pending" && rec.status !== "sending") continue;
+      const matcher = this.matchers.get(step.id);
+      if (matcher && !matcher.test(reply.text)) {
+        void this.deps.store.setStep(state.id, step.id, { status: "skipped", updatedAt: now, attempts: 0, reason: `reply did not match /${step.match}/` });
+        continue;
+      }
+      const work: Work = rec?.status === "sending" ? { kind: "reconcile", leadId: state.id, stepId: step.id } : { kind: "reply", leadId: state.id, stepId: step.id };
+      out.push({ work, at: Math.max(now, reply.at + step.delayMs) });
+    }
+    return out;
+  }
+
+  /**
+   * Before a follow-up: one read of the thread's latest messages. A prospect message newer than our
+   * first send means they replied after the follow-up was queued; it is recorded and the follow-up dropped.
+   */
+  async checkThread(leadId: string, account: string, state: LeadState): Promise<boolean> {
+    const { api, gate } = this.deps;
+    const threadId = state.threadId;
+    if (!threadId) return false;
+    const page = await gate.schedule(() => api.listMessages(threadId, { limit: 20 }), { priority: 2 });
+    const inbound = page.messages
+      .filter((m) => m.authorId !== account && !m.deletedAt)
+      .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))[0];
+    if (!inbound) return false;
+    await this.record(
+      { messageId: inbound.id, threadId, accountLinkId: account, prospectPlatformId: leadId, text: inbound.content, at: Date.parse(inbound.createdAt) },
+      "thread-check",
+    );
+    return this.deps.store.lead(leadId)?.reply !== undefined;
+  }
+
+  /** After a seq gap or a stop longer than the events' retention: read every open thread once. */
+  private async checkAllOpenThreads(): Promise<void> {
+    for (const leadId of [...this.open]) {
+      const state = this.deps.store.lead(leadId);
+      if (!state?.account || state.reply) continue;
+      try {
+        await this.checkThread(leadId, state.account, state);
+      } catch {
+        // The per-follow-up check still protects this lead.
+      }
+    }
+  }
+
+  /** A lead's reply window closed with no reply: it is done. */
+  async expire(leadId: string): Promise<void> {
+    const state = this.deps.store.lead(leadId);
+    if (!state || state.finishedAt !== undefined || state.reply) return;
+    await this.finish(leadId, "no-reply");
+  }
+
+  async finishIfDone(leadId: string): Promise<void> {
+    const state = this.deps.store.lead(leadId);
+    if (!state?.reply) return;
+    const done = this.deps.campaign.replySteps.every((s) => {
+      const st = state.steps[s.id]?.status;
+      return st === "sent" || st === "failed" || st === "skipped";
+    });
+    if (done) await this.finish(leadId, "replied");
+  }
+
+  async finish(leadId: string, reason: string): Promise<void> {
+    this.open.delete(leadId);
+    const state = this.deps.store.lead(leadId);
+    if (state?.finishedAt !== undefined) return;
+    await this.deps.store.patchLead(leadId, { finishedAt: this.deps.clock.now(), finishReason: reason });
+  }
+
+  private leadByPlatformId(reply: InboundReply): string | undefined {
+    const id = reply.prospectPlatformId;
+    return id !== undefined && this.leadsById.has(id) ? id : undefined;
+  }
+}
+
+function firstAttemptAt(state: LeadState): number | undefined {
+  let first: number | undefined;
+  for (const rec of Object.values(state.steps)) {
+    const at = rec.sendingAt ?? rec.sentAt;
+    if (at !== undefined && (first === undefined || at < first)) first = at;
+  }
+  return first;
+}
+
+function lastSentSequenceStep(state: LeadState, order: string[]): string | undefined {
+  let last: string | undefined;
+  for (const id of order) if (state.steps[id]?.status === "sent") last = id;
+  return last;
+}

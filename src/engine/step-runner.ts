@@ -1,0 +1,390 @@
+/**
+ * Runs one piece of work for one lead: a sequence step, a reply step, or the reconciliation of an
+ * uncertain send. The exactly-once protocol lives here:
+ *   1. `sending` is written durably (with the content's hash) before the request leaves;
+ *   2. on success, `sent` with the message id;
+ *   3. on a 429 the request was never processed: back to `pending`, and every request is held;
+ *   4. on a timeout, 5xx or lost connection the message MAY have been delivered: the thread is
+ *      read back and the step is settled from what the API shows, never by sending again blindly.
+ */
+import type { ReplyStep, SequenceStep } from "../config/types.js";
+import {
+  AuthError,
+  InboxError,
+  InvalidRequestError,
+  NotFoundError,
+  RateLimitedError,
+  SendOutcomeUnknownError,
+} from "../inbox/errors.js";
+import type { Message } from "../inbox/types.js";
+import type { Lead } from "../leads/types.js";
+import { contentHash } from "../render/content-hash.js";
+import { decideReconciliation } from "../state/reconcile.js";
+import type { LeadState, StepRecord } from "../state/types.js";
+import type { EngineEvent } from "./events.js";
+import type { EngineDeps } from "./ports.js";
+import type { ReplyHandler } from "./reply-handler.js";
+import { runReplyActions } from "./reply-actions.js";
+import type { Work } from "./work-queue.js";
+
+export interface StepResult {
+  messageSent?: boolean;
+  /** Run the same work again at this instant. */
+  retryAt?: number;
+  /** Queue this work next. */
+  next?: { work: Work; at: number };
+  /** Pause the whole run with this reason. */
+  pause?: string;
+}
+
+/** Sends whose outcome stayed unknown are retried at most this many times in total. */
+const MAX_ATTEMPTS = 3;
+/** Backoff before re-reading or re-sending after a transient failure (doubles per attempt). */
+const TRANSIENT_BACKOFF_MS = 30_000;
+
+export class StepRunner {
+  /** Failures of one kind in a row; any success resets it. */
+  private streak = { kind: "", count: 0 };
+
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly emit: (e: EngineEvent) => void,
+    private readonly replies: ReplyHandler,
+  ) {}
+
+  /** Whether the work would send a DM (and so is subject to windows, caps and gaps). */
+  sendsMessage(work: Work, state: LeadState): boolean {
+    if (work.kind === "sequence") return true;
+    if (work.kind !== "reply") return false;
+    const step = this.replyStep(work.stepId);
+    return step?.template !== undefined && state.steps[work.stepId]?.status !== "sent";
+  }
+
+  async run(work: Work, lead: Lead, account: string, isNew: boolean): Promise<StepResult> {
+    switch (work.kind) {
+      case "sequence":
+        return this.runSequenceStep(lead, account, work.index, isNew);
+      case "reply":
+        return this.runReplyStep(lead, account, work.stepId);
+      case "reconcile":
+        return this.runReconcile(lead, account, work.stepId);
+      case "expire":
+        return {};
+    }
+  }
+
+  private async runSequenceStep(lead: Lead, account: string, index: number, isNew: boolean): Promise<StepResult> {
+    const { store, campaign } = this.deps;
+    const step = campaign.sequence[index];
+    if (!step) return {};
+    if (isNew) await store.patchLead(lead.id, { account });
+    const state = store.lead(lead.id);
+    if (!state || state.reply || state.finishedAt !== undefined) return {};
+    if (isSettled(state.steps[step.id])) return {};
+
+    if (index > 0) {
+      // A reply may have landed after this follow-up was queued: look at the thread itself first.
+      try {
+        if (await this.replies.checkThread(lead.id, account, state)) return {};
+      } catch (err) {
+        return this.transient(lead.id, step.id, err);
+      }
+    }
+    return this.sendStep(lead, account, step, () => {
+      const threadId = this.deps.store.lead(lead.id)?.threadId;
+      return threadId && index > 0 ? { threadId } : {};
+    });
+  }
+
+  private async runReplyStep(lead: Lead, account: string, stepId: string): Promise<StepResult> {
+    const step = this.replyStep(stepId);
+    const state = this.deps.store.lead(lead.id);
+    if (!step || !state?.reply || state.optedOut || isSettled(state.steps[stepId])) return {};
+
+    if (hasActions(step) && !isSettled(state.steps[actionsKey(stepId)])) {
+      // Actions first: they are idempotent PATCHes, so a crash after them and before the message
+      // repeats nothing harmful, while the message itself keeps the exactly-once protocol.
+      try {
+        await runReplyActions(this.deps, this.emit, lead, state, step, actionsKey(stepId));
+      } catch (err) {
+        return this.transient(lead.id, actionsKey(stepId), err);
+      }
+    }
+    if (!step.template) {
+      const now = this.deps.clock.now();
+      await this.deps.store.setStep(lead.id, stepId, { status: "sent", updatedAt: now, attempts: 0, sentAt: now });
+      await this.replies.finishIfDone(lead.id);
+      return {};
+    }
+    const threadId = state.threadId;
+    if (!threadId) {
+      return this.fail(lead.id, stepId, "no thread is known for this lead, so the reply step cannot be sent in it");
+    }
+    return this.sendStep(lead, account, step, () => ({ threadId }));
+  }
+
+  /** The exactly-once send: durable `sending`, request, then `sent` — or a settled failure. */
+  private async sendStep(
+    lead: Lead,
+    account: string,
+    step: SequenceStep | ReplyStep,
+    where: () => { threadId?: string },
+  ): Promise<StepResult> {
+    const { store, clock, api, gate, renderer, pacing } = this.deps;
+    const rendered = renderer.render(step.id, lead);
+    if (!rendered.ok) {
+      const why = rendered.errors.map((e) => (e.variable ? `${e.variable}: ${e.message}` : e.message)).join("; ");
+      return this.fail(lead.id, step.id, `template: ${why}`);
+    }
+    const content = rendered.text;
+    const prev = store.lead(lead.id)?.steps[step.id];
+    const attempts = (prev?.attempts ?? 0) + 1;
+    const sendingAt = clock.now();
+    await store.setStep(lead.id, step.id, {
+      status: "sending",
+      updatedAt: sendingAt,
+      attempts,
+      sendingAt,
+      contentHash: contentHash(content),
+    });
+
+    const { threadId } = where();
+    try {
+      const sent = await gate.schedule(
+        async () => {
+          if (threadId) {
+            const message = await api.sendInThread(threadId, { content });
+            return { message, threadId };
+          }
+          const r = await api.quickSend({ accountLinkId: account, externalPlatformId: lead.id, content });
+          return { message: r.message, threadId: r.thread.id };
+        },
+        { priority: step.kind === "sequence" && step.index === 0 ? 6 : 3 },
+      );
+      return this.recordSent(lead.id, account, step, sent.message, sent.threadId);
+    } catch (err) {
+      if (err instanceof RateLimitedError) {
+        // Never processed by the server (reference §2): safe to send again after the hold.
+        const until = clock.now() + err.retryAfterMs;
+        gate.holdUntil(until, "the Inbox API answered 429 Too Many Requests");
+        await store.setStep(lead.id, step.id, { ...stripSending(prev), status: "pending", updatedAt: clock.now(), attempts });
+        return { retryAt: until };
+      }
+      if (err instanceof SendOutcomeUnknownError) {
+        void pacing;
+        return this.settleUncertain(lead, account, step, err);
+      }
+      if (err instanceof AuthError && err.status === 401) {
+        await store.setStep(lead.id, step.id, { ...stripSending(prev), status: "pending", updatedAt: clock.now(), attempts });
+        return { pause: "the Inbox API rejected the token (401). Check INBOX_API_TOKEN, then run the same command again." };
+      }
+      if (err instanceof InboxError && isAccountProblem(err)) {
+        await store.setStep(lead.id, step.id, { ...stripSending(prev), status: "pending", updatedAt: clock.now(), attempts });
+        return { pause: `account link ${account} cannot send (${describe(err)}). Reconnect it in Inbox, then run the same command again.` };
+      }
+      if (err instanceof AuthError || err instanceof NotFoundError || err instanceof InvalidRequestError) {
+        // This lead cannot be messaged (unknown prospect, DMs closed, add-on missing): the campaign goes on.
+        return this.fail(lead.id, step.id, describe(err), err.code ?? String(err.status ?? ""));
+      }
+      throw err;
+    }
+  }
+
+  private async recordSent(
+    leadId: string,
+    account: string,
+    step: SequenceStep | ReplyStep,
+    message: Pick<Message, "id" | "createdAt">,
+    threadId: string,
+  ): Promise<StepResult> {
+    const { store, clock, pacing, campaign } = this.deps;
+    const now = clock.now();
+    const prev = store.lead(leadId)?.steps[step.id];
+    await store.setStep(leadId, step.id, {
+      ...(prev ?? { attempts: 1 }),
+      status: "sent",
+      updatedAt: now,
+      sentAt: now,
+      messageId: message.id,
+    });
+    if (store.lead(leadId)?.threadId !== threadId) await store.patchLead(leadId, { threadId });
+    pacing.recordSend(account, now);
+    this.streak = { kind: "", count: 0 };
+    this.replies.markOpen(leadId, threadId);
+    this.emit({ type: "lead.sent", at: now, leadId, stepId: step.id, account, messageId: message.id, threadId });
+
+    if (step.kind === "reply") {
+      await this.replies.finishIfDone(leadId);
+      return { messageSent: true };
+    }
+    const following = campaign.sequence[step.index + 1];
+    if (following) {
+      return { messageSent: true, next: { work: { kind: "sequence", leadId, index: following.index }, at: now + following.afterMs } };
+    }
+    return { messageSent: true, next: { work: { kind: "expire", leadId }, at: now + campaign.replies.keepOpenMs } };
+  }
+
+  /** A send that may or may not have gone out: read the thread back and settle from what it shows. */
+  private async settleUncertain(lead: Lead, account: string, step: SequenceStep | ReplyStep, err: SendOutcomeUnknownError): Promise<StepResult> {
+    const outcome = await this.reconcileStep(lead.id, step.id, account);
+    if (outcome.kind === "delivered") {
+      return this.recordSent(lead.id, account, step, { id: outcome.messageId, createdAt: "" }, outcome.threadId);
+    }
+    const now = this.deps.clock.now();
+    const attempts = this.deps.store.lead(lead.id)?.steps[step.id]?.attempts ?? 1;
+    if (outcome.kind === "unknown") {
+      // Cannot tell yet: keep `sending` (nothing will re-send it) and look again later.
+      const retryAt = now + TRANSIENT_BACKOFF_MS;
+      this.emit({ type: "send.retry", at: now, leadId: lead.id, stepId: step.id, reason: `outcome unknown (${describe(err.cause)}); will check the thread again`, retryAt });
+      return { ...this.countFailure("outcome-unknown"), next: { work: { kind: "reconcile", leadId: lead.id, stepId: step.id }, at: retryAt } };
+    }
+    if (attempts >= MAX_ATTEMPTS) return this.fail(lead.id, step.id, `not delivered after ${attempts} attempts (${describe(err.cause)})`);
+    const retryAt = now + TRANSIENT_BACKOFF_MS * 2 ** (attempts - 1);
+    this.emit({ type: "send.retry", at: now, leadId: lead.id, stepId: step.id, reason: `not delivered (${describe(err.cause)})`, retryAt });
+    return { ...this.countFailure(err.cause.name), retryAt };
+  }
+
+  private async runReconcile(lead: Lead, account: string, stepId: string): Promise<StepResult> {
+    const resolved = await this.reconcile(lead.id, stepId);
+    const now = this.deps.clock.now();
+    if (!resolved) {
+      return { ...this.countFailure("outcome-unknown"), next: { work: { kind: "reconcile", leadId: lead.id, stepId }, at: now + TRANSIENT_BACKOFF_MS } };
+    }
+    const state = this.deps.store.lead(lead.id);
+    const rec = state?.steps[stepId];
+    const seq = this.deps.campaign.sequence.find((s) => s.id === stepId);
+    if (rec?.status === "sent") {
+      if (!seq) return {};
+      const following = this.deps.campaign.sequence[seq.index + 1];
+      const at = (rec.sentAt ?? now) + (following?.afterMs ?? this.deps.campaign.replies.keepOpenMs);
+      return { next: { work: following ? { kind: "sequence", leadId: lead.id, index: following.index } : { kind: "expire", leadId: lead.id }, at } };
+    }
+    void account;
+    return { next: { work: seq ? { kind: "sequence", leadId: lead.id, index: seq.index } : { kind: "reply", leadId: lead.id, stepId }, at: now } };
+  }
+
+  /**
+   * Settles one `sending` record through the API. Returns false when the API could not be read
+   * (the record stays `sending`, so nothing re-sends it).
+   */
+  async reconcile(leadId: string, stepId: string): Promise<boolean> {
+    const state = this.deps.store.lead(leadId);
+    const rec = state?.steps[stepId];
+    if (!state || rec?.status !== "sending") return true;
+    const outcome = await this.reconcileStep(leadId, stepId, state.account);
+    return outcome.kind !== "unknown";
+  }
+
+  private async reconcileStep(
+    leadId: string,
+    stepId: string,
+    account: string | undefined,
+  ): Promise<{ kind: "delivered"; messageId: string; threadId: string } | { kind: "not-delivered" } | { kind: "unknown" }> {
+    const { store, api, gate, clock } = this.deps;
+    const rec = store.lead(leadId)?.steps[stepId];
+    if (!rec) return { kind: "not-delivered" };
+    let result: { kind: "delivered"; messageId: string; threadId: string } | { kind: "not-delivered" };
+    try {
+      const thread = account
+        ? await gate.schedule(() => api.lookupThread({ accountLinkId: account, externalPlatformId: leadId }), { priority: 1 })
+        : null;
+      const messages = thread ? (await gate.schedule(() => api.listMessages(thread.id, { limit: 50 }), { priority: 1 })).messages : [];
+      const decision = decideReconciliation(rec, thread, messages, account ?? "", contentHash);
+      result = decision.outcome === "delivered" && thread
+        ? { kind: "delivered", messageId: decision.messageId, threadId: thread.id }
+        : { kind: "not-delivered" };
+      if (decision.outcome === "delivered") {
+        await store.setStep(leadId, stepId, { ...rec, status: "sent", updatedAt: clock.now(), sentAt: decision.sentAt, messageId: decision.messageId });
+        if (thread) await store.patchLead(leadId, { threadId: thread.id });
+      } else {
+        await store.setStep(leadId, stepId, { ...stripSending(rec), status: "pending", updatedAt: clock.now(), attempts: rec.attempts });
+      }
+    } catch (err) {
+      if (!(err instanceof InboxError) || err instanceof AuthError) throw err;
+      this.emit({ type: "reconcile.resolved", at: clock.now(), leadId, stepId, outcome: "unknown" });
+      return { kind: "unknown" };
+    }
+    this.emit({
+      type: "reconcile.resolved",
+      at: clock.now(),
+      leadId,
+      stepId,
+      outcome: result.kind,
+      ...(result.kind === "delivered" ? { messageId: result.messageId } : {}),
+    });
+    return result;
+  }
+
+  /** A transient failure of a read before sending: try again later, pausing if it keeps happening. */
+  private transient(leadId: string, stepId: string, err: unknown): StepResult {
+    if (err instanceof RateLimitedError) {
+      const until = this.deps.clock.now() + err.retryAfterMs;
+      this.deps.gate.holdUntil(until, "the Inbox API answered 429 Too Many Requests");
+      return { retryAt: until };
+    }
+    if (err instanceof AuthError && err.status === 401) {
+      return { pause: "the Inbox API rejected the token (401). Check INBOX_API_TOKEN, then run the same command again." };
+    }
+    if (!(err instanceof InboxError)) throw err;
+    const retryAt = this.deps.clock.now() + TRANSIENT_BACKOFF_MS;
+    this.emit({ type: "send.retry", at: this.deps.clock.now(), leadId, stepId, reason: describe(err), retryAt });
+    return { ...this.countFailure(err.name), retryAt };
+  }
+
+  private async fail(leadId: string, stepId: string, reason: string, code?: string): Promise<StepResult> {
+    const { store, clock } = this.deps;
+    const now = clock.now();
+    const prev = store.lead(leadId)?.steps[stepId];
+    await store.setStep(leadId, stepId, { ...stripSending(prev), status: "failed", updatedAt: now, attempts: prev?.attempts ?? 0, reason });
+    await this.replies.finish(leadId, "failed");
+    this.emit({ type: "lead.failed", at: now, leadId, stepId, reason, ...(code ? { code } : {}) });
+    return this.countFailure(code ?? reason);
+  }
+
+  /** Counts a failure; N of the same kind in a row pause the run (an account or plan problem, not a lead problem). */
+  private countFailure(kind: string): StepResult {
+    this.streak = this.streak.kind === kind ? { kind, count: this.streak.count + 1 } : { kind, count: 1 };
+    const max = this.deps.options.maxConsecutiveFailures;
+    if (this.streak.count >= max) {
+      return { pause: `${this.streak.count} failures in a row of the same kind (${kind}); stopping before more leads are affected.` };
+    }
+    return {};
+  }
+
+  private replyStep(stepId: string): ReplyStep | undefined {
+    return this.deps.campaign.replySteps.find((s) => s.id === stepId);
+  }
+}
+
+export function actionsKey(stepId: string): string {
+  return `${stepId}:actions`;
+}
+
+function hasActions(step: ReplyStep): boolean {
+  const a = step.actions;
+  return a.status !== undefined || a.tags.length > 0 || a.assignTo !== undefined || a.markDone === true;
+}
+
+function isSettled(rec: StepRecord | undefined): boolean {
+  return rec?.status === "sent" || rec?.status === "failed" || rec?.status === "skipped";
+}
+
+/** A step record without the fields that only describe an in-flight attempt. */
+function stripSending(rec: StepRecord | undefined): Omit<StepRecord, "status" | "updatedAt" | "attempts"> {
+  if (!rec) return {};
+  const { sendingAt: _s, contentHash: _h, status: _st, updatedAt: _u, attempts: _a, ...rest } = rec;
+  return rest;
+}
+
+function isAccountProblem(err: InboxError): boolean {
+  return /ACCOUNT_LINK|accountLink/i.test(err.code ?? "");
+}
+
+function describe(err: unknown): string {
+  if (err instanceof InboxError) {
+    const status = err.status !== undefined ? `${err.status}` : err.name;
+    const code = err.code ? ` ${err.code}` : "";
+    return `${status}${code}: ${err.serverMessage ?? err.message}`;
+  }
+  return String(err);
+}

@@ -1,0 +1,76 @@
+/**
+ * The engine's to-do list. Two queues keyed by the instant the work becomes due:
+ *  - `bound`: work for leads that already have an account (follow-ups, reply steps, retries,
+ *    reconciliations, reply-window expiries). Due bound work always goes before new leads.
+ *  - `fresh`: first messages to leads with no account yet, keyed by when their sending window opens
+ *    (ties by CSV position, so leads go out in file order).
+ * Work for an account that is busy waits in `parked` and is released when that account's send ends.
+ */
+import { MinHeap } from "../schedule/min-heap.js";
+
+export type Work =
+  | { kind: "sequence"; leadId: string; index: number }
+  | { kind: "reply"; leadId: string; stepId: string }
+  | { kind: "reconcile"; leadId: string; stepId: string }
+  | { kind: "expire"; leadId: string };
+
+/** Keys combine due time and a tie-breaker so equal instants keep insertion order. */
+const TIE_SCALE = 1 / 2 ** 21;
+
+export class WorkQueue {
+  private readonly bound = new MinHeap<Work>();
+  private readonly fresh = new MinHeap<Work>();
+  private readonly parked = new Map<string, Work[]>();
+  private tie = 0;
+
+  pushBound(work: Work, dueAt: number): void {
+    this.bound.push(work, dueAt + (this.tie++ % 2 ** 20) * TIE_SCALE);
+  }
+
+  pushFresh(work: Work, dueAt: number, position: number): void {
+    // Position breaks ties among leads whose windows open at the same instant.
+    this.fresh.push(work, dueAt + (position % 2 ** 20) * TIE_SCALE);
+  }
+
+  park(account: string, work: Work): void {
+    const list = this.parked.get(account);
+    if (list) list.push(work);
+    else this.parked.set(account, [work]);
+  }
+
+  /** Returns parked work of `account` to the bound queue, due `now`. */
+  release(account: string, now: number): void {
+    const list = this.parked.get(account);
+    if (!list) return;
+    this.parked.delete(account);
+    for (const w of list) this.pushBound(w, now);
+  }
+
+  nextBoundAt(): number | undefined {
+    return this.bound.peekKey();
+  }
+
+  nextFreshAt(): number | undefined {
+    return this.fresh.peekKey();
+  }
+
+  popBoundDue(now: number): Work | undefined {
+    const key = this.bound.peekKey();
+    return key !== undefined && key <= now + 1 ? this.bound.pop() : undefined;
+  }
+
+  popFreshDue(now: number): Work | undefined {
+    const key = this.fresh.peekKey();
+    return key !== undefined && key <= now + 1 ? this.fresh.pop() : undefined;
+  }
+
+  get freshCount(): number {
+    return this.fresh.size;
+  }
+
+  get size(): number {
+    let parked = 0;
+    for (const list of this.parked.values()) parked += list.length;
+    return this.bound.size + this.fresh.size + parked;
+  }
+}
