@@ -94,12 +94,12 @@ export async function startWebhookListener(opts: WebhookListenerOptions): Promis
 
     if (pathOf(req.url) !== opts.path) return refuse(404, "not-found");
     if (req.method !== "POST") return refuse(405, "method-not-allowed", { Allow: "POST" });
-    const declared = Number(req.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > maxBodyBytes) return tooLarge();
-
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    const declared = Number(req.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > maxBodyBytes) return tooLarge();
+
     req.on("data", (chunk: Buffer) => {
       if (done) return;
       size += chunk.length;
