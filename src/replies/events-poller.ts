@@ -154,7 +154,7 @@ export class EventsPoller {
       }
     }
 
-    const replyKeys = replies.flatMap((r) => [`e:${r.eventId ?? ""}`, `m:${r.messageId}`]);
+    const replyKeys = replies.flatMap((r) => (r.eventId === undefined ? [] : [`e:${r.eventId}`]).concat(`m:${r.messageId}`));
     return {
       replies,
       eventsSeen,
