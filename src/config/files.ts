@@ -1,0 +1,48 @@
+/**
+ * Checks that the files a campaign names exist, before anything is sent: a missing template
+ * discovered at step 2, three days into a campaign, would strand every lead. Reads the raw
+ * document so these problems are reported together with schema problems.
+ */
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { type ConfigProblem, isRecord } from "./problem.js";
+
+/** The file-system access the loader needs; tests pass fakes. */
+export interface ConfigFs {
+  readFile(file: string): Promise<string>;
+  /** Whether `file` exists and is a regular file (not a directory). */
+  isFile(file: string): Promise<boolean>;
+}
+
+export const nodeConfigFs: ConfigFs = {
+  readFile: (file) => readFile(file, "utf8"),
+  isFile: async (file) => (await stat(file).catch(() => undefined))?.isFile() ?? false,
+};
+
+/**
+ * One problem per named file that is missing. `dir` is the campaign file's directory (relative
+ * paths resolve from it); `show` turns an absolute path into the form used in messages.
+ * The suppression file is not checked: it may not exist until the first opt-out is appended.
+ */
+export async function fileProblems(raw: unknown, dir: string, fs: Pick<ConfigFs, "isFile">, show: (file: string) => string): Promise<ConfigProblem[]> {
+  if (!isRecord(raw)) return [];
+  const wanted: { path: PropertyKey[]; file: string; what: string }[] = [];
+  if (isRecord(raw.leads) && typeof raw.leads.file === "string" && raw.leads.file !== "") {
+    wanted.push({ path: ["leads", "file"], file: raw.leads.file, what: "leads CSV" });
+  }
+  if (Array.isArray(raw.steps)) {
+    raw.steps.forEach((step, index) => {
+      if (isRecord(step) && typeof step.template === "string" && step.template !== "") {
+        wanted.push({ path: ["steps", index, "template"], file: step.template, what: "template" });
+      }
+    });
+  }
+  const found = await Promise.all(wanted.map((w) => fs.isFile(path.resolve(dir, w.file))));
+  return wanted
+    .filter((_, i) => !found[i])
+    .map((w) => ({
+      path: w.path,
+      anchor: "value" as const,
+      message: `${w.what} not found: ${show(path.resolve(dir, w.file))} (paths are relative to the campaign file)`,
+    }));
+}

@@ -1,0 +1,93 @@
+/**
+ * Loads campaign.yaml: read → YAML (with positions) → schema → cross-field rules → file checks,
+ * collecting every problem so the user fixes them in one pass; then normalises to `Campaign`.
+ */
+import path from "node:path";
+import { LineCounter, parseDocument } from "yaml";
+import { type Problem, UserError } from "../errors.js";
+import type { Campaign } from "./types.js";
+import { type ConfigFs, fileProblems, nodeConfigFs } from "./files.js";
+import { validateSchema } from "./messages.js";
+import { normaliseCampaign } from "./normalise.js";
+import { locateProblems } from "./positions.js";
+import { ruleProblems } from "./rules.js";
+
+export interface LoadOptions {
+  /** Directory relative paths on the command line resolve from, and messages are shown relative to. Default: process.cwd(). */
+  cwd?: string;
+  /** Default: the real file system. */
+  fs?: ConfigFs;
+}
+
+/** The annotated campaign every user can copy from. */
+const EXAMPLE = "campaigns/example.yaml";
+
+/** A path for messages: relative to cwd when it lies inside it, absolute otherwise. */
+export function displayPath(file: string, cwd: string): string {
+  const relative = path.relative(cwd, path.resolve(cwd, file));
+  return relative === "" || relative.startsWith("..") || path.isAbsolute(relative) ? path.resolve(cwd, file) : relative;
+}
+
+export async function loadCampaign(file: string, options: LoadOptions = {}): Promise<Campaign> {
+  const cwd = options.cwd ?? process.cwd();
+  const fs = options.fs ?? nodeConfigFs;
+  const absolute = path.resolve(cwd, file);
+  const shown = displayPath(file, cwd);
+
+  let text: string;
+  try {
+    text = await fs.readFile(absolute);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    if (code === "ENOENT") {
+      throw new UserError(`campaign file not found: ${shown}`, { hint: `check the path, or start from a copy of ${EXAMPLE}`, cause });
+    }
+    throw new UserError(`cannot read campaign file ${shown}: ${(cause as Error).message}`, { cause });
+  }
+
+  const { campaign, problems } = await checkCampaignText(text, absolute, { fs, show: (p) => displayPath(p, cwd), shown });
+  if (campaign) return campaign;
+  throw new UserError(`${shown} has ${problems.length} problem${problems.length === 1 ? "" : "s"}`, {
+    problems,
+    hint: `fix them and run again; ${EXAMPLE} shows every setting, with comments`,
+  });
+}
+
+/**
+ * Everything `loadCampaign` does after reading the file; exported so tests can feed text directly.
+ * Returns the campaign, or every problem found (never both).
+ */
+export async function checkCampaignText(
+  text: string,
+  file: string,
+  options: { fs?: Pick<ConfigFs, "isFile">; show?: (file: string) => string; shown?: string } = {},
+): Promise<{ campaign?: Campaign; problems: Problem[] }> {
+  const shown = options.shown ?? file;
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    // The structure is unreliable after a syntax error, so schema problems would only add noise.
+    return {
+      problems: doc.errors.map((error) => {
+        const first = error.message.split("\n")[0] ?? error.message;
+        const reason = first.replace(/ at line \d+, column \d+:?$/, "");
+        return {
+          file: shown,
+          line: error.linePos?.[0].line ?? 1,
+          column: error.linePos?.[0].col ?? 1,
+          message: `invalid YAML: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`,
+        };
+      }),
+    };
+  }
+
+  const raw: unknown = doc.toJS();
+  const schema = validateSchema(raw);
+  const found = [
+    ...schema.problems,
+    ...ruleProblems(raw),
+    ...(await fileProblems(raw, path.dirname(file), options.fs ?? nodeConfigFs, options.show ?? ((p) => p))),
+  ];
+  if (found.length > 0 || !schema.data) return { problems: locateProblems(doc, lines, shown, found) };
+  return { campaign: normaliseCampaign(schema.data, file), problems: [] };
+}
