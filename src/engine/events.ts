@@ -4,7 +4,7 @@
  */
 export type EngineEvent =
   | { type: "run.started"; at: number; campaign: string; leads: number; accounts: string[]; resumed: boolean; toStart: number; inProgress: number; finished: number }
-  | { type: "leads.problem"; line: number; reason: string; message: string; id?: string }
+  | { type: "leads.problem"; at: number; line: number; reason: string; message: string; id?: string }
   | { type: "reconcile.started"; at: number; count: number }
   | { type: "reconcile.resolved"; at: number; leadId: string; stepId: string; outcome: "delivered" | "not-delivered" | "unknown"; messageId?: string }
   | { type: "lead.sent"; at: number; leadId: string; stepId: string; account: string; messageId: string; threadId: string }

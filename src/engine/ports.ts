@@ -41,11 +41,16 @@ export interface AccountPacing {
   restore(account: string, sendTimes: number[]): void;
 }
 
+/** A reply and how it reached us (webhook delivery or Events API poll). */
+export type ReceivedReply = InboundReply & { via: "events" | "webhook" };
+
 /** A batch of replies from one poll; `commit` persists the cursor once the replies are recorded. */
 export interface ReplyBatch {
-  replies: InboundReply[];
+  replies: ReceivedReply[];
   /** Set when replies may have been missed (retention exceeded, seq gap); the engine then checks threads. */
   gap?: string;
+  /** More is waiting: commit this batch, then fetch again at once. */
+  more?: boolean;
   commit(): Promise<void>;
 }
 

@@ -52,23 +52,29 @@ export class ReplyHandler {
     return this.deps.replies.hasPending?.() ?? false;
   }
 
-  /** Ingests one batch from the reply source; the cursor is committed only after the replies are recorded. */
+  /**
+   * Ingests what the reply source has. Each batch's cursor is committed only after its replies are
+   * recorded (a crash in between re-reads them; recording is idempotent), then the next batch is read.
+   */
   async poll(signal: AbortSignal): Promise<void> {
     if (this.open.size === 0 && this.deps.store.meta.eventsSeq !== null) return;
-    let batch;
-    try {
-      batch = await this.deps.replies.fetch(signal);
-    } catch (err) {
-      // Replies are also caught by the per-follow-up thread check; a failed poll is retried next time.
-      this.emit({ type: "replies.gap", at: this.deps.clock.now(), message: `could not poll for replies: ${String((err as Error).message ?? err)}` });
-      return;
+    for (let round = 0; round < 100; round++) {
+      let batch;
+      try {
+        batch = await this.deps.replies.fetch(signal);
+      } catch (err) {
+        // The per-follow-up thread check still protects every lead; the poll is retried next time.
+        this.emit({ type: "replies.gap", at: this.deps.clock.now(), message: `could not poll for replies: ${err instanceof Error ? err.message : String(err)}` });
+        return;
+      }
+      for (const reply of batch.replies) await this.record(reply, reply.via);
+      if (batch.gap) {
+        this.emit({ type: "replies.gap", at: this.deps.clock.now(), message: batch.gap });
+        if (this.deps.options.checkThreadsOnGap) await this.checkAllOpenThreads();
+      }
+      await batch.commit();
+      if (!batch.more || signal.aborted) return;
     }
-    for (const reply of batch.replies) await this.record(reply, reply.eventId ? "events" : "webhook");
-    if (batch.gap) {
-      this.emit({ type: "replies.gap", at: this.deps.clock.now(), message: batch.gap });
-      if (this.deps.options.checkThreadsOnGap) await this.checkAllOpenThreads();
-    }
-    await batch.commit();
   }
 
   /** Records a reply if it is the first one from a lead of this campaign. */

@@ -1,0 +1,261 @@
+/**
+ * `outreach run` for real (or against the embedded sandbox): the one place where the engine's ports
+ * meet real implementations — the HTTP client, the state file and its lock, the Bottleneck gate,
+ * the reply source, signals and the wall (or simulated) clock. Everything that can be checked
+ * before a message is sent is checked first: the leads, every rendered message, the token, the
+ * account links, the lock, and what changed since the last run.
+ */
+import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { relative } from "node:path";
+import type { Campaign } from "../config/types.js";
+import type { RunResult } from "../engine/engine.js";
+import { runCampaign } from "../engine/engine.js";
+import type { EngineEvent } from "../engine/events.js";
+import type { ReplySource } from "../engine/ports.js";
+import { InterruptedError, PausedError, UserError } from "../errors.js";
+import { InboxClient } from "../inbox/client.js";
+import { AuthError, InboxError } from "../inbox/errors.js";
+import type { InboxApi } from "../inbox/types.js";
+import { appendSuppression } from "../leads/suppression.js";
+import type { Lead } from "../leads/types.js";
+import { createRenderer } from "../render/renderer.js";
+import { AccountPacer } from "../schedule/account-pacer.js";
+import { createApiLimiter } from "../schedule/api-limiter.js";
+import { computeFingerprint, diffFingerprint, hashFilePrefix } from "../state/fingerprint.js";
+import { acquireLock } from "../state/lock.js";
+import { openState, type StateStore } from "../state/store.js";
+import { systemClock, type Clock } from "./clock.js";
+import { collectLeads } from "./collect-leads.js";
+import { eventsReplySource, webhookReplySource } from "./reply-sources.js";
+
+export interface LiveRunOptions {
+  once: boolean;
+  limit?: number;
+  acceptChanges: boolean;
+  allowPartial: boolean;
+  maxConsecutiveFailures: number;
+  env: NodeJS.ProcessEnv;
+  /** Overrides for a rehearsal: the embedded sandbox's URL and token, a simulated clock, temp files. */
+  connection?: { baseUrl: string; token: string };
+  clock?: Clock;
+  stateFile?: string;
+  suppressionFile?: string;
+  /** Polling interval override (a simulated clock polls less often: it only has to see replies in time). */
+  pollIntervalMs?: number;
+  /** Skip fdatasync on `sending` (benchmarks only). */
+  fsync?: boolean;
+  emit(event: EngineEvent): void;
+  note(level: "info" | "warn", message: string): void;
+}
+
+export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise<RunResult> {
+  const clock = opts.clock ?? systemClock;
+  const stateFile = opts.stateFile ?? campaign.stateFile;
+  const suppressionFile = opts.suppressionFile ?? campaign.suppressionFile;
+
+  // 1. Inputs: every lead read and every message rendered before anything is sent.
+  const renderer = await createRenderer(campaign);
+  const leads = await collectLeads(campaign, suppressionFile, (p) => opts.emit({ type: "leads.problem", at: clock.now(), ...p }));
+  checkRenders(campaign, leads, renderer, opts.allowPartial);
+
+  // 2. The API: token and account links, checked with one read each.
+  const stop = new AbortController();
+  let gateRef: ReturnType<typeof createApiLimiter> | undefined;
+  const api: InboxApi = new InboxClient({
+    env: opts.env,
+    clock,
+    ...(opts.connection ? { baseUrl: opts.connection.baseUrl, token: opts.connection.token } : {}),
+    onResponse: (info, status) => gateRef?.observe(info, status),
+  });
+  await checkAccounts(campaign, api);
+  const gate = createApiLimiter({ windows: campaign.pacing.api, clock });
+  gateRef = gate;
+  gate.onHold = (until, reason) => opts.emit({ type: "rate.held", at: clock.now(), until, reason });
+
+  // 3. State: the lock first, then the file, then what changed since the last run.
+  const lock = await acquireLock(stateFile, { pid: process.pid, hostname: hostname(), now: clock.now() });
+  if (lock.tookOverFrom) {
+    opts.note("warn", `took over a stale lock on ${show(stateFile)} left by process ${lock.tookOverFrom.pid} (no longer running)`);
+  }
+  let store: StateStore | undefined;
+  let replies: ReplySource | undefined;
+  const signals = installSignals(stop, opts.note);
+  try {
+    const templateTexts = await readTemplates(campaign);
+    const fingerprint = await computeFingerprint(campaign, templateTexts);
+    store = await openState({
+      file: stateFile,
+      campaign: campaign.name,
+      fingerprint,
+      clock,
+      ...(opts.fsync === false ? { fsyncSending: false } : {}),
+      onWarning: (m) => opts.note("warn", m),
+    });
+    await checkChanges(store, fingerprint, campaign, opts);
+
+    replies = await createReplySource(campaign, api, gate, clock, store, opts);
+    const result = await runCampaign({
+      campaign,
+      leads,
+      api,
+      gate,
+      pacing: new AccountPacer(campaign.pacing.perAccount),
+      store,
+      renderer,
+      replies,
+      clock,
+      suppress: async (id, note) => {
+        if (suppressionFile) await appendSuppression(suppressionFile, id, note);
+      },
+      emit: opts.emit,
+      stop: stop.signal,
+      options: {
+        once: opts.once,
+        ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+        maxConsecutiveFailures: opts.maxConsecutiveFailures,
+        pollIntervalMs: opts.pollIntervalMs ?? campaign.replies.pollIntervalMs,
+        checkThreadsOnGap: true,
+      },
+    });
+    return finish(result, campaign, stateFile);
+  } finally {
+    signals.dispose();
+    await replies?.close?.();
+    await store?.close();
+    await gate.stop();
+    await lock.release();
+  }
+}
+
+function finish(result: RunResult, campaign: Campaign, stateFile: string): RunResult {
+  const resume = `run the same command again to resume: outreach run ${show(campaign.file)}`;
+  if (result.outcome === "interrupted") {
+    throw new InterruptedError(`Stopped. Progress is saved in ${show(stateFile)}; nothing will be sent twice.`, { hint: resume });
+  }
+  if (result.outcome === "paused") {
+    throw new PausedError(`Campaign paused: ${result.summary.pausedReason ?? "too many errors"}`, {
+      hint: `progress is saved in ${show(stateFile)}; fix the cause, then ${resume}`,
+    });
+  }
+  return result;
+}
+
+/** Every lead × message step renders, or the run refuses to start (unless --allow-partial). */
+function checkRenders(campaign: Campaign, leads: Lead[], renderer: Awaited<ReturnType<typeof createRenderer>>, allowPartial: boolean): void {
+  const steps = [...campaign.sequence.map((s) => s.id), ...campaign.replySteps.filter((s) => s.template).map((s) => s.id)];
+  const bad: string[] = [];
+  let count = 0;
+  for (const lead of leads) {
+    for (const step of steps) {
+      const r = renderer.render(step, lead);
+      if (!r.ok) {
+        count++;
+        if (bad.length < 10) bad.push(`line ${lead.line} (lead ${lead.id}) step ${step}: ${r.errors.map((e) => e.message).join("; ")}`);
+      }
+    }
+  }
+  if (count > 0 && !allowPartial) {
+    throw new UserError(`${count} message${count === 1 ? "" : "s"} cannot be rendered; nothing was sent`, {
+      problems: bad.map((message) => ({ file: show(campaign.leads.file), message })),
+      hint: `preview them with: outreach run ${show(campaign.file)} --dry-run  (or pass --allow-partial to send to the other leads; these leads will be marked failed)`,
+    });
+  }
+}
+
+/** The token works and every configured account link exists and can send. */
+async function checkAccounts(campaign: Campaign, api: InboxApi): Promise<void> {
+  let links;
+  try {
+    links = await api.listAccountLinks();
+  } catch (err) {
+    if (err instanceof AuthError && err.status === 401) {
+      throw new UserError("the Inbox API rejected INBOX_API_TOKEN (401 Unauthorized); nothing was sent", {
+        hint: "create a new token in Inbox → Settings → API and export INBOX_API_TOKEN=…, or rehearse with --sandbox",
+        cause: err,
+      });
+    }
+    if (err instanceof InboxError) throw new UserError(`could not start: ${err.message}`, { cause: err });
+    throw err;
+  }
+  const byId = new Map(links.map((l) => [l.id, l]));
+  const problems: string[] = [];
+  for (const id of campaign.accounts) {
+    const link = byId.get(id);
+    if (!link) problems.push(`unknown account link id "${id}"`);
+    else if (link.status !== "active") problems.push(`account link "${id}" (@${link.username}) is ${link.status}: reconnect it in Inbox`);
+  }
+  if (problems.length > 0) {
+    const known = links.map((l) => `${l.id} (@${l.username}, ${l.status})`).join(", ") || "none";
+    throw new UserError(`${show(campaign.file)} accounts: ${problems.join("; ")}; nothing was sent`, {
+      hint: `the team's account links are: ${known}`,
+    });
+  }
+}
+
+async function checkChanges(store: StateStore, fingerprint: Awaited<ReturnType<typeof computeFingerprint>>, campaign: Campaign, opts: LiveRunOptions): Promise<void> {
+  const old = store.meta.fingerprint;
+  if (JSON.stringify(old) === JSON.stringify(fingerprint)) return;
+  const prefix = fingerprint.csv.size > old.csv.size ? await hashFilePrefix(campaign.leads.file, old.csv.size) : undefined;
+  const { changes } = diffFingerprint(old, fingerprint, prefix);
+  const blocking = changes.filter((c) => c.severity === "needs-flag");
+  for (const c of changes) opts.note(c.severity === "info" ? "info" : "warn", `since the last run: ${c.what}`);
+  if (blocking.length > 0 && !opts.acceptChanges) {
+    throw new UserError(`the campaign changed since the last run in ways that could message people again; nothing was sent`, {
+      problems: blocking.map((c) => ({ file: show(campaign.file), message: c.what })),
+      hint: "review the changes, then run again with --accept-changes to continue with the new inputs",
+    });
+  }
+  await store.patchMeta({ fingerprint });
+}
+
+async function createReplySource(
+  campaign: Campaign,
+  api: InboxApi,
+  gate: ReturnType<typeof createApiLimiter>,
+  clock: Clock,
+  store: StateStore,
+  opts: LiveRunOptions,
+): Promise<ReplySource> {
+  const hook = campaign.replies.webhook;
+  if (campaign.replies.source !== "webhook" || !hook) return eventsReplySource(api, gate, clock, store);
+  const secret = opts.env.INBOX_WEBHOOK_SECRET ?? "";
+  const source = await webhookReplySource({ ...hook, secret }, api, gate, clock, store, (reason) =>
+    opts.note("warn", `webhook delivery rejected: ${reason}`),
+  );
+  opts.note("info", `listening for webhooks on ${source.url}`);
+  return source;
+}
+
+async function readTemplates(campaign: Campaign): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const step of [...campaign.sequence, ...campaign.replySteps]) {
+    if (step.template) out[step.id] = await readFile(step.template, "utf8");
+  }
+  return out;
+}
+
+/** First Ctrl-C/SIGTERM: stop taking work, finish what is in flight, save. Second: exit now (state stays consistent). */
+function installSignals(stop: AbortController, note: LiveRunOptions["note"]): { dispose(): void } {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stop.signal.aborted) {
+      process.stderr.write("\nsecond interrupt: exiting now. Uncertain sends will be reconciled on the next run.\n");
+      process.exit(130);
+    }
+    note("warn", `${signal}: finishing sends in flight and saving progress (press Ctrl-C again to exit at once)`);
+    stop.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
+
+function show(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith("..") ? file : rel || file;
+}
