@@ -1,9 +1,10 @@
 import { open } from "node:fs/promises";
-import { CsvError, parse } from "csv-parse";
+import { createReadStream } from "node:fs";
+import { CsvError, parse, type Options } from "csv-parse";
 import type { Campaign } from "../config/types.js";
 import { UserError, formatProblem } from "../errors.js";
 import { locateColumns, type ColumnLayout } from "./header.js";
-import { LineCounter } from "./line-counter.js";
+import { isBlankLine, LineCounter } from "./line-counter.js";
 import { isValidTimeZone } from "./timezone.js";
 import type { Lead, LeadProblem, LeadRecord } from "./types.js";
 
@@ -38,34 +39,19 @@ export async function* readLeads(
   const { file, delimiter } = campaign.leads;
   const fromPosition = options.fromPosition ?? 1;
   const input = await openLeadsFile(file);
-  const lines = new LineCounter();
-  const parser = parse({
-    bom: true,
-    delimiter,
-    // Accept LF, CRLF and old-Mac CR in one file (concatenated exports mix them); csv-parse's
-    // auto-detection would lock onto the first kind it sees and misread the rest.
-    record_delimiter: ["\r\n", "\n", "\r"],
-    relax_column_count: true, // ragged rows become per-row problems, not a stream error
-    skip_empty_lines: true,
-    trim: true,
-    raw: true, // for exact line numbers: see LineCounter
-    // Lines are counted here, synchronously as csv-parse goes, rather than in the loop below: a
-    // syntax error destroys the stream and drops rows still buffered, and the error's line must
-    // be the line of the row being parsed, not of the last row the loop happened to receive.
-    on_record: (parsed) => {
-      const { record, raw } = parsed as unknown as { record: string[]; raw: string };
-      return { cells: record, line: lines.advance(raw) } as unknown as string[];
-    },
-  });
+  const parser = parse(parserOptions(delimiter));
   input.on("error", (error) => parser.destroy(error));
   input.pipe(parser);
 
+  const lines = new LineCounter();
   let layout: ColumnLayout | undefined;
   /** id → line of its first row; the line lets a duplicate's message point at the row that won. */
   const firstSeen = new Map<string, number>();
   let position = 0;
   try {
-    for await (const { cells, line } of parser as AsyncIterable<{ cells: string[]; line: number }>) {
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      const line = lines.advance(cells);
+      if (isBlankLine(cells)) continue;
       if (layout === undefined) {
         layout = locateColumns(campaign.leads, cells);
         continue;
@@ -75,7 +61,7 @@ export async function* readLeads(
       if (position >= fromPosition) yield record;
     }
   } catch (error) {
-    if (error instanceof CsvError) throw syntaxError(file, lines.pendingLine, error);
+    if (error instanceof CsvError) throw syntaxError(file, await locateSyntaxError(file, delimiter), error);
     throw error;
   } finally {
     input.destroy();
@@ -136,6 +122,46 @@ function checkRow(
   if (username) lead.username = username;
   if (timezone) lead.timezone = timezone;
   return { kind: "lead", lead };
+}
+
+function parserOptions(delimiter: string): Options {
+  return {
+    bom: true,
+    delimiter,
+    // Accept LF, CRLF and old-Mac CR in one file (concatenated exports mix them); csv-parse's
+    // auto-detection would lock onto the first kind it sees and misread the rest.
+    record_delimiter: ["\r\n", "\n", "\r"],
+    relax_column_count: true, // ragged rows become per-row problems, not a stream error
+    trim: true,
+    // Blank lines are kept (as one empty cell) so LineCounter sees them; readLeads skips them.
+    skip_empty_lines: false,
+  };
+}
+
+/**
+ * The line of the record a CSV syntax error is in. Found by parsing again, counting in `on_record`
+ * (called synchronously before the error): the main loop cannot know, because the error destroys
+ * the stream with rows it had not yet received still buffered. Only runs on a broken file.
+ */
+async function locateSyntaxError(file: string, delimiter: string): Promise<number> {
+  const lines = new LineCounter();
+  const parser = parse({
+    ...parserOptions(delimiter),
+    on_record: (cells) => {
+      lines.advance(cells);
+      return null; // keep nothing
+    },
+  });
+  const input = createReadStream(file);
+  input.on("error", (error) => parser.destroy(error));
+  try {
+    for await (const _ of input.pipe(parser)) void _;
+  } catch {
+    // Expected: the same syntax error, now with the counter stopped at the broken record.
+  } finally {
+    input.destroy();
+  }
+  return lines.pendingLine;
 }
 
 async function openLeadsFile(file: string): Promise<NodeJS.ReadableStream & { destroy(): void }> {

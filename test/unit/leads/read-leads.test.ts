@@ -157,6 +157,7 @@ describe("readLeads: file-level errors", () => {
     ["unclosed quote", 'id,name\n1,Ann\n2,"Bo\n3,Cy\n', 3],
     ["quote inside an unquoted value", 'id,name\n1,Ann\n2,B"o"\n', 3],
     ["text after a closing quote", 'id,name\n1,"Ann"x\n', 2],
+    ["after a multi-line CRLF value and a blank line", 'id,name\r\n1,"a\r\nb"\r\n\r\n2,B"o"\r\n', 5],
   ])("%s is a UserError with file:line", async (_name, csv, line) => {
     const error = await failure(csv);
     expect(error.message).toMatch(new RegExp(`leads-\\d+\\.csv:${line}: CSV syntax error`));
