@@ -1,0 +1,288 @@
+/**
+ * The team's Inbox API quota, shared by every request the runner makes (reads included): a priority
+ * queue with a concurrency cap, an exact sliding-window gate per quota window, and holds driven by the
+ * server's rate-limit headers and 429s.
+ *
+ * Why not Bottleneck for the queue (the plan was Bottleneck for queue/priority/concurrency): measured
+ * on Node 20, Bottleneck 2.19.5 serialises every job through `setTimeout(0)` hops (LocalDatastore's
+ * `yieldLoop`, `_run`), ~2.3 ms of real time per job whatever maxConcurrent is, i.e. < 440 jobs/s,
+ * against the 500 sends/s target and the < 0.1 ms/job budget. Those real timers also race a
+ * SimulatedClock: the clock jumps to the next sleep while a job sits in Bottleneck's timer. The queue
+ * below is a MinHeap, dispatches synchronously, and waits only through the injected clock.
+ */
+import type { RateWindow } from "../config/types.js";
+import type { RateLimitInfo } from "../inbox/types.js";
+import type { Clock } from "../platform/clock.js";
+import { MinHeap } from "./min-heap.js";
+import { SlidingWindowGate } from "./sliding-window.js";
+
+export interface ScheduleOptions {
+  /** 0 (highest) … 9 (lowest), Bottleneck's semantics; default 5. FIFO within a priority. */
+  priority?: number;
+  /** Aborting before the job starts rejects it with the signal's reason; a started job runs on. */
+  signal?: AbortSignal;
+}
+
+export interface ApiLimiterStats {
+  /** Jobs accepted by schedule(). */
+  scheduled: number;
+  /** Jobs settled: resolved, rejected, aborted before start, or dropped by stop(). */
+  done: number;
+  /** Times a hold was placed or extended. */
+  held: number;
+  /** Jobs waiting for a start slot. */
+  queued: number;
+  /** Jobs started and not yet settled. */
+  running: number;
+}
+
+export interface ApiLimiter {
+  schedule<T>(fn: () => Promise<T>, opts?: ScheduleOptions): Promise<T>;
+  /** Feed every response's rate-limit headers and status here; 429s and a spent quota hold new starts. */
+  observe(info: RateLimitInfo, status: number): void;
+  /** Holds every new start until `at` (never shortens a hold). Queued jobs wait; none fails. */
+  holdUntil(at: number, reason: string): void;
+  /** The instant the current hold ends, or undefined when not held. */
+  readonly heldUntil: number | undefined;
+  /** Called when a hold is placed or extended: the reporter shows it. */
+  onHold?: (until: number, reason: string) => void;
+  /** Drops queued jobs (rejected with LimiterStoppedError) and resolves once running jobs settle. */
+  stop(): Promise<void>;
+  stats(): ApiLimiterStats;
+}
+
+export interface ApiLimiterOptions {
+  /** The quota windows, all enforced at once; [] = "off" (no gate). */
+  windows: RateWindow[];
+  /** Requests in flight at once; default 8. */
+  maxConcurrent?: number;
+  clock: Clock;
+  /**
+   * Extra wait past each window's edge, default 1000 ms. We count start times but the server counts
+   * arrivals, which trail our starts by the network latency, and latencies differ request to request;
+   * a second covers that spread and costs 1/61 of the minute window's throughput, while a 429 costs a
+   * 60 s hold (v1's Retry-After, reference.md §4).
+   */
+  marginMs?: number;
+}
+
+/** Thrown to jobs still queued when the limiter stops. */
+export class LimiterStoppedError extends Error {
+  override readonly name = "LimiterStoppedError";
+  constructor() {
+    super("The API limiter was stopped before this request could start.");
+  }
+}
+
+/** True for a response that means "slow down": 429 Too Many Requests. */
+export function isThrottleStatus(status: number): boolean {
+  return status === 429;
+}
+
+// A 429 without Retry-After or a future reset: v1's 429 body says "Try again in 60 seconds" (reference.md §4).
+const DEFAULT_THROTTLE_MS = 60_000;
+// The longest quota window is a day; a reset header further out than that is wrong, not a reason to stall longer.
+const MAX_HOLD_MS = 86_400_000;
+// Priority occupies the high part of the heap key and a sequence number the low part, so equal
+// priorities pop FIFO; 9·2^40 + 2^40 stays below 2^53.
+const PRIORITY_SCALE = 2 ** 40;
+
+const QUEUED = 0;
+const STARTED = 1;
+const SETTLED = 2;
+
+interface Job {
+  fn: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+  state: number;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+export function createApiLimiter(opts: ApiLimiterOptions): ApiLimiter {
+  return new QuotaLimiter(opts);
+}
+
+class QuotaLimiter implements ApiLimiter {
+  onHold?: (until: number, reason: string) => void;
+  private readonly clock: Clock;
+  private readonly gate: SlidingWindowGate;
+  private readonly maxConcurrent: number;
+  private readonly queue = new MinHeap<Job>();
+  private seq = 0;
+  private running = 0;
+  /** End of the current hold; 0 = none. Cleared lazily once passed. */
+  private holdAt = 0;
+  /** True while one clock.sleep is pending to re-run drain(); one wake-up at a time is enough. */
+  private sleeping = false;
+  private stopped = false;
+  private readonly stopping = new AbortController();
+  private readonly idle: (() => void)[] = [];
+  private scheduledCount = 0;
+  private doneCount = 0;
+  private heldCount = 0;
+
+  constructor(opts: ApiLimiterOptions) {
+    const maxConcurrent = opts.maxConcurrent ?? 8;
+    if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
+      throw new RangeError(`maxConcurrent must be an integer >= 1, got ${maxConcurrent}`);
+    }
+    this.maxConcurrent = maxConcurrent;
+    this.clock = opts.clock;
+    this.gate = new SlidingWindowGate(opts.windows, opts.marginMs ?? 1000);
+  }
+
+  get heldUntil(): number | undefined {
+    return this.holdAt > this.clock.now() ? this.holdAt : undefined;
+  }
+
+  schedule<T>(fn: () => Promise<T>, opts?: ScheduleOptions): Promise<T> {
+    if (this.stopped) return Promise.reject(new LimiterStoppedError());
+    const signal = opts?.signal;
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const priority = Math.min(9, Math.max(0, Math.trunc(opts?.priority ?? 5)));
+    this.scheduledCount++;
+    return new Promise<T>((resolve, reject) => {
+      const job: Job = { fn, resolve: resolve as (v: unknown) => void, reject, state: QUEUED, signal, onAbort: undefined };
+      // Fast path ("off", nothing queued, a free slot): start now, no heap, no clock read.
+      if (this.queue.size === 0 && this.running < this.maxConcurrent && this.gate.isOff && this.holdAt === 0) {
+        this.start(job, 0);
+        return;
+      }
+      if (signal) {
+        job.onAbort = () => {
+          if (job.state !== QUEUED) return;
+          job.state = SETTLED; // left in the heap; drain() discards it when it surfaces
+          this.doneCount++;
+          reject(abortReason(signal));
+        };
+        signal.addEventListener("abort", job.onAbort, { once: true });
+      }
+      this.queue.push(job, priority * PRIORITY_SCALE + this.seq++);
+      this.drain();
+    });
+  }
+
+  observe(info: RateLimitInfo, status: number): void {
+    const now = this.clock.now();
+    const resetAhead = info.resetAt !== undefined && info.resetAt > now ? info.resetAt : undefined;
+    if (isThrottleStatus(status) || (status === 503 && info.retryAfterMs !== undefined)) {
+      const until = info.retryAfterMs !== undefined ? now + info.retryAfterMs : (resetAhead ?? now + DEFAULT_THROTTLE_MS);
+      this.holdUntil(until, `the API answered ${status} (rate limited)`);
+      return;
+    }
+    // Requests already in flight will spend what is left, so hold when they alone could use it up.
+    // Other clients of the team share the quota, which is why the server's count beats our own gate.
+    if (info.remaining !== undefined && resetAhead !== undefined && info.remaining <= this.running) {
+      this.holdUntil(resetAhead, `the team's API quota has ${info.remaining} requests left until it resets`);
+    }
+  }
+
+  holdUntil(at: number, reason: string): void {
+    const now = this.clock.now();
+    const until = Math.min(at, now + MAX_HOLD_MS);
+    if (until <= now || until <= this.holdAt) return;
+    this.holdAt = until;
+    this.heldCount++;
+    this.onHold?.(until, reason);
+    // No wake-up needed: jobs already started are unaffected, and the next drain() sees the hold.
+  }
+
+  stop(): Promise<void> {
+    if (!this.stopped) {
+      this.stopped = true;
+      this.stopping.abort();
+      for (let job = this.queue.pop(); job; job = this.queue.pop()) {
+        if (job.state !== QUEUED) continue;
+        job.state = SETTLED;
+        this.release(job);
+        this.doneCount++;
+        job.reject(new LimiterStoppedError());
+      }
+    }
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  stats(): ApiLimiterStats {
+    const queued = this.scheduledCount - this.doneCount - this.running;
+    return { scheduled: this.scheduledCount, done: this.doneCount, held: this.heldCount, queued, running: this.running };
+  }
+
+  /** Starts queued jobs while a slot is free and the quota allows; otherwise sleeps until it may. */
+  private drain(): void {
+    while (this.running < this.maxConcurrent && !this.stopped) {
+      const job = this.queue.peek();
+      if (!job) return;
+      if (job.state !== QUEUED) {
+        this.queue.pop();
+        continue;
+      }
+      let now = 0;
+      if (!this.gate.isOff || this.holdAt !== 0) {
+        now = this.clock.now();
+        const at = this.startAllowedAt(now);
+        if (at > now) return this.wakeIn(at - now);
+      }
+      this.queue.pop();
+      this.start(job, now);
+    }
+  }
+
+  private startAllowedAt(now: number): number {
+    let at = this.gate.nextStartAt(now);
+    if (this.holdAt !== 0) {
+      if (this.holdAt <= now) this.holdAt = 0;
+      else if (this.holdAt > at) at = this.holdAt;
+    }
+    return at;
+  }
+
+  private wakeIn(ms: number): void {
+    if (this.sleeping) return; // the pending wake-up re-checks; waits only grow while nothing starts
+    this.sleeping = true;
+    void this.clock.sleep(ms, this.stopping.signal).then(() => {
+      this.sleeping = false;
+      this.drain();
+    });
+  }
+
+  private start(job: Job, now: number): void {
+    job.state = STARTED;
+    this.release(job);
+    if (!this.gate.isOff) this.gate.record(now);
+    this.running++;
+    let result: Promise<unknown>;
+    try {
+      result = Promise.resolve(job.fn());
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    result.then(
+      (value) => {
+        this.finish();
+        job.resolve(value);
+      },
+      (error: unknown) => {
+        this.finish();
+        job.reject(error);
+      },
+    );
+  }
+
+  private finish(): void {
+    this.running--;
+    this.doneCount++;
+    if (this.queue.size > 0) this.drain();
+    if (this.running === 0 && this.stopped) for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  private release(job: Job): void {
+    if (job.onAbort) job.signal?.removeEventListener("abort", job.onAbort);
+  }
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
+}

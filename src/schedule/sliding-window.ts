@@ -1,0 +1,58 @@
+/**
+ * An exact sliding-window counter over start times, for the team API quota. The server counts
+ * sliding windows (reference.md §4: "300/min, 10,000/hour, 100,000/day, sliding windows, all
+ * enforced at once"), which fixed-window reservoirs cannot model. Shared by the live limiter and the
+ * dry-run projection so both apply the same rule.
+ */
+import type { RateWindow } from "../config/types.js";
+
+interface Ring {
+  limit: number;
+  windowMs: number;
+  /** The last `limit` start times, oldest at `next` once full. 8 bytes a slot: 100,000/day costs 800 kB. */
+  times: Float64Array;
+  next: number;
+  count: number;
+}
+
+export class SlidingWindowGate {
+  private readonly rings: Ring[];
+
+  /**
+   * @param marginMs extra wait past each window's edge, default 0. A start is allowed once the oldest of the
+   *   last `limit` starts is more than `windowMs + marginMs` old.
+   */
+  constructor(windows: readonly RateWindow[], readonly marginMs = 0) {
+    this.rings = windows.map(({ limit, windowMs }) => {
+      if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`Rate window limit must be an integer >= 1, got ${limit}`);
+      if (!(windowMs > 0)) throw new RangeError(`Rate window length must be > 0 ms, got ${windowMs}`);
+      return { limit, windowMs, times: new Float64Array(limit), next: 0, count: 0 };
+    });
+  }
+
+  /** True when there is no window at all ("off"): every start is allowed at once. */
+  get isOff(): boolean {
+    return this.rings.length === 0;
+  }
+
+  /** The earliest instant >= `now` at which one more start keeps every window within its limit. */
+  nextStartAt(now: number): number {
+    let at = now;
+    for (const r of this.rings) {
+      if (r.count < r.limit) continue;
+      // +1: the oldest start must lie strictly outside the window, whichever end the server includes.
+      const free = r.times[r.next]! + r.windowMs + this.marginMs + 1;
+      if (free > at) at = free;
+    }
+    return at;
+  }
+
+  /** Counts one start at `at` in every window. Callers record in time order. */
+  record(at: number): void {
+    for (const r of this.rings) {
+      r.times[r.next] = at;
+      r.next = r.next + 1 === r.limit ? 0 : r.next + 1;
+      if (r.count < r.limit) r.count++;
+    }
+  }
+}
