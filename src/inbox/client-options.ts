@@ -20,7 +20,10 @@ export interface InboxClientOptions {
   token?: string;
   /** Default: process.env. Read only for INBOX_API_URL and INBOX_API_TOKEN. */
   env?: NodeJS.ProcessEnv;
-  /** Per-attempt timeout in ms. Default 30 000; RequestOptions.timeoutMs overrides it per call. */
+  /**
+   * Per-attempt timeout in ms. Default 30 000; RequestOptions.timeoutMs overrides it per call. A read
+   * retried 5 times can therefore take up to 5 × timeout + 15 s of backoff.
+   */
   timeoutMs?: number;
   /** Used for backoff sleeps between read retries and for Retry-After dates. Default: systemClock. */
   clock?: Clock;
@@ -28,7 +31,8 @@ export interface InboxClientOptions {
   fetch?: typeof fetch;
   /**
    * Called for EVERY response (success or error, before its body is read) with its rate-limit headers,
-   * so the scheduler can follow X-RateLimit-*. Runs on the request path: keep it cheap, don't throw.
+   * so the scheduler can follow X-RateLimit-*. Runs on the request path: keep it cheap and don't throw;
+   * an exception propagates unchanged out of the call (for a send, the send may have gone out).
    */
   onResponse?: (info: RateLimitInfo, status: number) => void;
   /** Default: "inbox-outreach". */

@@ -130,7 +130,7 @@ export class InboxClient implements InboxApi {
 type QueryValue = string | number | readonly string[] | undefined;
 
 /** Builds a query string; arrays repeat the key (`accountLinkIds=a&accountLinkIds=b`), undefined is left out. */
-export function params(values: Record<string, QueryValue>): URLSearchParams | undefined {
+function params(values: Record<string, QueryValue>): URLSearchParams | undefined {
   let out: URLSearchParams | undefined;
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined) continue;

@@ -1,5 +1,5 @@
 /** Public surface of the Inbox API client. Other folders import from here, not from the files. */
-export { InboxClient, params } from "./client.js";
+export { InboxClient } from "./client.js";
 export {
   DEFAULT_BASE_URL,
   DEFAULT_TIMEOUT_MS,

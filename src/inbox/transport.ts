@@ -99,6 +99,7 @@ export class Transport {
     // caller signal (AbortSignal.any has leaked that way on some Node 20 releases).
     const controller = new AbortController();
     let timedOut = false;
+    let inCallback = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
@@ -113,7 +114,11 @@ export class Transport {
         signal: controller.signal,
       });
       const onResponse = this.config.onResponse;
-      if (onResponse) onResponse(parseRateLimitHeaders(res.headers, this.config.clock.now()), res.status);
+      if (onResponse) {
+        inCallback = true;
+        onResponse(parseRateLimitHeaders(res.headers, this.config.clock.now()), res.status);
+        inCallback = false;
+      }
       const text = await res.text();
       if (res.status >= 200 && res.status < 300) return parseBody(text, res.status, call);
       throw classifyResponse(res.status, this.redact(text), res.headers, {
@@ -122,7 +127,8 @@ export class Transport {
         nowMs: this.config.clock.now(),
       });
     } catch (err) {
-      if (err instanceof InboxError) throw err;
+      // A throwing onResponse is the caller's bug: let it out as is rather than disguise it as a network fault.
+      if (err instanceof InboxError || inCallback) throw err;
       if (timedOut) {
         throw new TimeoutError(
           `${call.method} ${call.path} got no response from the Inbox API within ${timeoutMs} ms.`,

@@ -121,6 +121,23 @@ describe("InboxClient errors", () => {
     expect(await pending).toBeInstanceOf(RequestAbortedError);
   });
 
+  it("a send aborted in flight may have gone out: SendOutcomeUnknownError caused by the abort", async () => {
+    const { client } = setup([hang]);
+    const ac = new AbortController();
+    const pending = client.quickSend(QUICK, { signal: ac.signal }).catch((e: unknown) => e);
+    setTimeout(() => ac.abort(), 5);
+    const err = await pending;
+    expect(err).toBeInstanceOf(SendOutcomeUnknownError);
+    expect((err as SendOutcomeUnknownError).cause).toBeInstanceOf(RequestAbortedError);
+  });
+
+  it("an onResponse that throws surfaces its own error, not a network fault", async () => {
+    const bug = new Error("listener bug");
+    const { client, requests } = setup([json({ id: "team" })], { onResponse: () => { throw bug; } });
+    await expect(client.getTeam()).rejects.toBe(bug);
+    expect(requests).toHaveLength(1);
+  });
+
   it("an already-aborted signal sends nothing, even for a send", async () => {
     const { client, requests } = setup([json({ message: MESSAGE, thread: THREAD })]);
     const err = await client.quickSend(QUICK, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
