@@ -107,10 +107,11 @@ function campaignHash(c: Campaign): string {
 }
 
 function changedKeys(before: string, after: string): string[] {
+  const ours = /^[A-Za-z]+=[0-9a-f]+(,[A-Za-z]+=[0-9a-f]+)*$/;
+  if (!ours.test(before) || !ours.test(after)) return []; // recorded by another version: can't tell
   const parse = (s: string): Map<string, string> => new Map(s.split(",").map((kv) => kv.split("=") as [string, string]));
   const a = parse(before);
   const b = parse(after);
-  if ([...a.keys(), ...b.keys()].some((k) => !/^[A-Za-z]+$/.test(k))) return []; // not our format
   return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).sort();
 }
 

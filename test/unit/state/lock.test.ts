@@ -1,0 +1,71 @@
+import { spawn } from "node:child_process";
+import { readFile, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { UserError } from "../../../src/errors.js";
+import { acquireLock } from "../../../src/state/lock.js";
+import { T0, tempDir } from "./helpers.js";
+
+/** The pid of a process that has exited (and been reaped), so `kill(pid, 0)` says ESRCH. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ["-e", ""]);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error("spawn failed");
+  await new Promise((resolve) => child.on("exit", resolve));
+  return pid;
+}
+
+describe("acquireLock", () => {
+  it("creates <state>.lock with pid, hostname and start time, and removes it on release", async () => {
+    const dir = await tempDir();
+    const state = join(dir, "state.json");
+    const lock = await acquireLock(state, { now: T0 });
+    expect(JSON.parse(await readFile(`${state}.lock`, "utf8"))).toMatchObject({ pid: process.pid, startedAt: T0 });
+    expect(lock.tookOverFrom).toBeUndefined();
+    await lock.release();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("refuses a second run while the first is alive, naming its pid", async () => {
+    const state = join(await tempDir(), "state.json");
+    const lock = await acquireLock(state, { now: T0 });
+    const err = await acquireLock(state, { now: T0 + 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toBe(
+      `another outreach run (pid ${process.pid}, started ${new Date(T0).toISOString()}) is using ${state}; wait for it or stop it`,
+    );
+    await lock.release();
+    await (await acquireLock(state, { now: T0 + 2 })).release();
+  });
+
+  it("takes over the lock of a dead process on this host and says so", async () => {
+    const state = join(await tempDir(), "state.json");
+    const pid = await deadPid();
+    const old = await acquireLock(state, { pid, now: T0 - 60_000 });
+    const lock = await acquireLock(state, { now: T0 });
+    expect(lock.tookOverFrom).toEqual({ pid, startedAt: T0 - 60_000 });
+    expect(lock.notice).toMatch(new RegExp(`pid ${pid}`));
+    expect(JSON.parse(await readFile(`${state}.lock`, "utf8"))).toMatchObject({ pid: process.pid });
+    await old.release(); // no longer ours: must not remove the new owner's lock
+    expect(JSON.parse(await readFile(`${state}.lock`, "utf8"))).toMatchObject({ pid: process.pid });
+    await lock.release();
+  });
+
+  it("refuses a lock held on another host, with a hint to delete it", async () => {
+    const state = join(await tempDir(), "state.json");
+    const other = await acquireLock(state, { hostname: "build-box", pid: 1, now: T0 });
+    const err = await acquireLock(state, { now: T0 }).catch((e: unknown) => e);
+    expect((err as UserError).message).toMatch(/host "build-box"/);
+    expect((err as UserError).details.hint).toContain(`delete ${state}.lock`);
+    await other.release();
+  });
+
+  it("treats an unreadable lock as stale, with a notice", async () => {
+    const state = join(await tempDir(), "state.json");
+    await writeFile(`${state}.lock`, "");
+    const lock = await acquireLock(state, { now: T0 });
+    expect(lock.tookOverFrom).toBeUndefined();
+    expect(lock.notice).toMatch(/unreadable lock/);
+    await lock.release();
+  });
+});
