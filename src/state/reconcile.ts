@@ -44,7 +44,9 @@ export function decideReconciliation(
   const cutoff = record.sendingAt - CLOCK_SKEW_ALLOWANCE_MS;
   let best: { messageId: string; sentAt: number } | undefined;
   for (const m of recentMessages) {
-    if (m.threadId !== thread.id || m.authorId !== accountLinkId) continue;
+    // Deliberately no other filter (threadId, deletedAt, origin): every extra condition is a way to
+    // call a delivered message undelivered, and that error re-sends; the opposite error only skips.
+    if (m.authorId !== accountLinkId) continue;
     const at = Date.parse(m.createdAt);
     if (!Number.isFinite(at) || at < cutoff) continue;
     if (contentHash(m.content) !== record.contentHash) continue;
