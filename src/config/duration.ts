@@ -46,7 +46,9 @@ export function parseDuration(text: string): number | undefined {
 export function parseRange(text: string): [number, number] | undefined {
   const parts = text.split("-");
   if (parts.length > 2) return undefined;
-  const [min, max = min] = parts.map(parseDuration);
+  const min = parseDuration(parts[0] ?? "");
+  // A single duration is a fixed pause; "45s-" (an empty side) is not.
+  const max = parts.length === 1 ? min : parseDuration(parts[1] ?? "");
   if (min === undefined || max === undefined || min > max) return undefined;
   return [min, max];
 }

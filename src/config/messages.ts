@@ -82,7 +82,7 @@ export function issueProblems(issue: Issue, prefix: readonly PropertyKey[], root
 
 function unknownKeyMessage(key: string, objectPath: readonly PropertyKey[], root: unknown): string {
   const here = schemaAt(objectPath, root);
-  const guess = suggest(key, objectKeys(here));
+  const guess = suggest(key, objectKeys(here).filter((known) => known !== key));
   if (guess !== undefined) return `unknown key "${key}" — did you mean "${guess}"?`;
   // A key that belongs to the other kind of step usually means `on: reply` was added or forgotten.
   const container = schemaAt(objectPath, root, false);

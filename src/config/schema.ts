@@ -11,7 +11,7 @@
  * rules.ts, not here, so they can be checked even when an unrelated field is malformed.
  */
 import { z } from "zod";
-import { DURATION_RANGE_SOURCE, DURATION_SOURCE, parseRange } from "./duration.js";
+import { DURATION_RANGE_SOURCE, DURATION_SOURCE, parseDuration, parseRange } from "./duration.js";
 import { DAY_NAMES, DAY_RANGE_SOURCE, HOURS_SOURCE, isTimeZone, parseHours } from "./window.js";
 
 /** Defaults, in one place so the schema, the rules and the docs agree. */
@@ -76,6 +76,9 @@ const sequenceStep = z
       "Wait this long after the previous sequence step was actually sent; leads who replied are skipped. " +
         "Required on every follow-up, not allowed on the first step.",
     ).optional(),
+    // Declared only to be refused: a mapping with `on:` then fails this branch outright, so zod's
+    // union never mistakes a reply step with a small mistake for a sequence step with unknown keys.
+    on: z.never().optional().meta({ description: "Only reply steps have `on`." }),
   })
   .meta({ title: "Sequence step", description: "A message sent to every lead who has not replied yet." });
 
@@ -183,7 +186,10 @@ const replies = z
       .enum(["events", "webhook"])
       .default(DEFAULTS.replies.source)
       .meta({ description: "events (default: polls GET /events, no public URL needed) or webhook." }),
-    pollEvery: duration("How often the Events API is polled. Default: 30s.").default(DEFAULTS.replies.pollEvery),
+    // Zero would poll in a tight loop and burn the API quota.
+    pollEvery: duration("How often the Events API is polled; above 0. Default: 30s.")
+      .refine((text) => parseDuration(text) !== 0, { error: "expected a duration above 0" })
+      .default(DEFAULTS.replies.pollEvery),
     webhook: webhook.optional(),
     optOut: z
       .array(z.string().min(1))

@@ -1,0 +1,154 @@
+/** `outreach run campaign.yaml`: the dry run, the live run, and the sandbox rehearsal. */
+import { Command, InvalidArgumentError, Option } from "commander";
+import { parseDuration, parseRange } from "../../config/duration.js";
+import { loadCampaign } from "../../config/load.js";
+import type { Campaign } from "../../config/types.js";
+import { runLive } from "../../platform/live-run.js";
+import { startRehearsal } from "../../platform/rehearsal.js";
+import { createReporter, type ReportMode } from "../report/reporter.js";
+import { printRehearsalSummary } from "../report/rehearsal-summary.js";
+import { runDryRun } from "./dry-run.js";
+
+export interface RunFlags {
+  dryRun?: boolean;
+  format: "text" | "json";
+  out?: string;
+  preview: number;
+  start?: number;
+  allowPartial?: boolean;
+  sandbox?: boolean;
+  realtime?: boolean;
+  replyRate?: number;
+  replyDelay?: [number, number];
+  replyText?: string[];
+  unreachableRate?: number;
+  seed?: string;
+  once?: boolean;
+  limit?: number;
+  json?: boolean;
+  acceptChanges?: boolean;
+  maxConsecutiveFailures: number;
+}
+
+export function runCommand(): Command {
+  return new Command("run")
+    .description("run a campaign: send each lead its steps, paced, resumable, exactly once")
+    .argument("<campaign>", "the campaign.yaml")
+    .option("--dry-run", "render every message and show the schedule; send nothing (no token needed)")
+    .addOption(new Option("--format <format>", "dry-run output format").choices(["text", "json"]).default("text"))
+    .option("--out <file>", "dry run: write the full preview (every lead × step) to this file")
+    .option("--preview <n>", "dry run: leads shown per step on the terminal", int("--preview", 0), 3)
+    .option("--start <instant>", "dry run: project the schedule from this ISO instant instead of now", instant)
+    .option("--allow-partial", "accept a campaign where some leads cannot be sent (they are skipped or marked failed)")
+    .option("--sandbox", "rehearse against an embedded Inbox API simulator (no account, no network, throwaway state)")
+    .option("--realtime", "sandbox: keep wall-clock time instead of the simulated clock")
+    .option("--reply-rate <0..1>", "sandbox: share of prospects who reply", ratio("--reply-rate"))
+    .option("--reply-delay <range>", 'sandbox: how long prospects take to reply, e.g. "10m-6h"', range)
+    .option("--reply-text <text...>", "sandbox: what prospects reply (one picked per prospect)")
+    .option("--unreachable-rate <0..1>", "sandbox: share of prospects whose DMs are closed", ratio("--unreachable-rate"))
+    .option("--seed <seed>", "sandbox: seed for who replies and what they say")
+    .option("--once", "do only what is due now, then exit (for cron)")
+    .option("--limit <n>", "send at most N messages in this run", int("--limit", 1))
+    .option("--json", "print one JSON event per line")
+    .option("--accept-changes", "continue although the CSV, steps or accounts changed in ways that could message people again")
+    .option("--max-consecutive-failures <n>", "pause after N failures of the same kind in a row", int("--max-consecutive-failures", 1), 5)
+    .action(async (file: string, flags: RunFlags) => {
+      const campaign = await loadCampaign(file);
+      if (flags.dryRun) return runDryRun(campaign, flags);
+      return flags.sandbox ? rehearse(campaign, flags) : live(campaign, flags);
+    });
+}
+
+function reporterFor(campaign: Campaign, flags: RunFlags) {
+  const mode: ReportMode = flags.json ? "json" : process.stdout.isTTY ? "tty" : "plain";
+  return createReporter({ mode, out: process.stdout, timezone: campaign.pacing.window.timezone });
+}
+
+async function live(campaign: Campaign, flags: RunFlags): Promise<void> {
+  const reporter = reporterFor(campaign, flags);
+  try {
+    await runLive(campaign, {
+      ...common(flags),
+      env: process.env,
+      emit: (e) => reporter.emit(e),
+      note: (level, m) => reporter.note(level, m),
+    });
+  } finally {
+    reporter.close();
+  }
+}
+
+async function rehearse(campaign: Campaign, flags: RunFlags): Promise<void> {
+  const reporter = reporterFor(campaign, flags);
+  const rehearsal = await startRehearsal(campaign, {
+    realtime: flags.realtime === true,
+    ...(flags.replyRate !== undefined ? { replyRate: flags.replyRate } : {}),
+    ...(flags.replyDelay !== undefined ? { replyDelayMs: flags.replyDelay } : {}),
+    ...(flags.replyText !== undefined ? { replyTexts: flags.replyText } : {}),
+    ...(flags.unreachableRate !== undefined ? { unreachableRate: flags.unreachableRate } : {}),
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+  });
+  reporter.note(
+    "info",
+    `Rehearsal against the embedded sandbox (${flags.realtime ? "real time" : "simulated clock"}); the real state file and suppression list are not touched.`,
+  );
+  const wallStart = Date.now();
+  try {
+    const result = await runLive(campaign, {
+      ...common(flags),
+      env: {},
+      connection: { baseUrl: rehearsal.sandbox.url, token: rehearsal.sandbox.token },
+      clock: rehearsal.clock,
+      stateFile: rehearsal.stateFile,
+      suppressionFile: rehearsal.suppressionFile,
+      // A simulated clock only needs to notice replies in time; polling every 30 simulated seconds
+      // through a week-long reply window would be ~20,000 requests for nothing.
+      ...(flags.realtime ? {} : { pollIntervalMs: Math.max(campaign.replies.pollIntervalMs, 15 * 60_000) }),
+      emit: (e) => reporter.emit(e),
+      note: (level, m) => reporter.note(level, m),
+    });
+    reporter.close();
+    if (!flags.json) printRehearsalSummary(process.stdout, campaign, result.summary, rehearsal.sandbox, Date.now() - wallStart);
+  } finally {
+    reporter.close();
+    await rehearsal.close();
+  }
+}
+
+function common(flags: RunFlags) {
+  return {
+    once: flags.once === true,
+    ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+    acceptChanges: flags.acceptChanges === true,
+    allowPartial: flags.allowPartial === true,
+    maxConsecutiveFailures: flags.maxConsecutiveFailures,
+  };
+}
+
+function int(flag: string, min: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${flag} expects a whole number ≥ ${min}, got "${v}"`);
+    return n;
+  };
+}
+
+function ratio(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`${flag} expects a number from 0 to 1, got "${v}"`);
+    return n;
+  };
+}
+
+function range(v: string): [number, number] {
+  const r = parseRange(v) ?? (parseDuration(v) !== undefined ? ([parseDuration(v), parseDuration(v)] as [number, number]) : undefined);
+  if (!r) throw new InvalidArgumentError(`expected a duration or a range like "10m-6h", got "${v}"`);
+  return r;
+}
+
+function instant(v: string): number {
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new InvalidArgumentError(`expected an ISO date-time like 2026-12-01T09:00:00Z, got "${v}"`);
+  return t;
+}

@@ -1,0 +1,116 @@
+/**
+ * The dry run: every lead × every message step rendered exactly as it would be sent, every problem
+ * found, nothing sent. Streams: a lead is rendered and handed to `onItem` as it is read, so a
+ * 1,000,000-lead CSV runs in flat memory. Only counts, the first problems of each kind and one
+ * interned time-zone reference per lead (for the schedule projection) are kept.
+ */
+import type { Campaign } from "../config/types.js";
+import type { LeadProblem, LeadRecord } from "../leads/types.js";
+import type { MessageRenderer } from "./ports.js";
+
+export interface PreviewItem {
+  leadId: string;
+  line: number;
+  position: number;
+  step: string;
+  kind: "sequence" | "reply";
+  /** Rendered text, when the message renders cleanly. */
+  text?: string;
+  /** Why it cannot be sent, when it does not. */
+  errors?: { variable?: string; message: string }[];
+}
+
+export interface TemplateErrorGroup {
+  step: string;
+  /** The variable at fault, or the check that failed ("empty", "too long", …). */
+  variable: string;
+  message: string;
+  count: number;
+  /** First few leads affected, as "line N (id)". */
+  examples: string[];
+}
+
+export interface PreviewSummary {
+  rows: number;
+  ready: number;
+  /** Leads with at least one step that cannot render. */
+  withErrors: number;
+  skipped: { reason: LeadProblem["reason"]; count: number; lines: number[] }[];
+  templateErrors: TemplateErrorGroup[];
+  /** Ready leads' zones (undefined = the campaign's), for the projection. */
+  zones: (string | undefined)[];
+}
+
+const EXAMPLES = 5;
+const LINES_PER_REASON = 20;
+
+export async function previewCampaign(input: {
+  campaign: Pick<Campaign, "sequence" | "replySteps">;
+  leads: AsyncIterable<LeadRecord>;
+  renderer: MessageRenderer;
+  onItem(item: PreviewItem): void;
+}): Promise<PreviewSummary> {
+  const steps = [
+    ...input.campaign.sequence.map((s) => ({ id: s.id, kind: "sequence" as const })),
+    ...input.campaign.replySteps.filter((s) => s.template !== undefined).map((s) => ({ id: s.id, kind: "reply" as const })),
+  ];
+  const skipped = new Map<LeadProblem["reason"], { count: number; lines: number[] }>();
+  const errors = new Map<string, TemplateErrorGroup>();
+  const zoneIntern = new Map<string, string>();
+  const zones: (string | undefined)[] = [];
+  let rows = 0;
+  let ready = 0;
+  let withErrors = 0;
+
+  for await (const rec of input.leads) {
+    rows++;
+    if (rec.kind === "problem") {
+      const p = rec.problem;
+      const entry = skipped.get(p.reason) ?? { count: 0, lines: [] };
+      entry.count++;
+      if (entry.lines.length < LINES_PER_REASON) entry.lines.push(p.line);
+      skipped.set(p.reason, entry);
+      continue;
+    }
+    const lead = rec.lead;
+    let ok = true;
+    for (const step of steps) {
+      const r = input.renderer.render(step.id, lead);
+      const base = { leadId: lead.id, line: lead.line, position: lead.position, step: step.id, kind: step.kind };
+      if (r.ok) {
+        input.onItem({ ...base, text: r.text });
+        continue;
+      }
+      ok = false;
+      input.onItem({ ...base, errors: r.errors });
+      for (const e of r.errors) {
+        const variable = e.variable ?? "message";
+        const key = `${step.id}\u0000${variable}\u0000${e.variable ? "" : e.message}`;
+        const g = errors.get(key) ?? { step: step.id, variable, message: e.message, count: 0, examples: [] };
+        g.count++;
+        if (g.examples.length < EXAMPLES) g.examples.push(`line ${lead.line} (${lead.id})`);
+        errors.set(key, g);
+      }
+    }
+    if (ok) {
+      ready++;
+      const tz = lead.timezone;
+      let interned: string | undefined;
+      if (tz !== undefined) {
+        interned = zoneIntern.get(tz);
+        if (interned === undefined) zoneIntern.set(tz, (interned = tz));
+      }
+      zones.push(interned);
+    } else {
+      withErrors++;
+    }
+  }
+  return {
+    rows,
+    ready,
+    withErrors,
+    skipped: [...skipped].map(([reason, v]) => ({ reason, ...v })),
+    templateErrors: [...errors.values()],
+    zones,
+  };
+}

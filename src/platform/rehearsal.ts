@@ -1,0 +1,62 @@
+/**
+ * `run --sandbox`: a fresh in-process sandbox that knows the campaign's account links, a simulated
+ * clock (unless --realtime) so days of delays and windows play out in seconds, and throwaway state
+ * and suppression files — a rehearsal never reads or writes the campaign's real ones, so it cannot
+ * mark a real lead as contacted or suppressed.
+ */
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Campaign } from "../config/types.js";
+import { startSandbox, type Sandbox } from "../sandbox/index.js";
+import { SimulatedClock, systemClock, type Clock } from "./clock.js";
+
+export interface RehearsalOptions {
+  realtime: boolean;
+  replyRate?: number;
+  replyDelayMs?: [number, number];
+  replyTexts?: string[];
+  unreachableRate?: number;
+  seed?: string;
+}
+
+export interface Rehearsal {
+  sandbox: Sandbox;
+  clock: Clock;
+  stateFile: string;
+  suppressionFile: string;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function startRehearsal(campaign: Campaign, opts: RehearsalOptions): Promise<Rehearsal> {
+  const clock = opts.realtime ? systemClock : new SimulatedClock(Date.now());
+  const dir = await mkdtemp(join(tmpdir(), "outreach-rehearsal-"));
+  const suppressionFile = join(dir, "suppression.txt");
+  if (campaign.suppressionFile) {
+    await copyFile(campaign.suppressionFile, suppressionFile).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== "ENOENT") throw err;
+    });
+  }
+  const sandbox = await startSandbox({
+    clock,
+    timers: opts.realtime,
+    accountLinks: campaign.accounts,
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    ...(opts.replyRate !== undefined ? { replyRate: opts.replyRate } : {}),
+    ...(opts.replyDelayMs !== undefined ? { replyDelayMs: opts.replyDelayMs } : {}),
+    ...(opts.replyTexts !== undefined ? { replyTexts: opts.replyTexts } : {}),
+    ...(opts.unreachableRate !== undefined ? { unreachableRate: opts.unreachableRate } : {}),
+  });
+  return {
+    sandbox,
+    clock,
+    stateFile: join(dir, "state.json"),
+    suppressionFile,
+    dir,
+    close: async () => {
+      await sandbox.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * Static analysis of a parsed template, done once per template before any lead is rendered:
+ *  - which variables a message needs (so an empty or missing one rejects the lead up front, with a
+ *    clear message, instead of sending "Hi , love what  is doing"), and
+ *  - faults that would fail every lead (unknown helper or partial, wrong number of arguments),
+ *    reported as `file:line:col` before anything is sent.
+ *
+ * A variable is *required* when it is output or passed to a helper without a guard. It is optional
+ * when it is the first argument of `default`, the condition of `if`/`unless`, or used inside the
+ * branch its own `if`/`unless` guards. Paths relative to another context (`../x`, inside
+ * `with`/`each`, `@data`) are left to Handlebars' strict mode at render time.
+ */
+import type { Problem } from "../errors.js";
+import { HELPER_ARITY } from "./helpers.js";
+
+type Node = hbs.AST.Node;
+type Expression = hbs.AST.Expression;
+
+export interface RequiredVariable {
+  /** As written in the template, e.g. "company" or "lead.username". */
+  name: string;
+  parts: readonly string[];
+  /** Where it is first used without a guard: "file:line:col". */
+  where: string;
+}
+
+export interface PartialSource {
+  file: string;
+  ast: hbs.AST.Program;
+}
+
+export interface Analysis {
+  required: RequiredVariable[];
+  faults: Problem[];
+}
+
+export function analyzeTemplate(
+  file: string,
+  ast: hbs.AST.Program,
+  helpers: ReadonlySet<string>,
+  partials: ReadonlyMap<string, PartialSource>,
+): Analysis {
+  const required = new Map<string, RequiredVariable>();
+  const faults: Problem[] = [];
+  const inlinePartials = new Set<string>();
+  const expanding: string[] = [];
+
+  const at = (f: string, node: Node): { file: string; line: number; column: number } => ({
+    file: f,
+    line: node.loc?.start.line ?? 1,
+    column: (node.loc?.start.column ?? 0) + 1, // Handlebars columns are 0-based; editors count from 1
+  });
+  const fault = (f: string, node: Node, message: string): void => {
+    faults.push({ ...at(f, node), message });
+  };
+
+  function requirePath(f: string, path: hbs.AST.PathExpression, guards: ReadonlySet<string>): void {
+    // `this`, `../x` and `@root.x` resolve against contexts this analysis does not model.
+    if (path.data || path.depth > 0 || path.parts.length === 0) return;
+    const name = path.parts.join(".");
+    if (guards.has(name) || required.has(name)) return;
+    const { line, column } = at(f, path);
+    required.set(name, { name, parts: [...path.parts], where: `${f}:${line}:${column}` });
+  }
+
+  /** Checks a helper call (`{{name args}}`, `{{#name args}}` or `(name args)`) and its arguments. */
+  function visitCall(
+    f: string,
+    node: { path: hbs.AST.PathExpression; params: Expression[]; hash: hbs.AST.Hash } & Node,
+    guards: ReadonlySet<string>,
+    isBlock: boolean,
+  ): void {
+    const name = node.path.original;
+    if (!helpers.has(name)) {
+      fault(f, node, `unknown helper "${name}"; available: ${[...helpers].filter((h) => !h.endsWith("Missing")).join(", ")}`);
+      return;
+    }
+    const arity = HELPER_ARITY[name];
+    const min = name === "spin" && !isBlock ? 1 : arity?.[0];
+    if (arity !== undefined && min !== undefined && (node.params.length < min || node.params.length > arity[1])) {
+      const expected = min === arity[1] ? `${min}` : arity[1] === Infinity ? `at least ${min}` : `${min}–${arity[1]}`;
+      fault(f, node, `helper "${name}" takes ${expected} argument${expected === "1" ? "" : "s"}, got ${node.params.length}`);
+    }
+    node.params.forEach((param, i) => {
+      // The value tested by if/unless, and the value `default` replaces, may be empty: that is their point.
+      const isOptional = name === "if" || name === "unless" || (name === "default" && i === 0);
+      visitExpression(f, param, guards, isOptional);
+    });
+    for (const pair of node.hash.pairs) visitExpression(f, pair.value, guards, false);
+  }
+
+  function visitExpression(f: string, expr: Expression, guards: ReadonlySet<string>, isOptional: boolean): void {
+    if (expr.type === "PathExpression") {
+      if (!isOptional) requirePath(f, expr as hbs.AST.PathExpression, guards);
+    } else if (expr.type === "SubExpression") {
+      // Inside an optional position, e.g. (default (lower company) "x"), nothing is required either.
+      if (!isOptional) visitCall(f, expr as hbs.AST.SubExpression, guards, false);
+    }
+  }
+
+  function visitProgram(f: string, program: hbs.AST.Program | undefined, guards: ReadonlySet<string>): void {
+    if (program === undefined) return;
+    for (const statement of program.body) visitStatement(f, statement, guards);
+  }
+
+  function visitStatement(f: string, node: hbs.AST.Statement, guards: ReadonlySet<string>): void {
+    switch (node.type) {
+      case "MustacheStatement": {
+        const m = node as hbs.AST.MustacheStatement;
+        if (m.path.type !== "PathExpression") return;
+        const path = m.path as hbs.AST.PathExpression;
+        const isCall = m.params.length > 0 || m.hash.pairs.length > 0 || (isSimple(path) && helpers.has(path.original));
+        if (isCall) visitCall(f, { ...m, path }, guards, false);
+        else requirePath(f, path, guards);
+        return;
+      }
+      case "BlockStatement": {
+        const b = node as hbs.AST.BlockStatement;
+        const name = b.path.original;
+        if (!helpers.has(name) && b.params.length === 0 && b.hash.pairs.length === 0) {
+          // A Mustache section ({{#company}}…{{/company}}): a guard that also switches context.
+          visitProgram(f, b.inverse, guards);
+          return;
+        }
+        visitCall(f, b, guards, true);
+        const tested = b.params.flatMap((p) => (p.type === "PathExpression" ? [(p as hbs.AST.PathExpression).parts.join(".")] : []));
+        const withTested = new Set([...guards, ...tested]);
+        if (name === "if") {
+          visitProgram(f, b.program, withTested);
+          visitProgram(f, b.inverse, guards);
+        } else if (name === "unless") {
+          visitProgram(f, b.program, guards);
+          visitProgram(f, b.inverse, withTested);
+        } else {
+          // with/each change the context inside their main block; other helpers keep it.
+          if (name !== "with" && name !== "each") visitProgram(f, b.program, guards);
+          visitProgram(f, b.inverse, guards);
+        }
+        return;
+      }
+      case "PartialStatement":
+      case "PartialBlockStatement": {
+        const p = node as hbs.AST.PartialStatement & { program?: hbs.AST.Program };
+        if (p.name.type !== "PathExpression") return; // dynamic partial name: known only at render time
+        const name = (p.name as hbs.AST.PathExpression).original;
+        for (const param of p.params) visitExpression(f, param, guards, false);
+        for (const pair of p.hash.pairs) visitExpression(f, pair.value, guards, false);
+        visitProgram(f, p.program, guards);
+        if (inlinePartials.has(name)) return;
+        const partial = partials.get(name);
+        if (partial === undefined) {
+          fault(f, p, `unknown partial "${name}"; partials come from *.hbs files in the partials/ folder beside the template (found: ${[...partials.keys()].join(", ") || "none"})`);
+          return;
+        }
+        // A context argument or hash changes what names mean inside the partial; recursion would not end.
+        if (p.params.length > 0 || p.hash.pairs.length > 0 || expanding.includes(name)) return;
+        expanding.push(name);
+        visitProgram(partial.file, partial.ast, guards);
+        expanding.pop();
+        return;
+      }
+      case "DecoratorBlock": {
+        const d = node as hbs.AST.BlockStatement;
+        const first = d.params[0];
+        if (d.path.original === "inline" && first?.type === "StringLiteral") {
+          inlinePartials.add((first as hbs.AST.StringLiteral).value);
+          visitProgram(f, d.program, guards);
+        }
+        return;
+      }
+      default:
+        return; // content, comments
+    }
+  }
+
+  visitProgram(file, ast, new Set());
+  return { required: [...required.values()], faults };
+}
+
+function isSimple(path: hbs.AST.PathExpression): boolean {
+  return !path.data && path.depth === 0 && path.parts.length === 1;
+}

@@ -1,0 +1,92 @@
+/**
+ * Template helpers. Every helper tolerates a missing or non-string value (it renders "" or the
+ * fallback) because the renderer checks required variables *before* rendering and reports them
+ * per lead; a helper that threw would turn a data problem into a crash.
+ *
+ *   {{default value "fallback"}}   value, or the fallback when value is missing, empty or whitespace.
+ *                                  Marks `value` as optional: the lead is not rejected for it.
+ *   {{firstName full_name}}        first word of a name, capitalised as written: "Jane Doe" → "Jane";
+ *                                  skips a leading title ("Dr. Jane Doe" → "Jane") but keeps it when
+ *                                  only a surname follows ("Dr. Doe" → "Dr. Doe"); "Doe, Jane" → "Jane".
+ *   {{spin "Hi" "Hey" "Hello"}}    one of the variants; block form {{#spin}}Hi|Hey|Hello{{/spin}}
+ *                                  splits the rendered block on "|". The choice is a hash of (lead
+ *                                  id, step id, which spin in the message this is), so a dry-run
+ *                                  preview shows exactly what will be sent and a re-run sends the same.
+ *   {{lower s}} {{upper s}} {{trim s}}   case and whitespace.
+ */
+import type Handlebars from "handlebars";
+
+/** Per-render state the renderer passes as `data.spin`; helpers read it through `options.data`. */
+export interface SpinState {
+  /** "<lead id>\u0000<step id>": the stable part of every spin's seed in one message. */
+  seed: string;
+  /** How many spins this render has resolved so far: the occurrence index of the next one. */
+  count: number;
+}
+
+/** Helper name → number of positional arguments it accepts [min, max]; the analyzer checks calls. */
+export const HELPER_ARITY: Readonly<Record<string, readonly [number, number]>> = {
+  default: [2, 2],
+  firstName: [1, 1],
+  spin: [0, Infinity], // 0 only in block form; checked by the analyzer
+  lower: [1, 1],
+  upper: [1, 1],
+  trim: [1, 1],
+};
+
+export function registerHelpers(env: typeof Handlebars): void {
+  env.registerHelper("default", (value: unknown, fallback: unknown) => (isBlank(value) ? text(fallback) : text(value)));
+  env.registerHelper("firstName", (name: unknown) => firstName(text(name)));
+  env.registerHelper("lower", (value: unknown) => text(value).toLowerCase());
+  env.registerHelper("upper", (value: unknown) => text(value).toUpperCase());
+  env.registerHelper("trim", (value: unknown) => text(value).trim());
+  env.registerHelper("spin", function (this: unknown, ...args: unknown[]) {
+    const options = args.pop() as Handlebars.HelperOptions & { fn?: Handlebars.TemplateDelegate };
+    const variants = args.length > 0 ? args.map(text) : options.fn(this).split("|");
+    const state = (options.data as { spin?: SpinState } | undefined)?.spin;
+    // Outside the renderer (no state) the first variant is the stable choice.
+    const index = state === undefined ? 0 : pickIndex(`${state.seed}\u0000${state.count++}`, variants.length);
+    return variants[index] ?? "";
+  });
+}
+
+export function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === "string" && value.trim() === "");
+}
+
+function text(value: unknown): string {
+  return value === undefined || value === null ? "" : String(value);
+}
+
+/** Titles that precede a given name; compared without the dot, case-insensitively. */
+const TITLES = new Set(["dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "dame", "rev", "fr"]);
+
+export function firstName(fullName: string): string {
+  let name = fullName.trim();
+  // "Doe, Jane" (surname first, as many CRMs export) → "Jane Doe".
+  const comma = name.indexOf(",");
+  if (comma > 0) name = `${name.slice(comma + 1).trim()} ${name.slice(0, comma).trim()}`.trim();
+  const words = name.split(/\s+/).filter((w) => w !== "");
+  const [first, second] = words;
+  if (first === undefined) return "";
+  if (TITLES.has(first.replace(/\.$/, "").toLowerCase())) {
+    // "Dr. Jane Doe" → "Jane"; "Dr. Doe" → "Dr. Doe" (the title is how they are addressed).
+    return words.length >= 3 && second !== undefined ? second : words.slice(0, 2).join(" ");
+  }
+  return first;
+}
+
+/** FNV-1a with a murmur3 finaliser: fast, stable across Node versions, well spread for small n. */
+function pickIndex(key: string, n: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) % n;
+}
