@@ -29,7 +29,7 @@ export function normaliseCampaign(input: CampaignInput, file: string): Campaign 
   const sequence: SequenceStep[] = [];
   const replySteps: ReplyStep[] = [];
   for (const step of input.steps) {
-    if ("on" in step) {
+    if (step.on === "reply") {
       const actions: ReplyActions = { tags: step.actions?.tags ?? [] };
       if (step.actions?.status !== undefined) actions.status = step.actions.status;
       if (step.actions?.assignTo !== undefined) actions.assignTo = step.actions.assignTo;
