@@ -21,6 +21,10 @@ export async function runReplyActions(
   const { api, gate, store, clock } = deps;
   const { actions } = step;
   const call = <T>(fn: () => Promise<T>): Promise<T> => gate.schedule(fn, { priority: 2 });
+  const startedAt = clock.now();
+  // A retry after a failed attempt finds it still `sending` (the actions are idempotent: run them again).
+  if (store.lead(lead.id)?.steps[recordKey]?.status !== "sending")
+    await store.setStep(lead.id, recordKey, { status: "sending", updatedAt: startedAt, attempts: (state.steps[recordKey]?.attempts ?? 0) + 1, sendingAt: startedAt });
 
   if (actions.status !== undefined || actions.tags.length > 0) {
     const prospectId = state.prospectId ?? (await call(() => api.lookupProspect(lead.id)))?.externalId ?? undefined;
@@ -46,7 +50,8 @@ export async function runReplyActions(
     );
   }
   const now = clock.now();
-  await store.setStep(lead.id, recordKey, { status: "sent", updatedAt: now, attempts: 1, sentAt: now });
+  const rec = store.lead(lead.id)?.steps[recordKey];
+  await store.setStep(lead.id, recordKey, { status: "sent", updatedAt: now, attempts: rec?.attempts ?? 1, sendingAt: startedAt, sentAt: now });
   emit({
     type: "lead.actions",
     at: now,

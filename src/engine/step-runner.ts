@@ -111,8 +111,10 @@ export class StepRunner {
       }
     }
     if (!step.template) {
+      // An actions-only step is done once its actions are: recorded through `sending` like any step.
       const now = this.deps.clock.now();
-      await this.deps.store.setStep(lead.id, stepId, { status: "sent", updatedAt: now, attempts: 0, sentAt: now });
+      await this.deps.store.setStep(lead.id, stepId, { status: "sending", updatedAt: now, attempts: 1, sendingAt: now });
+      await this.deps.store.setStep(lead.id, stepId, { status: "sent", updatedAt: now, attempts: 1, sendingAt: now, sentAt: now });
       await this.replies.finishIfDone(lead.id);
       return {};
     }
@@ -200,13 +202,10 @@ export class StepRunner {
     const { store, clock, pacing, campaign } = this.deps;
     const now = clock.now();
     const prev = store.lead(leadId)?.steps[step.id];
-    await store.setStep(leadId, step.id, {
-      ...(prev ?? { attempts: 1 }),
-      status: "sent",
-      updatedAt: now,
-      sentAt: now,
-      messageId: message.id,
-    });
+    // Reconciliation may already have recorded it as sent (sent is terminal: never written twice).
+    if (prev?.status !== "sent") {
+      await store.setStep(leadId, step.id, { ...(prev ?? { attempts: 1 }), status: "sent", updatedAt: now, sentAt: now, messageId: message.id });
+    }
     if (store.lead(leadId)?.threadId !== threadId) await store.patchLead(leadId, { threadId });
     pacing.recordSend(account, now);
     this.streak = { kind: "", count: 0 };
@@ -271,6 +270,11 @@ export class StepRunner {
     const state = this.deps.store.lead(leadId);
     const rec = state?.steps[stepId];
     if (!state || rec?.status !== "sending") return true;
+    if (stepId.endsWith(":actions") || rec.contentHash === undefined) {
+      // No message behind it (reply actions are idempotent writes): simply run it again.
+      await this.deps.store.setStep(leadId, stepId, { ...stripSending(rec), status: "pending", updatedAt: this.deps.clock.now(), attempts: rec.attempts });
+      return true;
+    }
     const outcome = await this.reconcileStep(leadId, stepId, state.account);
     return outcome.kind !== "unknown";
   }
