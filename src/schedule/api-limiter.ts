@@ -14,7 +14,7 @@ import type { RateWindow } from "../config/types.js";
 import type { RateLimitInfo } from "../inbox/types.js";
 import type { Clock } from "../platform/clock.js";
 import { MinHeap } from "./min-heap.js";
-import { SlidingWindowGate } from "./sliding-window.js";
+import { DEFAULT_QUOTA_MARGIN_MS, SlidingWindowGate } from "./sliding-window.js";
 
 export interface ScheduleOptions {
   /** 0 (highest) … 9 (lowest), Bottleneck's semantics; default 5. FIFO within a priority. */
@@ -57,12 +57,7 @@ export interface ApiLimiterOptions {
   /** Requests in flight at once; default 8. */
   maxConcurrent?: number;
   clock: Clock;
-  /**
-   * Extra wait past each window's edge, default 1000 ms. We count start times but the server counts
-   * arrivals, which trail our starts by the network latency, and latencies differ request to request;
-   * a second covers that spread and costs 1/61 of the minute window's throughput, while a 429 costs a
-   * 60 s hold (v1's Retry-After, reference.md §4).
-   */
+  /** Extra wait past each window's edge; default DEFAULT_QUOTA_MARGIN_MS (1000 ms, see there for why). */
   marginMs?: number;
 }
 
@@ -130,7 +125,7 @@ class QuotaLimiter implements ApiLimiter {
     }
     this.maxConcurrent = maxConcurrent;
     this.clock = opts.clock;
-    this.gate = new SlidingWindowGate(opts.windows, opts.marginMs ?? 1000);
+    this.gate = new SlidingWindowGate(opts.windows, opts.marginMs ?? DEFAULT_QUOTA_MARGIN_MS);
   }
 
   get heldUntil(): number | undefined {

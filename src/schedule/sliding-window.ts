@@ -15,6 +15,14 @@ interface Ring {
   count: number;
 }
 
+/**
+ * Default extra wait past each window's edge. We count start times but the server counts arrivals,
+ * which trail our starts by the network latency, and latencies differ request to request; a second
+ * covers that spread and costs 1/61 of the minute window's throughput, while a 429 costs a 60 s hold
+ * (v1's Retry-After, reference.md §4).
+ */
+export const DEFAULT_QUOTA_MARGIN_MS = 1000;
+
 export class SlidingWindowGate {
   private readonly rings: Ring[];
 

@@ -1,0 +1,197 @@
+/**
+ * The dry run's timetable: when the first and last messages of each step would go out, simulated
+ * send by send with the same rules the runner applies (account pacing, sending windows in each
+ * lead's zone, the team API quota), on a virtual timeline with no timers.
+ *
+ * Assumptions, all chosen so the projection is a worst case (the latest finish):
+ * - Nobody replies, so every lead gets every sequence step (replies end sequences early).
+ * - The random gap between two sends of an account is its mean, so the result is deterministic.
+ * - One API request per send. The runner's other requests (reply polling every pollIntervalMs, a
+ *   thread lookup now and then) are a few per minute against a 300/min quota, so they are left out.
+ * - A new lead goes to whichever account is free first. The runner picks the least-loaded account,
+ *   which under equal pacing is the same thing.
+ */
+import type { Campaign, SendingWindow } from "../config/types.js";
+import { AccountPacer } from "./account-pacer.js";
+import { MinHeap } from "./min-heap.js";
+import { DEFAULT_QUOTA_MARGIN_MS, SlidingWindowGate } from "./sliding-window.js";
+import { isInsideWindow, nextWindowStart, windowCloseAfter } from "./windows.js";
+
+const DAY = 86_400_000;
+
+export interface ProjectionInput {
+  /** When the run starts (epoch ms). */
+  start: number;
+  /** The leads in CSV order (each with its own zone, if any), or just their count when no lead has one. */
+  leads: readonly { timezone?: string }[] | number;
+  /** Number of sender accounts. */
+  accounts: number;
+  pacing: Campaign["pacing"];
+  /** afterMs of each sequence step, in order; the first is 0. */
+  sequenceDelaysMs: readonly number[];
+}
+
+export interface StepProjection {
+  stepIndex: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+export interface Projection {
+  /** The first send of the run; `start` when there are no leads. */
+  firstSendAt: number;
+  /** The last lead's first message. */
+  lastFirstStepAt: number;
+  /** The last message of the run (the last lead's last step, with nobody replying). */
+  lastSendAt: number;
+  /** One entry per sequence step that sends at least once. */
+  perStep: StepProjection[];
+  /** The most sends one account makes in any rolling 24 h of the run (≤ perDay). */
+  sendsPerDayPerAccount: number;
+}
+
+/** Leads sharing a zone, in CSV order, with their window's open/closed state cached. */
+interface Zone {
+  window: SendingWindow;
+  leads: number[];
+  head: number;
+  /** Cached state: open (or closed) for every t < `until`. Valid because simulated time never goes back. */
+  open: boolean;
+  until: number;
+}
+
+interface FollowUp {
+  lead: number;
+  step: number;
+  zone: Zone;
+}
+
+export function projectSchedule(input: ProjectionInput): Projection {
+  const { start, accounts, pacing, sequenceDelaysMs: delays } = input;
+  if (!Number.isInteger(accounts) || accounts < 1) throw new RangeError(`accounts must be an integer >= 1, got ${accounts}`);
+  if (delays.length === 0) throw new RangeError("sequenceDelaysMs must list at least the first step (0)");
+
+  const zones = groupByZone(input.leads, pacing.window);
+  const pacer = new AccountPacer({ ...pacing.perAccount, random: () => 0.5 });
+  const gate = new SlidingWindowGate(pacing.api, DEFAULT_QUOTA_MARGIN_MS);
+  const names = Array.from({ length: accounts }, (_, i) => String(i));
+  // Each account's follow-ups, keyed by the instant they can go out (due, then inside the lead's window).
+  const followUps = names.map(() => new MinHeap<FollowUp>());
+  // Each account's send times, for the rolling-24 h peak; `dayStart` trails by 24 h.
+  const sent = names.map(() => ({ times: [] as number[], dayStart: 0 }));
+  const ready = new MinHeap<number>(); // account index keyed by when it next wants to act
+  for (let a = 0; a < accounts; a++) ready.push(a, start);
+
+  const perStep: StepProjection[] = [];
+  let firstSendAt = Number.POSITIVE_INFINITY;
+  let lastSendAt = start;
+  let peakPerDay = 0;
+
+  while (ready.size > 0) {
+    const t = ready.peekKey()!;
+    const a = ready.pop()!;
+    const name = names[a]!;
+    const paced = pacer.nextAllowedAt(name, t);
+    if (paced > t) {
+      ready.push(a, paced);
+      continue;
+    }
+    const quota = gate.nextStartAt(t);
+    if (quota > t) {
+      ready.push(a, quota);
+      continue;
+    }
+
+    const work = takeDueFollowUp(followUps[a]!, t) ?? takeNewLead(zones, t);
+    if (!work) {
+      const next = nextWorkAt(followUps[a]!, zones, t);
+      if (next !== undefined) ready.push(a, next);
+      continue; // no work ever again: the account retires
+    }
+
+    pacer.recordSend(name, t);
+    gate.record(t);
+    firstSendAt = Math.min(firstSendAt, t);
+    lastSendAt = Math.max(lastSendAt, t);
+    const stat = perStep[work.step];
+    if (stat) stat.lastAt = t;
+    else perStep[work.step] = { stepIndex: work.step, firstAt: t, lastAt: t };
+    const log = sent[a]!;
+    log.times.push(t);
+    while (log.times[log.dayStart]! <= t - DAY) log.dayStart++;
+    peakPerDay = Math.max(peakPerDay, log.times.length - log.dayStart);
+
+    const next = work.step + 1;
+    if (next < delays.length) {
+      const followUp: FollowUp = { lead: work.lead, step: next, zone: work.zone };
+      followUps[a]!.push(followUp, nextWindowStart(work.zone.window, t + delays[next]!));
+    }
+    ready.push(a, t); // the pacer moves it on by the gap
+  }
+
+  return {
+    firstSendAt: Number.isFinite(firstSendAt) ? firstSendAt : start,
+    lastFirstStepAt: perStep[0]?.lastAt ?? start,
+    lastSendAt,
+    perStep: perStep.filter((s) => s !== undefined),
+    sendsPerDayPerAccount: peakPerDay,
+  };
+}
+
+/** The runner's rule: a follow-up that is due and inside its lead's window goes before any new lead. */
+function takeDueFollowUp(heap: MinHeap<FollowUp>, t: number): FollowUp | undefined {
+  while ((heap.peekKey() ?? Number.POSITIVE_INFINITY) <= t) {
+    const f = heap.pop()!;
+    // Its window may have closed since it came due (the account was busy): wait for the next opening.
+    if (isOpen(f.zone, t)) return f;
+    heap.push(f, nextWindowStart(f.zone.window, t));
+  }
+  return undefined;
+}
+
+/** The earliest lead in CSV order whose window is open at `t`. */
+function takeNewLead(zones: readonly Zone[], t: number): FollowUp | undefined {
+  let best: Zone | undefined;
+  for (const z of zones) {
+    if (z.head >= z.leads.length || !isOpen(z, t)) continue;
+    if (!best || z.leads[z.head]! < best.leads[best.head]!) best = z;
+  }
+  if (!best) return undefined;
+  return { lead: best.leads[best.head++]!, step: 0, zone: best };
+}
+
+/** When this account next has something to send, or undefined when it never will. */
+function nextWorkAt(heap: MinHeap<FollowUp>, zones: readonly Zone[], t: number): number | undefined {
+  let next = heap.peekKey() ?? Number.POSITIVE_INFINITY;
+  for (const z of zones) {
+    if (z.head < z.leads.length) next = Math.min(next, nextWindowStart(z.window, t));
+  }
+  return Number.isFinite(next) ? next : undefined;
+}
+
+function isOpen(z: Zone, t: number): boolean {
+  if (t >= z.until) {
+    z.open = isInsideWindow(z.window, t);
+    z.until = z.open ? windowCloseAfter(z.window, t) : nextWindowStart(z.window, t);
+  }
+  return z.open;
+}
+
+function groupByZone(leads: ProjectionInput["leads"], window: SendingWindow): Zone[] {
+  const byZone = new Map<string, Zone>();
+  const zoneFor = (timezone: string): Zone => {
+    let z = byZone.get(timezone);
+    if (!z) {
+      z = { window: { ...window, timezone }, leads: [], head: 0, open: false, until: Number.NEGATIVE_INFINITY };
+      byZone.set(timezone, z);
+    }
+    return z;
+  };
+  if (typeof leads === "number") {
+    const z = zoneFor(window.timezone);
+    for (let i = 0; i < leads; i++) z.leads.push(i);
+  } else {
+    leads.forEach((lead, i) => zoneFor(lead.timezone || window.timezone).leads.push(i));
+  }
+  return [...byZone.values()];
+}
