@@ -54,12 +54,13 @@ export function analyzeTemplate(
     faults.push({ ...at(f, node), message });
   };
 
-  function requirePath(f: string, path: hbs.AST.PathExpression, guards: ReadonlySet<string>): void {
+  /** `site` is the mustache or call the path is in: Handlebars' own loc for a bare path is unreliable. */
+  function requirePath(f: string, path: hbs.AST.PathExpression, guards: ReadonlySet<string>, site: Node): void {
     // `this`, `../x` and `@root.x` resolve against contexts this analysis does not model.
     if (path.data || path.depth > 0 || path.parts.length === 0) return;
     const name = path.parts.join(".");
     if (guards.has(name) || required.has(name)) return;
-    const { line, column } = at(f, path);
+    const { line, column } = at(f, site);
     required.set(name, { name, parts: [...path.parts], where: `${f}:${line}:${column}` });
   }
 
@@ -84,14 +85,14 @@ export function analyzeTemplate(
     node.params.forEach((param, i) => {
       // The value tested by if/unless, and the value `default` replaces, may be empty: that is their point.
       const isOptional = name === "if" || name === "unless" || (name === "default" && i === 0);
-      visitExpression(f, param, guards, isOptional);
+      visitExpression(f, param, guards, isOptional, node);
     });
-    for (const pair of node.hash.pairs) visitExpression(f, pair.value, guards, false);
+    for (const pair of pairs(node.hash)) visitExpression(f, pair.value, guards, false, node);
   }
 
-  function visitExpression(f: string, expr: Expression, guards: ReadonlySet<string>, isOptional: boolean): void {
+  function visitExpression(f: string, expr: Expression, guards: ReadonlySet<string>, isOptional: boolean, site: Node): void {
     if (expr.type === "PathExpression") {
-      if (!isOptional) requirePath(f, expr as hbs.AST.PathExpression, guards);
+      if (!isOptional) requirePath(f, expr as hbs.AST.PathExpression, guards, site);
     } else if (expr.type === "SubExpression") {
       // Inside an optional position, e.g. (default (lower company) "x"), nothing is required either.
       if (!isOptional) visitCall(f, expr as hbs.AST.SubExpression, guards, false);
@@ -109,15 +110,15 @@ export function analyzeTemplate(
         const m = node as hbs.AST.MustacheStatement;
         if (m.path.type !== "PathExpression") return;
         const path = m.path as hbs.AST.PathExpression;
-        const isCall = m.params.length > 0 || m.hash.pairs.length > 0 || (isSimple(path) && helpers.has(path.original));
+        const isCall = m.params.length > 0 || pairs(m.hash).length > 0 || (isSimple(path) && helpers.has(path.original));
         if (isCall) visitCall(f, { ...m, path }, guards, false);
-        else requirePath(f, path, guards);
+        else requirePath(f, path, guards, m);
         return;
       }
       case "BlockStatement": {
         const b = node as hbs.AST.BlockStatement;
         const name = b.path.original;
-        if (!helpers.has(name) && b.params.length === 0 && b.hash.pairs.length === 0) {
+        if (!helpers.has(name) && b.params.length === 0 && pairs(b.hash).length === 0) {
           // A Mustache section ({{#company}}…{{/company}}): a guard that also switches context.
           visitProgram(f, b.inverse, guards);
           return;
@@ -143,8 +144,8 @@ export function analyzeTemplate(
         const p = node as hbs.AST.PartialStatement & { program?: hbs.AST.Program };
         if (p.name.type !== "PathExpression") return; // dynamic partial name: known only at render time
         const name = (p.name as hbs.AST.PathExpression).original;
-        for (const param of p.params) visitExpression(f, param, guards, false);
-        for (const pair of p.hash.pairs) visitExpression(f, pair.value, guards, false);
+        for (const param of p.params) visitExpression(f, param, guards, false, p);
+        for (const pair of pairs(p.hash)) visitExpression(f, pair.value, guards, false, p);
         visitProgram(f, p.program, guards);
         if (inlinePartials.has(name)) return;
         const partial = partials.get(name);
@@ -153,7 +154,7 @@ export function analyzeTemplate(
           return;
         }
         // A context argument or hash changes what names mean inside the partial; recursion would not end.
-        if (p.params.length > 0 || p.hash.pairs.length > 0 || expanding.includes(name)) return;
+        if (p.params.length > 0 || pairs(p.hash).length > 0 || expanding.includes(name)) return;
         expanding.push(name);
         visitProgram(partial.file, partial.ast, guards);
         expanding.pop();
@@ -175,6 +176,11 @@ export function analyzeTemplate(
 
   visitProgram(file, ast, new Set());
   return { required: [...required.values()], faults };
+}
+
+/** The AST omits `hash` when a call has no key=value arguments, despite its type. */
+function pairs(hash: hbs.AST.Hash | undefined): hbs.AST.HashPair[] {
+  return hash?.pairs ?? [];
 }
 
 function isSimple(path: hbs.AST.PathExpression): boolean {

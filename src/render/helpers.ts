@@ -13,6 +13,7 @@
  *                                  id, step id, which spin in the message this is), so a dry-run
  *                                  preview shows exactly what will be sent and a re-run sends the same.
  *   {{lower s}} {{upper s}} {{trim s}}   case and whitespace.
+ *   {{#if x}} / {{#unless x}}      the built-ins, except that a whitespace-only string counts as false.
  */
 import type Handlebars from "handlebars";
 
@@ -35,6 +36,14 @@ export const HELPER_ARITY: Readonly<Record<string, readonly [number, number]>> =
 };
 
 export function registerHelpers(env: typeof Handlebars): void {
+  // `if`/`unless` treat a whitespace-only string as false, as the required-variable check does:
+  // otherwise {{#if company}}{{company}}{{/if}} would let a blank company through its own guard.
+  for (const name of ["if", "unless"] as const) {
+    const builtin = env.helpers[name] as (this: unknown, condition: unknown, options: unknown) => unknown;
+    env.registerHelper(name, function (this: unknown, condition: unknown, options: unknown) {
+      return builtin.call(this, typeof condition === "string" && condition.trim() === "" ? "" : condition, options);
+    });
+  }
   env.registerHelper("default", (value: unknown, fallback: unknown) => (isBlank(value) ? text(fallback) : text(value)));
   env.registerHelper("firstName", (name: unknown) => firstName(text(name)));
   env.registerHelper("lower", (value: unknown) => text(value).toLowerCase());
