@@ -81,7 +81,13 @@ export async function checkCampaignText(
     };
   }
 
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (cause) {
+    // e.g. an alias expanding too far ("billion laughs"): yaml refuses it rather than exhaust memory.
+    return { problems: [{ file: shown, line: 1, column: 1, message: `invalid YAML: ${(cause as Error).message}` }] };
+  }
   const schema = validateSchema(raw);
   const found = [
     ...schema.problems,

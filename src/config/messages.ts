@@ -62,7 +62,7 @@ export function issueProblems(issue: Issue, prefix: readonly PropertyKey[], root
     case "unrecognized_keys":
       return issue.keys.map((key) => ({ path: [...path, key], anchor: "key", message: unknownKeyMessage(key, path, root) }));
     case "invalid_union": {
-      const branch = pickBranch(issue.errors, value, schemaAt(path, root));
+      const branch = pickBranch(issue.errors, value, schemaAt(path, root, false));
       if (branch) return branch.flatMap((inner) => issueProblems(inner, path, root));
       break;
     }

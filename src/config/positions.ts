@@ -20,7 +20,8 @@ function walk(doc: Document, path: readonly PropertyKey[]): Located[] {
   let node: unknown = root;
   for (const key of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+      // Compare as strings: `1: x` has a numeric key in the source but a string one in the parsed value.
+      const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(key));
       if (!pair) break;
       const located: Located = {};
       if (pair.key && typeof pair.key === "object") located.key = pair.key as Node;
@@ -50,7 +51,7 @@ export function offsetOf(doc: Document, problem: ConfigProblem): number | undefi
   const depth = problem.anchor === "parent" ? Math.min(full - 1, levels.length - 1) : levels.length - 1;
   for (let d = Math.max(depth, 0); d >= 0; d--) {
     const level = levels[d];
-    const offset = problem.anchor === "value" || problem.anchor === "key" ? start(level?.value) ?? start(level?.key) : start(level?.key) ?? start(level?.value);
+    const offset = problem.anchor === "parent" ? start(level?.key) ?? start(level?.value) : start(level?.value) ?? start(level?.key);
     if (offset !== undefined) return offset;
   }
   return undefined;

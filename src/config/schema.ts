@@ -105,7 +105,9 @@ const replyStep = z
   .meta({ title: "Reply step", description: "Fired by a lead's first reply; needs a template or at least one action." });
 
 /** A mapping carrying `on:` means a reply step; messages.ts relies on the literal to tell the two apart. */
-export const stepSchema = z.union([sequenceStep, replyStep]);
+export const stepSchema = z.union([sequenceStep, replyStep], {
+  error: "expected a step mapping, like {id: intro, template: intro.hbs} or {id: thanks, on: reply, template: thanks.hbs}",
+});
 
 const days = z
   .union([
@@ -126,10 +128,12 @@ const hours = z
   .default(DEFAULTS.hours)
   .meta({ description: 'Local sending hours "HH:MM-HH:MM", start before end. Default: "09:00-17:00".' });
 
+const GAP_RE = new RegExp(`^${DURATION_RANGE_SOURCE}$`);
 const gap = z
   .string({ error: 'expected a pause like "45s-3m" or "1m"' })
-  .regex(new RegExp(`^${DURATION_RANGE_SOURCE}$`), { error: 'expected a pause like "45s-3m" or "1m"' })
-  .refine((text) => !new RegExp(`^${DURATION_RANGE_SOURCE}$`).test(text) || parseRange(text) !== undefined, {
+  .regex(GAP_RE, { error: 'expected a pause like "45s-3m" or "1m"' })
+  // Only the order is checked here; a malformed gap is reported once, by the pattern above.
+  .refine((text) => !GAP_RE.test(text) || parseRange(text) !== undefined, {
     error: 'expected the shorter pause first, like "45s-3m"',
   })
   .default(DEFAULTS.perAccount.gap)

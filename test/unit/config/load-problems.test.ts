@@ -139,6 +139,33 @@ describe("campaign problems: one message form per kind of mistake", () => {
       want: ['campaign.yaml:9:5 steps[1].after: unknown key "after": only a sequence step has it'],
     },
     {
+      kind: "typo in a reply step, with a suggestion",
+      text: doc(...HEAD, ...STEPS, "  - id: thanks", "    on: reply", "    dealy: 1h", "    template: thanks.hbs", ...PACING),
+      want: ['campaign.yaml:9:5 steps[1].dealy: unknown key "dealy" — did you mean "delay"?'],
+    },
+    {
+      kind: "wrong trigger",
+      text: doc(...HEAD, ...STEPS, "  - id: thanks", "    on: replied", "    template: thanks.hbs", ...PACING),
+      want: ['campaign.yaml:8:9 steps[1].on: expected "reply", got "replied"'],
+    },
+    {
+      kind: "a step that is not a mapping",
+      text: doc(...HEAD, ...STEPS, "  - nudge", ...PACING),
+      want: [
+        'campaign.yaml:7:5 steps[1]: expected a step mapping, like {id: intro, template: intro.hbs} or {id: thanks, on: reply, template: thanks.hbs}, got "nudge"',
+      ],
+    },
+    {
+      kind: "an empty section",
+      text: doc(...HEAD, ...STEPS, "pacing:"),
+      want: ["campaign.yaml:7:8 pacing: expected a mapping (key: value pairs), got an empty value"],
+    },
+    {
+      kind: "an empty file",
+      text: "",
+      want: ["campaign.yaml:1:1: expected a mapping (key: value pairs), got an empty value"],
+    },
+    {
       kind: "webhook source without a webhook block",
       text: doc(...HEAD, ...STEPS, ...PACING, "replies:", "  source: webhook"),
       want: ['campaign.yaml:9:1 replies.webhook: missing required key "webhook": source: webhook needs at least webhook.port'],
