@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { sandboxOptionsFromFlags } from "../../../src/cli/commands/sandbox.js";
+import { UserError } from "../../../src/errors.js";
+
+describe("outreach sandbox flags", () => {
+  it("maps flags to options", () => {
+    expect(
+      sandboxOptionsFromFlags(
+        {
+          port: "4010",
+          token: "sandbox_fixed",
+          replyRate: "0.5",
+          replyDelay: "5m-2h",
+          rateLimit: "off",
+          unreachableRate: "0.1",
+          serverErrorRate: "0.01",
+          lostResponseRate: "0.02",
+          accounts: "abc, def",
+          webhookUrl: "http://127.0.0.1:9000/hook",
+        },
+        { INBOX_WEBHOOK_SECRET: "ibt_wh_x" },
+      ),
+    ).toEqual({
+      port: 4010,
+      token: "sandbox_fixed",
+      replyRate: 0.5,
+      replyDelayMs: [300_000, 7_200_000],
+      rateLimit: "off",
+      unreachableRate: 0.1,
+      serverErrorRate: 0.01,
+      lostResponseRate: 0.02,
+      accountLinks: ["abc", "def"],
+      webhook: { url: "http://127.0.0.1:9000/hook", secret: "ibt_wh_x" },
+    });
+    expect(sandboxOptionsFromFlags({ replyDelay: "10m", rateLimit: "default" }, {})).toEqual({ replyDelayMs: [600_000, 600_000] });
+  });
+
+  it("reports every bad flag at once and never echoes the webhook secret", () => {
+    let error: unknown;
+    try {
+      sandboxOptionsFromFlags({ port: "x", replyRate: "2", accounts: "A-B", webhookUrl: "http://h/x" }, {});
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    const message = (error as Error).message;
+    for (const flag of ["--port", "--reply-rate", "--accounts", "--webhook-url"]) expect(message).toContain(flag);
+    expect(() => sandboxOptionsFromFlags({ webhookUrl: "nope" }, { INBOX_WEBHOOK_SECRET: "s3cret" })).toThrow(/--webhook-url/);
+    expect(() => sandboxOptionsFromFlags({ webhookUrl: "nope" }, { INBOX_WEBHOOK_SECRET: "s3cret" })).not.toThrow(/s3cret/);
+  });
+});
