@@ -5,9 +5,9 @@
  * before a message is sent is checked first: the leads, every rendered message, the token, the
  * account links, the lock, and what changed since the last run.
  */
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { relative } from "node:path";
+import { dirname, relative } from "node:path";
 import type { Campaign } from "../config/types.js";
 import type { RunResult } from "../engine/engine.js";
 import { runCampaign } from "../engine/engine.js";
@@ -73,7 +73,9 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   gateRef = gate;
   gate.onHold = (until, reason) => opts.emit({ type: "rate.held", at: clock.now(), until, reason });
 
-  // 3. State: the lock first, then the file, then what changed since the last run.
+  // 3. State: the lock first, then the file, then what changed since the last run. The lock lives
+  // beside the state file, so its directory (default .outreach/) must exist before the first run locks.
+  await mkdir(dirname(stateFile), { recursive: true });
   const lock = await acquireLock(stateFile, { pid: process.pid, hostname: hostname(), now: clock.now() });
   if (lock.tookOverFrom) {
     opts.note("warn", `took over a stale lock on ${show(stateFile)} left by process ${lock.tookOverFrom.pid} (no longer running)`);
