@@ -14,22 +14,19 @@ export type Work =
   | { kind: "reconcile"; leadId: string; stepId: string }
   | { kind: "expire"; leadId: string };
 
-/** Keys combine due time and a tie-breaker so equal instants keep insertion order. */
-const TIE_SCALE = 1 / 2 ** 21;
-
 export class WorkQueue {
-  private readonly bound = new MinHeap<Work>();
-  private readonly fresh = new MinHeap<Work>();
+  private readonly bound = new InstantQueue();
+  private readonly fresh = new InstantQueue();
   private readonly parked = new Map<string, Work[]>();
   private tie = 0;
 
   pushBound(work: Work, dueAt: number): void {
-    this.bound.push(work, dueAt + (this.tie++ % 2 ** 20) * TIE_SCALE);
+    this.bound.push(work, dueAt, this.tie++);
   }
 
   pushFresh(work: Work, dueAt: number, position: number): void {
     // Position breaks ties among leads whose windows open at the same instant.
-    this.fresh.push(work, dueAt + (position % 2 ** 20) * TIE_SCALE);
+    this.fresh.push(work, dueAt, position);
   }
 
   park(account: string, work: Work): void {
@@ -72,5 +69,48 @@ export class WorkQueue {
     let parked = 0;
     for (const list of this.parked.values()) parked += list.length;
     return this.bound.size + this.fresh.size + parked;
+  }
+}
+
+/**
+ * A min-queue by instant whose equal instants pop by an exact integer tie-breaker. The tie cannot be
+ * folded into the key as a fraction: an epoch-ms key (~1.8e12) has a resolution of 2^-12 ms, so
+ * any fraction below that is rounded away and equal instants pop in heap order, not file order.
+ */
+class InstantQueue {
+  private readonly instants = new MinHeap<number>();
+  private readonly buckets = new Map<number, MinHeap<Work>>();
+  private count = 0;
+
+  push(work: Work, at: number, tie: number): void {
+    let bucket = this.buckets.get(at);
+    if (!bucket) {
+      bucket = new MinHeap<Work>();
+      this.buckets.set(at, bucket);
+      this.instants.push(at, at);
+    }
+    bucket.push(work, tie);
+    this.count++;
+  }
+
+  peekKey(): number | undefined {
+    return this.instants.peekKey();
+  }
+
+  pop(): Work | undefined {
+    const at = this.instants.peekKey();
+    if (at === undefined) return undefined;
+    const bucket = this.buckets.get(at);
+    const work = bucket?.pop();
+    if (!bucket || bucket.size === 0) {
+      this.buckets.delete(at);
+      this.instants.pop();
+    }
+    this.count--;
+    return work;
+  }
+
+  get size(): number {
+    return this.count;
   }
 }

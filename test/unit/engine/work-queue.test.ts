@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { WorkQueue, type Work } from "../../../src/engine/work-queue.js";
+import { T0 } from "./fakes.js";
+
+const seq = (leadId: string, index = 0): Work => ({ kind: "sequence", leadId, index });
+
+function drainFresh(q: WorkQueue, now: number): string[] {
+  const out: string[] = [];
+  for (let w = q.popFreshDue(now); w; w = q.popFreshDue(now)) out.push(w.leadId);
+  return out;
+}
+
+function drainBound(q: WorkQueue, now: number): string[] {
+  const out: string[] = [];
+  for (let w = q.popBoundDue(now); w; w = q.popBoundDue(now)) out.push(w.leadId);
+  return out;
+}
+
+describe("WorkQueue", () => {
+  it("pops fresh work whose window opens at the same instant in CSV order (epoch-ms keys)", () => {
+    const q = new WorkQueue();
+    const ids = Array.from({ length: 50 }, (_, i) => `lead${i + 1}`);
+    for (const [i, id] of ids.entries()) q.pushFresh(seq(id), T0, i + 1);
+    expect(drainFresh(q, T0)).toEqual(ids);
+  });
+
+  it("orders fresh work by due instant first, then by position", () => {
+    const q = new WorkQueue();
+    q.pushFresh(seq("late-first"), T0 + 60_000, 1);
+    q.pushFresh(seq("early-third"), T0, 3);
+    q.pushFresh(seq("early-second"), T0, 2);
+    expect(q.nextFreshAt()).toBe(T0);
+    expect(drainFresh(q, T0)).toEqual(["early-second", "early-third"]);
+    expect(drainFresh(q, T0 + 59_000)).toEqual([]);
+    expect(drainFresh(q, T0 + 60_000)).toEqual(["late-first"]);
+  });
+
+  it("keeps bound work due at the same instant in insertion order", () => {
+    const q = new WorkQueue();
+    const ids = Array.from({ length: 40 }, (_, i) => `b${i}`);
+    for (const id of ids) q.pushBound(seq(id, 1), T0 + 3 * 86_400_000);
+    expect(drainBound(q, T0 + 3 * 86_400_000)).toEqual(ids);
+  });
+
+  it("does not hand out bound work before it is due", () => {
+    const q = new WorkQueue();
+    q.pushBound(seq("b", 1), T0 + 10_000);
+    q.pushBound(seq("a", 1), T0 + 5_000);
+    expect(q.nextBoundAt()).toBe(T0 + 5_000);
+    expect(q.popBoundDue(T0 + 4_000)).toBeUndefined();
+    expect(drainBound(q, T0 + 5_000)).toEqual(["a"]);
+    expect(drainBound(q, T0 + 10_000)).toEqual(["b"]);
+    expect(q.nextBoundAt()).toBeUndefined();
+  });
+
+  it("parks work of a busy account and releases it, due now, when the account frees up", () => {
+    const q = new WorkQueue();
+    q.park("acc1", { kind: "reply", leadId: "x", stepId: "thank-you" });
+    q.park("acc1", { kind: "sequence", leadId: "y", index: 1 });
+    q.park("acc2", { kind: "expire", leadId: "z" });
+    expect(q.size).toBe(3);
+    expect(q.nextBoundAt()).toBeUndefined();
+    q.release("acc1", T0);
+    expect(q.size).toBe(3);
+    expect(drainBound(q, T0)).toEqual(["x", "y"]);
+    q.release("acc1", T0); // nothing parked: no-op
+    expect(q.size).toBe(1);
+  });
+
+  it("counts fresh work separately", () => {
+    const q = new WorkQueue();
+    q.pushFresh(seq("a"), T0, 1);
+    q.pushBound(seq("b", 1), T0);
+    expect(q.freshCount).toBe(1);
+    expect(q.size).toBe(2);
+  });
+});
