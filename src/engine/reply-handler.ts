@@ -146,8 +146,11 @@ export class ReplyHandler {
     const threadId = state.threadId;
     if (!threadId) return false;
     const page = await gate.schedule(() => api.listMessages(threadId, { limit: 20 }), { priority: 2 });
+    // Only messages since our first send count: the thread may hold an earlier conversation, and
+    // its oldest prospect message would otherwise hide a new reply (record() rejects old ones).
+    const since = (firstAttemptAt(state) ?? Number.POSITIVE_INFINITY) - CLOCK_SKEW_MS;
     const inbound = page.messages
-      .filter((m) => m.authorId !== account && !m.deletedAt)
+      .filter((m) => m.authorId !== account && !m.deletedAt && Date.parse(m.createdAt) >= since)
       .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))[0];
     if (!inbound) return false;
     await this.record(
