@@ -87,6 +87,7 @@ export class ReplyHandler {
     if (reply.accountLinkId && reply.accountLinkId !== state.account) return;
     const firstSendAt = firstAttemptAt(state);
     if (firstSendAt === undefined || reply.at < firstSendAt - CLOCK_SKEW_MS) return;
+    if (state.finishedAt !== undefined) return this.recordLateOptOut(leadId, reply);
 
     const afterStep = lastSentSequenceStep(state, campaign.sequence.map((s) => s.id));
     const record: ReplyRecord = { at: reply.at, messageId: reply.messageId, text: reply.text.slice(0, 500), via, ...(afterStep ? { afterStep } : {}) };
@@ -116,6 +117,19 @@ export class ReplyHandler {
     const pending = this.pendingReplyWork(store.lead(leadId) ?? state, now);
     for (const p of pending) this.queue(p.work, p.at);
     if (pending.length === 0) await this.finishIfDone(leadId);
+  }
+
+  /**
+   * A reply from a lead already finished (its reply window closed, or it failed): no reply step
+   * fires any more (keepOpenFor), but a request to stop is still put on the do-not-contact list.
+   */
+  private async recordLateOptOut(leadId: string, reply: InboundReply): Promise<void> {
+    const { store, clock, campaign } = this.deps;
+    const phrase = this.optOut(reply.text);
+    if (phrase === null || store.lead(leadId)?.optedOut) return;
+    await store.patchLead(leadId, { optedOut: true });
+    await this.deps.suppress(leadId, `opted out in "${campaign.name}" on ${new Date(reply.at).toISOString()}: "${phrase}"`);
+    this.emit({ type: "lead.opted-out", at: clock.now(), leadId, phrase });
   }
 
   /** Reply steps still to run for a lead that has replied; non-matching steps are recorded as skipped. */
