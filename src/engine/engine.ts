@@ -36,8 +36,6 @@ class CampaignEngine {
   private readonly windows: LeadWindows;
   private readonly steps: StepRunner;
   private readonly replies: ReplyHandler;
-  /** Accounts with a send in flight: one at a time per account, as a person would. */
-  private readonly busy = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   /** Leads assigned per account, for balancing new leads. */
   private readonly load = new Map<string, number>();
@@ -45,6 +43,8 @@ class CampaignEngine {
   private sentThisRun = 0;
   private pausedReason: string | undefined;
   private lastPollAt = Number.NEGATIVE_INFINITY;
+  /** The last wait reported, so a wake-up for a reply poll does not repeat it. */
+  private lastWait = "";
 
   constructor(private readonly deps: EngineDeps) {
     this.startedAt = deps.clock.now();
@@ -124,7 +124,7 @@ class CampaignEngine {
     for (;;) {
       if (this.limitReached() || this.deps.stop.aborted || this.pausedReason) break;
       const available = this.deps.campaign.accounts.filter(
-        (a) => !this.busy.has(a) && this.deps.pacing.nextAllowedAt(a, now) <= now,
+        (a) => !this.deps.lanes.isBusy(a) && this.deps.pacing.nextAllowedAt(a, now) <= now,
       );
       if (available.length === 0) break;
       const work = this.queue.popFreshDue(now);
@@ -159,7 +159,7 @@ class CampaignEngine {
       this.queue.pushFresh(work, now, lead.position);
       return false;
     }
-    if (this.busy.has(account)) {
+    if (this.deps.lanes.isBusy(account)) {
       this.queue.park(account, work);
       return false;
     }
@@ -180,33 +180,30 @@ class CampaignEngine {
   }
 
   private start(account: string, work: Work, lead: Lead, isNew: boolean): void {
-    this.busy.add(account);
-    const task = this.steps
-      .run(work, lead, account, isNew)
-      .then((result) => this.afterStep(work, lead, result))
+    const task = this.deps.lanes
+      .run(account, priorityOf(work), () => this.steps.run(work, lead, account, isNew))
+      .then((result) => this.afterStep(work, result))
       .catch((err: unknown) => {
         // A bug or a failed state write: stop safely rather than guess.
-        this.pausedReason = `internal error while running ${work.kind} for lead ${work.leadId}: ${String(err)}`;
+        this.pausedReason ??= `internal error while running ${work.kind} for lead ${work.leadId}: ${err instanceof Error ? err.message : String(err)}`;
       })
       .finally(() => {
-        this.busy.delete(account);
         this.inFlight.delete(task);
         this.queue.release(account, this.deps.clock.now());
       });
     this.inFlight.add(task);
   }
 
-  private afterStep(work: Work, lead: Lead, result: StepResult): void {
+  private afterStep(work: Work, result: StepResult): void {
     if (result.messageSent) this.sentThisRun++;
     if (result.pause) this.pausedReason ??= result.pause;
     if (result.retryAt !== undefined) this.queue.pushBound(work, result.retryAt);
     if (result.next) this.queue.pushBound(result.next.work, result.next.at);
-    void lead;
   }
 
   private limitReached(): boolean {
     const { limit } = this.deps.options;
-    return limit !== undefined && this.sentThisRun + this.busy.size >= limit;
+    return limit !== undefined && this.sentThisRun + this.inFlight.size >= limit;
   }
 
   /** Earliest instant at which anything could happen; undefined when nothing is left. */
@@ -230,8 +227,11 @@ class CampaignEngine {
     const now = clock.now();
     const wakeForPoll = this.replies.hasOpenLeads() ? this.lastPollAt + options.pollIntervalMs : Infinity;
     const target = Math.max(now, Math.min(until, wakeForPoll));
-    if (until > now) {
-      this.deps.emit({ type: "waiting", at: now, until, ...this.waitReason(until) });
+    const reason = this.waitReason(until);
+    const key = `${until}:${reason.reason}`;
+    if (until > now && key !== this.lastWait) {
+      this.lastWait = key;
+      this.deps.emit({ type: "waiting", at: now, until, ...reason });
     }
     const ac = new AbortController();
     const onStop = (): void => ac.abort();
@@ -247,7 +247,19 @@ class CampaignEngine {
 
   private waitReason(until: number): { reason: "window" | "pacing" | "follow-up" | "replies" | "retry"; detail: string } {
     const bound = this.queue.nextBoundAt();
-    if (bound !== undefined && Math.abs(bound - until) < 1) return { reason: "follow-up", detail: "next follow-up or reply step" };
+    const next = this.queue.peekBound();
+    if (bound !== undefined && next && Math.abs(bound - until) < 1) {
+      switch (next.kind) {
+        case "expire":
+          return { reason: "replies", detail: "contacted leads stay open for replies (replies.keepOpenFor)" };
+        case "reconcile":
+          return { reason: "retry", detail: "checking an uncertain send again" };
+        case "reply":
+          return { reason: "follow-up", detail: "next reply step (its delay, window or pacing)" };
+        case "sequence":
+          return { reason: "follow-up", detail: next.index > 0 ? "next follow-up (its delay, window or pacing)" : "next first message" };
+      }
+    }
     const fresh = this.queue.nextFreshAt();
     if (fresh !== undefined && Math.abs(fresh - until) < 1) return { reason: "window", detail: "sending window closed" };
     if (fresh !== undefined) return { reason: "pacing", detail: "per-account pacing (caps and gaps)" };
@@ -364,6 +376,20 @@ export function nextSequenceWork(
     return { kind: "due", index: step.index, at: lastSentAt + step.afterMs };
   }
   return { kind: "done", lastSentAt: lastSentAt ?? 0 };
+}
+
+/** Lane priority (0 first): settle uncertain sends, then reply steps, follow-ups, and new leads last. */
+function priorityOf(work: Work): number {
+  switch (work.kind) {
+    case "reconcile":
+      return 1;
+    case "reply":
+      return 2;
+    case "sequence":
+      return work.index === 0 ? 6 : 3;
+    case "expire":
+      return 9;
+  }
 }
 
 function never(): Promise<never> {

@@ -44,6 +44,12 @@ export interface AccountPacing {
 /** A reply and how it reached us (webhook delivery or Events API poll). */
 export type ReceivedReply = InboundReply & { via: "events" | "webhook" };
 
+/** One lane per sender account: its work runs one piece at a time, by priority (0 first). */
+export interface AccountLanes {
+  isBusy(account: string): boolean;
+  run<T>(account: string, priority: number, fn: () => Promise<T>): Promise<T>;
+}
+
 /** A batch of replies from one poll; `commit` persists the cursor once the replies are recorded. */
 export interface ReplyBatch {
   replies: ReceivedReply[];
@@ -84,6 +90,7 @@ export interface EngineDeps {
   api: InboxApi;
   gate: RequestGate;
   pacing: AccountPacing;
+  lanes: AccountLanes;
   store: ProgressStore;
   renderer: MessageRenderer;
   replies: ReplySource;

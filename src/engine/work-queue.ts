@@ -47,6 +47,11 @@ export class WorkQueue {
     return this.bound.peekKey();
   }
 
+  /** The bound work due first, without removing it. */
+  peekBound(): Work | undefined {
+    return this.bound.peek();
+  }
+
   nextFreshAt(): number | undefined {
     return this.fresh.peekKey();
   }
@@ -95,6 +100,11 @@ class InstantQueue {
 
   peekKey(): number | undefined {
     return this.instants.peekKey();
+  }
+
+  peek(): Work | undefined {
+    const at = this.instants.peekKey();
+    return at === undefined ? undefined : this.buckets.get(at)?.peek();
   }
 
   pop(): Work | undefined {

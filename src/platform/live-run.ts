@@ -20,6 +20,7 @@ import type { InboxApi } from "../inbox/types.js";
 import { appendSuppression } from "../leads/suppression.js";
 import type { Lead } from "../leads/types.js";
 import { createRenderer } from "../render/renderer.js";
+import { AccountLanes } from "../schedule/account-lanes.js";
 import { AccountPacer } from "../schedule/account-pacer.js";
 import { createApiLimiter } from "../schedule/api-limiter.js";
 import { computeFingerprint, diffFingerprint, hashFilePrefix } from "../state/fingerprint.js";
@@ -82,6 +83,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   }
   let store: StateStore | undefined;
   let replies: ReplySource | undefined;
+  const lanes = new AccountLanes();
   const signals = installSignals(stop, opts.note);
   try {
     const templateTexts = await readTemplates(campaign);
@@ -103,6 +105,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
       api,
       gate,
       pacing: new AccountPacer(campaign.pacing.perAccount),
+      lanes,
       store,
       renderer,
       replies,
@@ -124,6 +127,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   } finally {
     signals.dispose();
     await replies?.close?.();
+    await lanes.stop();
     await store?.close();
     await gate.stop();
     await lock.release();

@@ -43,8 +43,11 @@ export async function startRehearsal(campaign: Campaign, opts: RehearsalOptions)
     timers: opts.realtime,
     accountLinks: campaign.accounts,
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-    ...(opts.replyRate !== undefined ? { replyRate: opts.replyRate } : {}),
-    ...(opts.replyDelayMs !== undefined ? { replyDelayMs: opts.replyDelayMs } : {}),
+    // Default 30%: enough replies in a 30-lead example to show every path (thank-yous, an opt-out).
+    replyRate: opts.replyRate ?? 0.3,
+    // Default: replies from 10 minutes to 5 days after the first message, so some land before the
+    // follow-up and some after it, as in a real campaign.
+    replyDelayMs: opts.replyDelayMs ?? [10 * 60_000, 5 * 86_400_000],
     ...(opts.replyTexts !== undefined ? { replyTexts: opts.replyTexts } : {}),
     ...(opts.unreachableRate !== undefined ? { unreachableRate: opts.unreachableRate } : {}),
   });

@@ -84,6 +84,8 @@ export function createReporter(opts: { mode: ReportMode; out: NodeJS.WritableStr
   if (opts.mode === "plain") {
     return {
       emit: (e) => {
+        // Short pacing pauses between two sends are routine; a log line each would drown the sends.
+        if (e.type === "waiting" && e.reason === "pacing" && e.until - e.at < 5 * 60_000) return;
         const line = formatEvent(e, c);
         if (line !== null) write(e.type === "run.finished" ? line : `${formatInstant(e.at, c.tz)}  ${line}`);
       },

@@ -4,7 +4,7 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 export function formatInstant(at: number, timezone: string): string {
   let f = formatters.get(timezone);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-GB", {
+    f = new Intl.DateTimeFormat("en-US", {
       timeZone: timezone,
       weekday: "short",
       year: "numeric",
