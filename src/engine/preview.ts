@@ -35,7 +35,8 @@ export interface PreviewSummary {
   ready: number;
   /** Leads with at least one step that cannot render. */
   withErrors: number;
-  skipped: { reason: LeadProblem["reason"]; count: number; lines: number[] }[];
+  /** Rows not messaged, by reason: the count and the first rows with what was wrong. */
+  skipped: { reason: LeadProblem["reason"]; count: number; rows: { line: number; message: string }[] }[];
   templateErrors: TemplateErrorGroup[];
   /** Ready leads' zones (undefined = the campaign's), for the projection. */
   zones: (string | undefined)[];
@@ -54,7 +55,7 @@ export async function previewCampaign(input: {
     ...input.campaign.sequence.map((s) => ({ id: s.id, kind: "sequence" as const })),
     ...input.campaign.replySteps.filter((s) => s.template !== undefined).map((s) => ({ id: s.id, kind: "reply" as const })),
   ];
-  const skipped = new Map<LeadProblem["reason"], { count: number; lines: number[] }>();
+  const skipped = new Map<LeadProblem["reason"], { count: number; rows: { line: number; message: string }[] }>();
   const errors = new Map<string, TemplateErrorGroup>();
   const zoneIntern = new Map<string, string>();
   const zones: (string | undefined)[] = [];
@@ -66,9 +67,9 @@ export async function previewCampaign(input: {
     rows++;
     if (rec.kind === "problem") {
       const p = rec.problem;
-      const entry = skipped.get(p.reason) ?? { count: 0, lines: [] };
+      const entry = skipped.get(p.reason) ?? { count: 0, rows: [] };
       entry.count++;
-      if (entry.lines.length < LINES_PER_REASON) entry.lines.push(p.line);
+      if (entry.rows.length < LINES_PER_REASON) entry.rows.push({ line: p.line, message: p.message });
       skipped.set(p.reason, entry);
       continue;
     }

@@ -76,9 +76,11 @@ function summaryText(campaign: Campaign, sum: PreviewSummary, flags: RunFlags, s
   const lines: string[] = [s.bold(`Dry run of "${campaign.name}" — nothing was sent`)];
   const skippedTotal = sum.skipped.reduce((a, k) => a + k.count, 0);
   lines.push(`  rows read ${sum.rows} · ready ${sum.ready} · with template errors ${sum.withErrors} · skipped ${skippedTotal}`);
+  const leadsFile = show(campaign.leads.file);
   for (const k of sum.skipped) {
-    const more = k.count > k.lines.length ? ` and ${k.count - k.lines.length} more` : "";
-    lines.push(`  ${s.yellow("skipped")} ${k.reason} ×${k.count}: line${k.lines.length === 1 ? "" : "s"} ${k.lines.join(", ")}${more}`);
+    lines.push(`  ${s.yellow("skipped")} ${k.reason} ×${k.count}`);
+    for (const r of k.rows) lines.push(`    ${leadsFile}:${r.line}: ${r.message}`);
+    if (k.count > k.rows.length) lines.push(`    … and ${k.count - k.rows.length} more`);
   }
   for (const g of sum.templateErrors) {
     lines.push(`  ${s.red("template")} ${g.step}: ${g.variable === "message" ? "" : `{{${g.variable}}} `}${g.message} ×${g.count} — ${g.examples.join(", ")}${g.count > g.examples.length ? ", …" : ""}`);
@@ -97,7 +99,7 @@ function summaryText(campaign: Campaign, sum: PreviewSummary, flags: RunFlags, s
     lines.push(`  first message  ${formatInstant(p.firstSendAt, tz)}`);
     lines.push(`  last ${campaign.sequence[0]?.id ?? "first step"}  ${formatInstant(p.lastFirstStepAt, tz)}`);
     lines.push(`  last message   ${formatInstant(p.lastSendAt, tz)}  (${formatSpan(p.lastSendAt - p.firstSendAt)} after the first)`);
-    lines.push(`  capacity       ~${p.sendsPerDayPerAccount} sends per account per sending day × ${campaign.accounts.length} account${campaign.accounts.length === 1 ? "" : "s"}`);
+    lines.push(`  busiest day    ${p.sendsPerDayPerAccount} sends from one account in 24 h (caps: ${campaign.pacing.perAccount.perHour}/h, ${campaign.pacing.perAccount.perDay}/day; ${campaign.accounts.length} account${campaign.accounts.length === 1 ? "" : "s"})`);
   }
   if (flags.out) lines.push(`  full preview written to ${flags.out}`);
   return `\n${lines.join("\n")}\n`;
