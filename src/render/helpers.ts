@@ -19,10 +19,19 @@ import type Handlebars from "handlebars";
 
 /** Per-render state the renderer passes as `data.spin`; helpers read it through `options.data`. */
 export interface SpinState {
-  /** "<lead id>\u0000<step id>": the stable part of every spin's seed in one message. */
-  seed: string;
+  /** spinSeed(lead id, step id): the stable part of every spin's hash in one message. */
+  seed: number;
   /** How many spins this render has resolved so far: the occurrence index of the next one. */
   count: number;
+}
+
+/** FNV-1a over "<lead id>\u0000<step id>"; computed once per render, not once per spin. */
+export function spinSeed(leadId: string, stepId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < leadId.length; i++) h = Math.imul(h ^ leadId.charCodeAt(i), 0x01000193);
+  h = Math.imul(h, 0x01000193); // the \u0000 separator: "1"+"23" and "12"+"3" must differ
+  for (let i = 0; i < stepId.length; i++) h = Math.imul(h ^ stepId.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 /** Helper name → number of positional arguments it accepts [min, max]; the analyzer checks calls. */
@@ -50,12 +59,12 @@ export function registerHelpers(env: typeof Handlebars): void {
   env.registerHelper("upper", (value: unknown) => text(value).toUpperCase());
   env.registerHelper("trim", (value: unknown) => text(value).trim());
   env.registerHelper("spin", function (this: unknown, ...args: unknown[]) {
-    const options = args.pop() as Handlebars.HelperOptions & { fn?: Handlebars.TemplateDelegate };
-    const variants = args.length > 0 ? args.map(text) : options.fn(this).split("|");
+    const options = args.pop() as Handlebars.HelperOptions;
+    const variants = args.length > 0 ? args : options.fn(this).split("|");
     const state = (options.data as { spin?: SpinState } | undefined)?.spin;
     // Outside the renderer (no state) the first variant is the stable choice.
-    const index = state === undefined ? 0 : pickIndex(`${state.seed}\u0000${state.count++}`, variants.length);
-    return variants[index] ?? "";
+    const index = state === undefined ? 0 : pickIndex(state.seed, state.count++, variants.length);
+    return text(variants[index]);
   });
 }
 
@@ -72,6 +81,11 @@ const TITLES = new Set(["dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "d
 
 export function firstName(fullName: string): string {
   let name = fullName.trim();
+  // Fast path for the common "First Last": no comma, and the first word is not a title.
+  const space = name.search(/\s/);
+  if (space > 0 && !name.includes(",") && !TITLES.has(name.slice(0, space).replace(/\.$/, "").toLowerCase())) {
+    return name.slice(0, space);
+  }
   // "Doe, Jane" (surname first, as many CRMs export) → "Jane Doe".
   const comma = name.indexOf(",");
   if (comma > 0) name = `${name.slice(comma + 1).trim()} ${name.slice(0, comma).trim()}`.trim();
@@ -85,13 +99,9 @@ export function firstName(fullName: string): string {
   return first;
 }
 
-/** FNV-1a with a murmur3 finaliser: fast, stable across Node versions, well spread for small n. */
-function pickIndex(key: string, n: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+/** Mixes the occurrence into the seed, then a murmur3 finaliser: stable across Node versions, well spread for small n. */
+function pickIndex(seed: number, occurrence: number, n: number): number {
+  let h = Math.imul(seed ^ occurrence, 0x01000193);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -20,7 +20,7 @@ import { UserError, formatProblem, type Problem } from "../errors.js";
 import type { Lead } from "../leads/types.js";
 import { analyzeTemplate, type PartialSource, type RequiredVariable } from "./analyze.js";
 import { checkRenderedText } from "./checks.js";
-import { isBlank, registerHelpers, type SpinState } from "./helpers.js";
+import { isBlank, registerHelpers, spinSeed, type SpinState } from "./helpers.js";
 import { parseTemplate, readPartials, readTemplate } from "./load.js";
 
 export interface RenderError {
@@ -88,22 +88,31 @@ export async function createRenderer(campaign: Pick<Campaign, "name" | "sequence
   }
 
   const campaignContext = { name: campaign.name };
+  // The context of the last lead rendered, reused for its other steps: copying the lead's fields
+  // is the largest per-call cost, and callers render a lead's steps back to back (a dry run renders
+  // every step of a lead in a row). Leads are treated as immutable once read.
+  let lastLead: Lead | undefined;
+  let context: Record<string, unknown> = {};
   return {
     stepIds: [...steps.keys()],
     render(stepId, lead) {
       const step = steps.get(stepId);
       if (step === undefined) throw new Error(`render: step "${stepId}" has no template`);
-      const context: Record<string, unknown> = {
-        ...lead.fields,
-        lead: { id: lead.id, username: lead.username, position: lead.position },
-        campaign: campaignContext,
-        step: step.context,
-      };
+      if (lead !== lastLead) {
+        context = {
+          ...lead.fields,
+          lead: { id: lead.id, username: lead.username, position: lead.position },
+          campaign: campaignContext,
+          step: step.context,
+        };
+        lastLead = lead;
+      }
+      context.step = step.context;
       const missing = checkRequired(step.required, context);
       if (missing.length > 0) return { ok: false, errors: missing };
       let text: string;
       try {
-        const spin: SpinState = { seed: `${lead.id}\u0000${step.id}`, count: 0 };
+        const spin: SpinState = { seed: spinSeed(lead.id, step.id), count: 0 };
         text = step.template(context, { data: { spin } }).trim();
       } catch (error) {
         return { ok: false, errors: [runtimeError(step.file, error)] };
