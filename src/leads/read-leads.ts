@@ -1,5 +1,5 @@
-import { open } from "node:fs/promises";
 import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { CsvError, parse, type Options } from "csv-parse";
 import type { Campaign } from "../config/types.js";
 import { UserError, formatProblem } from "../errors.js";
@@ -62,6 +62,8 @@ export async function* readLeads(
     }
   } catch (error) {
     if (error instanceof CsvError) throw syntaxError(file, await locateSyntaxError(file, delimiter), error);
+    // A read failing after open (e.g. EISDIR: open() succeeds on a directory) is still the user's file.
+    if (typeof (error as NodeJS.ErrnoException).syscall === "string") throw unreadable(file, error);
     throw error;
   } finally {
     input.destroy();
@@ -169,14 +171,18 @@ async function openLeadsFile(file: string): Promise<NodeJS.ReadableStream & { de
     const handle = await open(file, "r");
     return handle.createReadStream(); // closes the handle when it ends or is destroyed
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const what = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : "cannot be read";
-    throw new UserError(`Leads file ${file} ${what}.`, {
-      problems: [{ file, message: `leads file ${what}` }],
-      hint: "Check leads.file in the campaign; relative paths resolve from the campaign file's folder.",
-      cause: error,
-    });
+    throw unreadable(file, error);
   }
+}
+
+function unreadable(file: string, error: unknown): UserError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const what = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : "cannot be read";
+  return new UserError(`Leads file ${file} ${what}.`, {
+    problems: [{ file, message: `leads file ${what}` }],
+    hint: "Check leads.file in the campaign; relative paths resolve from the campaign file's folder.",
+    cause: error,
+  });
 }
 
 function syntaxError(file: string, line: number, error: CsvError): UserError {

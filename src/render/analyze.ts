@@ -80,7 +80,8 @@ export function analyzeTemplate(
     const min = name === "spin" && !isBlock ? 1 : arity?.[0];
     if (arity !== undefined && min !== undefined && (node.params.length < min || node.params.length > arity[1])) {
       const expected = min === arity[1] ? `${min}` : arity[1] === Infinity ? `at least ${min}` : `${min}–${arity[1]}`;
-      fault(f, node, `helper "${name}" takes ${expected} argument${expected === "1" ? "" : "s"}, got ${node.params.length}`);
+      const plural = (arity[1] === Infinity ? min : arity[1]) === 1 ? "" : "s";
+      fault(f, node, `helper "${name}" takes ${expected} argument${plural}, got ${node.params.length}`);
     }
     node.params.forEach((param, i) => {
       // The value tested by if/unless, and the value `default` replaces, may be empty: that is their point.

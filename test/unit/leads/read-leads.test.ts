@@ -168,4 +168,9 @@ describe("readLeads: file-level errors", () => {
     const records = readLeads({ leads: { file: join(dir, "nope.csv"), delimiter: ",", idColumn: "id" } }, { suppressed: new Set() });
     await expect(records.next()).rejects.toThrow(/nope\.csv does not exist/);
   });
+
+  it("a directory is a UserError", async () => {
+    const records = readLeads({ leads: { file: dir, delimiter: ",", idColumn: "id" } }, { suppressed: new Set() });
+    await expect(records.next()).rejects.toThrow(/is a directory/);
+  });
 });

@@ -140,7 +140,7 @@ describe("createRenderer: template faults are UserErrors with file:line:col", ()
     ["unclosed block", { s: "a\n{{#if x}}\nb\n" }, /s\.hbs:4(:\d+)?: template syntax error/],
     ["mismatched block", { s: "{{#if x}}\n{{/each}}" }, /s\.hbs:1:4: template syntax error: if doesn't match each/],
     ["unknown helper", { s: "hi\n  {{shout name}}" }, /s\.hbs:2:3: unknown helper "shout"/],
-    ["wrong arity", { s: '{{default a}} {{spin}} {{firstName a "b"}}' }, /takes 2 arguments, got 1/],
+    ["wrong arity", { s: '{{default a}} {{spin}} {{firstName a "b"}}' }, /takes 2 arguments, got 1\n.*"spin" takes at least 1 argument, got 0\n.*"firstName" takes 1 argument, got 2/],
     ["unknown partial", { s: "{{> footer}}" }, /s\.hbs:1:1: unknown partial "footer"/],
   ])("%s", async (_name, templates, message) => {
     const error = await failure(templates);
