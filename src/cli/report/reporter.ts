@@ -102,21 +102,24 @@ class TtyReporter implements Reporter {
   private readonly sent = new Map<string, number>();
   private failed = 0;
   private replies = 0;
-  private total = 0;
-  private readonly firstSendWall = Date.now();
-  private sends = 0;
+  /** First messages still to send, for the ETA. */
+  private remaining = 0;
+  /** Campaign-clock instants of recent sends (rate over campaign time, so a rehearsal reads right too). */
+  private readonly recent: number[] = [];
   private waitingLine = "";
 
   constructor(
-    private readonly out: NodeJS.WritableStream,
+    private readonly out: NodeJS.WritableStream & { columns?: number },
     private readonly c: Ctx,
   ) {}
 
   emit(e: EngineEvent): void {
-    if (e.type === "run.started") this.total = e.toStart + e.inProgress;
+    if (e.type === "run.started") this.remaining = e.toStart;
     if (e.type === "lead.sent") {
       this.sent.set(e.stepId, (this.sent.get(e.stepId) ?? 0) + 1);
-      this.sends++;
+      this.recent.push(e.at);
+      if (this.recent.length > 50) this.recent.shift();
+      if (this.sent.size > 0 && e.stepId === this.sent.keys().next().value) this.remaining = Math.max(0, this.remaining - 1);
     }
     if (e.type === "lead.failed") this.failed++;
     if (e.type === "lead.replied") this.replies++;
@@ -139,12 +142,20 @@ class TtyReporter implements Reporter {
 
   private draw(at: number): void {
     const perStep = [...this.sent].map(([k, v]) => `${k} ${v}`).join(" · ") || "nothing sent yet";
-    const elapsedMin = Math.max((Date.now() - this.firstSendWall) / 60_000, 1 / 60);
-    const rate = this.sends / elapsedMin;
-    const remaining = Math.max(this.total - (this.sent.values().next().value ?? 0), 0);
-    const eta = rate > 0 && remaining > 0 ? ` · ETA ${formatSpan((remaining / rate) * 60_000)}` : "";
-    this.progress = `${this.c.s.dim(formatInstant(at, this.c.tz))} ${perStep} · failed ${this.failed} · replies ${this.replies} · ${rate.toFixed(1)}/min${eta}${this.waitingLine ? ` · ${this.waitingLine}` : ""}`;
-    this.out.write(this.progress.slice(0, 400));
+    const parts = [perStep, `failed ${this.failed}`, `replies ${this.replies}`];
+    // Rate and ETA only once there is a sample worth extrapolating from.
+    const first = this.recent[0];
+    const last = this.recent[this.recent.length - 1];
+    if (this.recent.length >= 5 && first !== undefined && last !== undefined && last > first) {
+      const perHour = ((this.recent.length - 1) / (last - first)) * 3_600_000;
+      parts.push(`${perHour.toFixed(perHour < 10 ? 1 : 0)}/h`);
+      if (this.remaining > 0) parts.push(`ETA ${formatSpan((this.remaining / perHour) * 3_600_000)} (first messages, at this rate)`);
+    }
+    if (this.waitingLine) parts.push(this.waitingLine);
+    const width = Math.max(40, (this.out.columns ?? 120) - 1);
+    const plain = `${formatInstant(at, this.c.tz)}  ${parts.join(" · ")}`;
+    this.progress = plain.length > width ? `${plain.slice(0, width - 1)}…` : plain;
+    this.out.write(this.progress);
   }
 
   private clear(): void {
