@@ -58,14 +58,15 @@ class CampaignEngine {
 
   async run(): Promise<RunResult> {
     const { store, clock, campaign } = this.deps;
-    const resumed = store.meta.createdAt < this.startedAt && [...store.leads()].length > 0;
+    // A state file created before this run started holds an earlier run's progress.
+    const resumed = store.meta.createdAt < this.startedAt;
     this.restorePacing();
 
     // Uncertain sends from an earlier run are settled before anything else is sent.
     await this.reconcileUncertain();
     // Catch up on replies that arrived while we were stopped, before planning follow-ups.
     await this.pollReplies(true);
-    const counts = this.plan();
+    const counts = await this.plan();
     this.deps.emit({
       type: "run.started",
       at: clock.now(),
@@ -150,7 +151,7 @@ class CampaignEngine {
     const lead = this.leadsById.get(work.leadId);
     if (!lead || !state) return false;
     if (work.kind === "expire") {
-      void this.replies.expire(work.leadId);
+      this.track(this.replies.expire(work.leadId));
       return false;
     }
     const account = state.account;
@@ -191,6 +192,16 @@ class CampaignEngine {
         this.inFlight.delete(task);
         this.queue.release(account, this.deps.clock.now());
       });
+    this.inFlight.add(task);
+  }
+
+  /** Keeps a state write that needs no account in the in-flight set, so the run waits for it. */
+  private track(p: Promise<void>): void {
+    const task = p
+      .catch((err: unknown) => {
+        this.pausedReason ??= `internal error: ${err instanceof Error ? err.message : String(err)}`;
+      })
+      .finally(() => this.inFlight.delete(task));
     this.inFlight.add(task);
   }
 
@@ -308,7 +319,7 @@ class CampaignEngine {
   }
 
   /** Builds the to-do list from the CSV and the state: every lead gets exactly one next piece of work. */
-  private plan(): { toStart: number; inProgress: number; finished: number } {
+  private async plan(): Promise<{ toStart: number; inProgress: number; finished: number }> {
     const { store, campaign, clock } = this.deps;
     const now = clock.now();
     let toStart = 0;
@@ -321,9 +332,9 @@ class CampaignEngine {
         continue;
       }
       if (state?.reply) {
-        const pending = this.replies.pendingReplyWork(state, now);
+        const pending = await this.replies.pendingReplyWork(state, now);
         if (pending.length === 0) {
-          void this.replies.finish(lead.id, state.optedOut ? "opted-out" : "replied");
+          await this.replies.finish(lead.id, state.optedOut ? "opted-out" : "replied");
           finished++;
         } else {
           for (const p of pending) this.queue.pushBound(p.work, p.at);
@@ -333,7 +344,7 @@ class CampaignEngine {
       }
       const next = nextSequenceWork(campaign.sequence, state?.steps ?? {});
       if (next.kind === "failed") {
-        void this.replies.finish(lead.id, "failed");
+        await this.replies.finish(lead.id, "failed");
         finished++;
       } else if (next.kind === "start" && !state?.account) {
         this.queue.pushFresh({ kind: "sequence", leadId: lead.id, index: 0 }, now, lead.position);

@@ -114,7 +114,7 @@ export class ReplyHandler {
       await this.finish(leadId, "opted-out");
       return;
     }
-    const pending = this.pendingReplyWork(store.lead(leadId) ?? state, now);
+    const pending = await this.pendingReplyWork(store.lead(leadId) ?? state, now);
     for (const p of pending) this.queue(p.work, p.at);
     if (pending.length === 0) await this.finishIfDone(leadId);
   }
@@ -133,7 +133,7 @@ export class ReplyHandler {
   }
 
   /** Reply steps still to run for a lead that has replied; non-matching steps are recorded as skipped. */
-  pendingReplyWork(state: LeadState, now: number): { work: Work; at: number }[] {
+  async pendingReplyWork(state: LeadState, now: number): Promise<{ work: Work; at: number }[]> {
     const reply = state.reply;
     if (!reply || state.optedOut) return [];
     const out: { work: Work; at: number }[] = [];
@@ -142,7 +142,7 @@ export class ReplyHandler {
       if (rec && rec.status !== "pending" && rec.status !== "sending") continue;
       const matcher = this.matchers.get(step.id);
       if (matcher && !matcher.test(reply.text)) {
-        void this.deps.store.setStep(state.id, step.id, { status: "skipped", updatedAt: now, attempts: 0, reason: `reply did not match /${step.match}/` });
+        await this.deps.store.setStep(state.id, step.id, { status: "skipped", updatedAt: now, attempts: 0, reason: `reply did not match /${step.match}/` });
         continue;
       }
       const work: Work = rec?.status === "sending" ? { kind: "reconcile", leadId: state.id, stepId: step.id } : { kind: "reply", leadId: state.id, stepId: step.id };

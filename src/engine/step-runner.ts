@@ -67,7 +67,7 @@ export class StepRunner {
       case "reply":
         return this.runReplyStep(lead, account, work.stepId);
       case "reconcile":
-        return this.runReconcile(lead, account, work.stepId);
+        return this.runReconcile(lead, work.stepId);
       case "expire":
         return {};
     }
@@ -132,7 +132,7 @@ export class StepRunner {
     step: SequenceStep | ReplyStep,
     where: () => { threadId?: string },
   ): Promise<StepResult> {
-    const { store, clock, api, gate, renderer, pacing } = this.deps;
+    const { store, clock, api, gate, renderer } = this.deps;
     const rendered = renderer.render(step.id, lead);
     if (!rendered.ok) {
       const why = rendered.errors.map((e) => (e.variable ? `${e.variable}: ${e.message}` : e.message)).join("; ");
@@ -141,6 +141,9 @@ export class StepRunner {
     const content = rendered.text;
     const prev = store.lead(lead.id)?.steps[step.id];
     const attempts = (prev?.attempts ?? 0) + 1;
+    // A request the server refused before processing it (429, 401, account offline) is no delivery
+    // attempt: counting it would fail a lead after a 429 storm and a single real 5xx (MAX_ATTEMPTS).
+    const notAnAttempt = prev?.attempts ?? 0;
     const sendingAt = clock.now();
     await store.setStep(lead.id, step.id, {
       status: "sending",
@@ -169,19 +172,16 @@ export class StepRunner {
         // Never processed by the server (reference §2): safe to send again after the hold.
         const until = clock.now() + err.retryAfterMs;
         gate.holdUntil(until, "the Inbox API answered 429 Too Many Requests");
-        await store.setStep(lead.id, step.id, { ...stripSending(prev), status: "pending", updatedAt: clock.now(), attempts });
+        await store.setStep(lead.id, step.id, { ...stripSending(prev), status: "pending", updatedAt: clock.now(), attempts: notAnAttempt });
         return { retryAt: until };
       }
-      if (err instanceof SendOutcomeUnknownError) {
-        void pacing;
-        return this.settleUncertain(lead, account, step, err);
-      }
+      if (err instanceof SendOutcomeUnknownError) return this.settleUncertain(lead, account, step, err);
       if (err instanceof AuthError && err.status === 401) {
-        await store.setStep(lead.id, step.id, { ...stripSending(prev), status: "pending", updatedAt: clock.now(), attempts });
+        await store.setStep(lead.id, step.id, { ...stripSending(prev), status: "pending", updatedAt: clock.now(), attempts: notAnAttempt });
         return { pause: "the Inbox API rejected the token (401). Check INBOX_API_TOKEN, then run the same command again." };
       }
       if (err instanceof InboxError && isAccountProblem(err)) {
-        await store.setStep(lead.id, step.id, { ...stripSending(prev), status: "pending", updatedAt: clock.now(), attempts });
+        await store.setStep(lead.id, step.id, { ...stripSending(prev), status: "pending", updatedAt: clock.now(), attempts: notAnAttempt });
         return { pause: `account link ${account} cannot send (${describe(err)}). Reconnect it in Inbox, then run the same command again.` };
       }
       if (err instanceof AuthError || err instanceof NotFoundError || err instanceof InvalidRequestError) {
@@ -243,7 +243,7 @@ export class StepRunner {
     return { ...this.countFailure(err.cause.name), retryAt };
   }
 
-  private async runReconcile(lead: Lead, account: string, stepId: string): Promise<StepResult> {
+  private async runReconcile(lead: Lead, stepId: string): Promise<StepResult> {
     const resolved = await this.reconcile(lead.id, stepId);
     const now = this.deps.clock.now();
     if (!resolved) {
@@ -258,7 +258,6 @@ export class StepRunner {
       const at = (rec.sentAt ?? now) + (following?.afterMs ?? this.deps.campaign.replies.keepOpenMs);
       return { next: { work: following ? { kind: "sequence", leadId: lead.id, index: following.index } : { kind: "expire", leadId: lead.id }, at } };
     }
-    void account;
     return { next: { work: seq ? { kind: "sequence", leadId: lead.id, index: seq.index } : { kind: "reply", leadId: lead.id, stepId }, at: now } };
   }
 

@@ -139,24 +139,24 @@ describe("ReplyHandler.pendingReplyWork after a restart", () => {
     reply: { at: T0 - 2 * MINUTE, messageId: "r", text: "yes", via: "events" },
   });
 
-  it("re-queues a reply step not yet run, at reply time + delay", () => {
+  it("re-queues a reply step not yet run, at reply time + delay", async () => {
     const h = setup({ states: [replied({})] });
-    expect(h.handler.pendingReplyWork(h.store.lead("1")!, T0)).toEqual([{ work: { kind: "reply", leadId: "1", stepId: "thank-you" }, at: T0 + 8 * MINUTE }]);
+    expect(await h.handler.pendingReplyWork(h.store.lead("1")!, T0)).toEqual([{ work: { kind: "reply", leadId: "1", stepId: "thank-you" }, at: T0 + 8 * MINUTE }]);
   });
 
-  it("reconciles a reply step left `sending` instead of sending it again", () => {
+  it("reconciles a reply step left `sending` instead of sending it again", async () => {
     const h = setup({ states: [replied({ "thank-you": { status: "sending", updatedAt: T0, attempts: 1, sendingAt: T0, contentHash: "abc" } })] });
-    expect(h.handler.pendingReplyWork(h.store.lead("1")!, T0).map((p) => p.work)).toEqual([{ kind: "reconcile", leadId: "1", stepId: "thank-you" }]);
+    expect((await h.handler.pendingReplyWork(h.store.lead("1")!, T0)).map((p) => p.work)).toEqual([{ kind: "reconcile", leadId: "1", stepId: "thank-you" }]);
   });
 
-  it.each(["sent", "failed", "skipped"] as const)("leaves a reply step already %s alone", (status) => {
+  it.each(["sent", "failed", "skipped"] as const)("leaves a reply step already %s alone", async (status) => {
     const h = setup({ states: [replied({ "thank-you": { status, updatedAt: T0, attempts: 1 } })] });
-    expect(h.handler.pendingReplyWork(h.store.lead("1")!, T0)).toEqual([]);
+    expect(await h.handler.pendingReplyWork(h.store.lead("1")!, T0)).toEqual([]);
   });
 
-  it("queues nothing for an opted-out lead", () => {
+  it("queues nothing for an opted-out lead", async () => {
     const h = setup({ states: [{ ...replied({}), optedOut: true }] });
-    expect(h.handler.pendingReplyWork(h.store.lead("1")!, T0)).toEqual([]);
+    expect(await h.handler.pendingReplyWork(h.store.lead("1")!, T0)).toEqual([]);
   });
 });
 
