@@ -41,8 +41,11 @@ function report(err: unknown): number {
     return err.exitCode === 0 ? 0 : 1;
   }
   if (err instanceof UserError) {
-    out.write(`${s.red("error")} ${err.message}\n`);
-    for (const p of err.details.problems ?? []) out.write(`  ${formatProblem(p)}\n`);
+    const problems = (err.details.problems ?? []).map(formatProblem);
+    // Some errors already carry their problems as the message; print each line once.
+    const listed = problems.length > 0 && problems.every((p) => err.message.includes(p));
+    out.write(`${s.red("error")} ${listed ? "" : err.message}${listed ? problems[0] : ""}\n`);
+    for (const p of listed ? problems.slice(1) : problems) out.write(`  ${p}\n`);
     if (err.details.hint) out.write(`${s.dim("→")} ${err.details.hint}\n`);
     return err.exitCode;
   }

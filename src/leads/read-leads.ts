@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { CsvError, parse, type Options } from "csv-parse";
 import type { Campaign } from "../config/types.js";
-import { UserError, formatProblem } from "../errors.js";
+import { UserError } from "../errors.js";
 import { locateColumns, type ColumnLayout } from "./header.js";
 import { isBlankLine, LineCounter } from "./line-counter.js";
 import { isValidTimeZone } from "./timezone.js";
@@ -197,7 +197,7 @@ function syntaxError(file: string, line: number, error: CsvError): UserError {
     line,
     message: `CSV syntax error: ${explanation[error.code] ?? error.message}`,
   };
-  return new UserError(formatProblem(problem), {
+  return new UserError(`the leads file is not valid CSV; nothing was sent`, {
     problems: [problem],
     hint: "Fix the CSV (a spreadsheet's \"Save as CSV\" quotes values correctly) and run again.",
     cause: error,

@@ -81,7 +81,7 @@ export async function createRenderer(campaign: Pick<Campaign, "name" | "sequence
     steps.set(id, { id, file, template: env.compile(parsed.ast, COMPILE_OPTIONS), required: analysis.required, context: { id } });
   }
   if (problems.length > 0) {
-    throw new UserError(problems.map(formatProblem).join("\n"), {
+    throw new UserError(`${problems.length} template problem${problems.length === 1 ? "" : "s"}; nothing was sent`, {
       problems,
       hint: "Fix the templates; nothing was sent.",
     });

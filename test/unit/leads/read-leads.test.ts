@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../../src/config/types.js";
-import { UserError } from "../../../src/errors.js";
+import { UserError, formatProblem } from "../../../src/errors.js";
 import { readLeads, summarizeProblems } from "../../../src/leads/read-leads.js";
 import type { LeadRecord } from "../../../src/leads/types.js";
 
@@ -160,7 +160,8 @@ describe("readLeads: file-level errors", () => {
     ["after a multi-line CRLF value and a blank line", 'id,name\r\n1,"a\r\nb"\r\n\r\n2,B"o"\r\n', 5],
   ])("%s is a UserError with file:line", async (_name, csv, line) => {
     const error = await failure(csv);
-    expect(error.message).toMatch(new RegExp(`leads-\\d+\\.csv:${line}: CSV syntax error`));
+    // What the user reads: main.ts prints each problem as file:line: message.
+    expect(error.details.problems?.map(formatProblem).join("\n")).toMatch(new RegExp(`leads-\\d+\\.csv:${line}: CSV syntax error`));
     expect(error.details.problems?.[0]?.line).toBe(line);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SequenceStep } from "../../../src/config/types.js";
-import { UserError } from "../../../src/errors.js";
+import { UserError, formatProblem } from "../../../src/errors.js";
 import type { Lead } from "../../../src/leads/types.js";
 import { contentHash } from "../../../src/render/content-hash.js";
 import { createRenderer, type Renderer, type RenderResult } from "../../../src/render/renderer.js";
@@ -144,7 +144,8 @@ describe("createRenderer: template faults are UserErrors with file:line:col", ()
     ["unknown partial", { s: "{{> footer}}" }, /s\.hbs:1:1: unknown partial "footer"/],
   ])("%s", async (_name, templates, message) => {
     const error = await failure(templates);
-    expect(error.message).toMatch(message);
+    // What the user reads: main.ts prints each problem as file:line:col: message.
+    expect(error.details.problems?.map(formatProblem).join("\n")).toMatch(message);
     expect(error.details.problems?.[0]?.line).toBeTypeOf("number");
   });
 
