@@ -236,6 +236,7 @@ export function harness(opts: { campaign?: Campaign; leads?: Lead[]; states?: Le
     api: api.api,
     gate: { schedule: (fn) => fn(), observe: () => undefined, holdUntil: () => undefined },
     pacing: { nextAllowedAt: (_a, now) => now, recordSend: () => undefined, restore: () => undefined },
+    lanes: { isBusy: () => false, run: (_account, _priority, fn) => fn() },
     store,
     renderer: { render: (stepId, l) => ({ ok: true, text: `[${stepId}] hi ${l.id}` }) },
     replies: source,
