@@ -15,7 +15,7 @@ import type { EngineEvent } from "../engine/events.js";
 import type { ReplySource } from "../engine/ports.js";
 import { InterruptedError, PausedError, UserError } from "../errors.js";
 import { InboxClient } from "../inbox/client.js";
-import { AuthError, InboxError } from "../inbox/errors.js";
+import { AuthError, InboxError, RateLimitedError } from "../inbox/errors.js";
 import type { InboxApi } from "../inbox/types.js";
 import { appendSuppression } from "../leads/suppression.js";
 import type { Lead } from "../leads/types.js";
@@ -69,7 +69,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
     ...(opts.connection ? { baseUrl: opts.connection.baseUrl, token: opts.connection.token } : {}),
     onResponse: (info, status) => gateRef?.observe(info, status),
   });
-  await checkAccounts(campaign, api);
+  await checkAccounts(campaign, api, clock, opts.note);
   const gate = createApiLimiter({ windows: campaign.pacing.api, clock });
   gateRef = gate;
   gate.onHold = (until, reason) => opts.emit({ type: "rate.held", at: clock.now(), until, reason });
@@ -170,10 +170,10 @@ function checkRenders(campaign: Campaign, leads: Lead[], renderer: Awaited<Retur
 }
 
 /** The token works and every configured account link exists and can send. */
-async function checkAccounts(campaign: Campaign, api: InboxApi): Promise<void> {
+async function checkAccounts(campaign: Campaign, api: InboxApi, clock: Clock, note: LiveRunOptions["note"]): Promise<void> {
   let links;
   try {
-    links = await api.listAccountLinks();
+    links = await listAccountLinksPatiently(api, clock, note);
   } catch (err) {
     if (err instanceof AuthError && err.status === 401) {
       throw new UserError("the Inbox API rejected INBOX_API_TOKEN (401 Unauthorized); nothing was sent", {
@@ -196,6 +196,22 @@ async function checkAccounts(campaign: Campaign, api: InboxApi): Promise<void> {
     throw new UserError(`${show(campaign.file)} accounts: ${problems.join("; ")}; nothing was sent`, {
       hint: `the team's account links are: ${known}`,
     });
+  }
+}
+
+/** Start-up rate-limit waits before giving up: the team's quota is shared, so another client may have spent it. */
+const STARTUP_429_ATTEMPTS = 5;
+
+/** GET /account-links, waiting out 429s (a full quota is no input error); other errors go to the caller. */
+async function listAccountLinksPatiently(api: InboxApi, clock: Clock, note: LiveRunOptions["note"]) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api.listAccountLinks();
+    } catch (err) {
+      if (!(err instanceof RateLimitedError) || attempt >= STARTUP_429_ATTEMPTS) throw err;
+      note("warn", `the Inbox API is rate limiting the team (429); checking the account links again in ${Math.ceil(err.retryAfterMs / 1000)} s`);
+      await clock.sleep(err.retryAfterMs);
+    }
   }
 }
 
