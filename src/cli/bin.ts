@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // The executable: everything else is importable without side effects.
 import { main } from "./main.js";
+import { watchOutput } from "./output.js";
+
+watchOutput();
 
 const code = await main(process.argv);
 // Exit explicitly once output is flushed: a command is over when main() returns, even if a

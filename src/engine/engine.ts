@@ -58,8 +58,8 @@ class CampaignEngine {
 
   async run(): Promise<RunResult> {
     const { store, clock, campaign } = this.deps;
-    // A state file created before this run started holds an earlier run's progress.
-    const resumed = store.meta.createdAt < this.startedAt;
+    // Any lead already in the state means an earlier run made progress.
+    const resumed = store.leads().next().done === false;
     this.restorePacing();
 
     // Uncertain sends from an earlier run are settled before anything else is sent.
@@ -240,7 +240,8 @@ class CampaignEngine {
     const target = Math.max(now, Math.min(until, wakeForPoll));
     const reason = this.waitReason(until);
     const key = `${until}:${reason.reason}`;
-    if (until > now && key !== this.lastWait) {
+    // Waits under a second are routine between two pieces of work; reporting them is noise.
+    if (until - now >= 1000 && key !== this.lastWait) {
       this.lastWait = key;
       this.deps.emit({ type: "waiting", at: now, until, ...reason });
     }

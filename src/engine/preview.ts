@@ -50,6 +50,8 @@ export async function previewCampaign(input: {
   leads: AsyncIterable<LeadRecord>;
   renderer: MessageRenderer;
   onItem(item: PreviewItem): void;
+  /** Stops reading leads (the summary covers what was read). */
+  signal?: AbortSignal;
 }): Promise<PreviewSummary> {
   const steps = [
     ...input.campaign.sequence.map((s) => ({ id: s.id, kind: "sequence" as const })),
@@ -64,6 +66,7 @@ export async function previewCampaign(input: {
   let withErrors = 0;
 
   for await (const rec of input.leads) {
+    if (input.signal?.aborted) break;
     rows++;
     if (rec.kind === "problem") {
       const p = rec.problem;

@@ -44,6 +44,8 @@ export interface LiveRunOptions {
   suppressionFile?: string;
   /** Polling interval override (a simulated clock polls less often: it only has to see replies in time). */
   pollIntervalMs?: number;
+  /** Another reason to stop gracefully, like Ctrl-C (e.g. the output pipe closed). */
+  stop?: AbortSignal;
   /** Skip fdatasync on `sending` (benchmarks only). */
   fsync?: boolean;
   emit(event: EngineEvent): void;
@@ -85,6 +87,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   let replies: ReplySource | undefined;
   const lanes = new AccountLanes();
   const signals = installSignals(stop, opts.note);
+  opts.stop?.addEventListener("abort", () => stop.abort(), { once: true });
   try {
     const templateTexts = await readTemplates(campaign);
     const fingerprint = await computeFingerprint(campaign, templateTexts);

@@ -14,6 +14,7 @@ import { createRenderer } from "../../render/renderer.js";
 import { projectSchedule } from "../../schedule/projection.js";
 import { formatInstant, formatSpan } from "../report/time.js";
 import { paint } from "../report/style.js";
+import { outputClosed } from "../output.js";
 import type { RunFlags } from "./run.js";
 
 export async function runDryRun(campaign: Campaign, flags: RunFlags): Promise<void> {
@@ -31,6 +32,7 @@ export async function runDryRun(campaign: Campaign, flags: RunFlags): Promise<vo
     campaign,
     leads: readLeads(campaign, { suppressed }),
     renderer,
+    signal: outputClosed.signal,
     onItem: (item) => {
       if (jsonSink) {
         jsonSink.write(`${JSON.stringify(jsonItem(item))}\n`);

@@ -5,6 +5,7 @@ import { loadCampaign } from "../../config/load.js";
 import type { Campaign } from "../../config/types.js";
 import { runLive } from "../../platform/live-run.js";
 import { startRehearsal } from "../../platform/rehearsal.js";
+import { outputClosed } from "../output.js";
 import { createReporter, type ReportMode } from "../report/reporter.js";
 import { printRehearsalSummary } from "../report/rehearsal-summary.js";
 import { runDryRun } from "./dry-run.js";
@@ -122,6 +123,7 @@ function common(flags: RunFlags) {
     acceptChanges: flags.acceptChanges === true,
     allowPartial: flags.allowPartial === true,
     maxConsecutiveFailures: flags.maxConsecutiveFailures,
+    stop: outputClosed.signal,
   };
 }
 
