@@ -81,31 +81,39 @@ function once(deps: EngineDeps, key: string, resolve: () => Promise<string>): Pr
   return p;
 }
 
-/** Status name → id: the state's cache, then the team's list (case-insensitive), else created. */
+/** Tags and statuses are both named, team-wide, unique by name, and cached in the state by name. */
+interface NamedKind {
+  cache: "tagIds" | "statusIds";
+  list(deps: EngineDeps): Promise<{ id: string; name: string }[]>;
+  create(deps: EngineDeps, name: string): Promise<{ id: string }>;
+}
+
+const STATUS: NamedKind = {
+  cache: "statusIds",
+  list: (d) => d.gate.schedule(() => d.api.listStatuses()),
+  create: (d, name) => d.gate.schedule(() => d.api.createStatus({ name })),
+};
+
+const TAG: NamedKind = {
+  cache: "tagIds",
+  list: (d) => d.gate.schedule(() => d.api.listTags()),
+  create: (d, name) => d.gate.schedule(() => d.api.createTag({ name })),
+};
+
 function resolveStatus(deps: EngineDeps, name: string): Promise<string> {
-  return once(deps, `status:${name}`, () => lookupStatus(deps, name));
+  return once(deps, `status:${name}`, () => resolveName(deps, STATUS, name));
 }
 
 function resolveTag(deps: EngineDeps, name: string): Promise<string> {
-  return once(deps, `tag:${name}`, () => lookupTag(deps, name));
+  return once(deps, `tag:${name}`, () => resolveName(deps, TAG, name));
 }
 
-async function lookupStatus(deps: EngineDeps, name: string): Promise<string> {
-  const cached = deps.store.meta.statusIds[name];
+/** Name → id: the state's cache, then the team's list (case-insensitive), else created. */
+async function resolveName(deps: EngineDeps, kind: NamedKind, name: string): Promise<string> {
+  const cached = deps.store.meta[kind.cache][name];
   if (cached) return cached;
-  const { api, gate } = deps;
-  const existing = (await gate.schedule(() => api.listStatuses())).find((s) => s.name.toLowerCase() === name.toLowerCase());
-  const id = existing?.id ?? (await gate.schedule(() => api.createStatus({ name }))).id;
-  await deps.store.patchMeta({ statusIds: { ...deps.store.meta.statusIds, [name]: id } });
-  return id;
-}
-
-async function lookupTag(deps: EngineDeps, name: string): Promise<string> {
-  const cached = deps.store.meta.tagIds[name];
-  if (cached) return cached;
-  const { api, gate } = deps;
-  const existing = (await gate.schedule(() => api.listTags())).find((t) => t.name.toLowerCase() === name.toLowerCase());
-  const id = existing?.id ?? (await gate.schedule(() => api.createTag({ name }))).id;
-  await deps.store.patchMeta({ tagIds: { ...deps.store.meta.tagIds, [name]: id } });
+  const existing = (await kind.list(deps)).find((x) => x.name.toLowerCase() === name.toLowerCase());
+  const id = existing?.id ?? (await kind.create(deps, name)).id;
+  await deps.store.patchMeta({ [kind.cache]: { ...deps.store.meta[kind.cache], [name]: id } });
   return id;
 }
