@@ -319,6 +319,20 @@ class CampaignEngine {
     for (const [account, list] of times) this.deps.pacing.restore(account, list.sort((a, b) => a - b));
   }
 
+  /** --retry-failed: the lead's failed steps go back to pending (an explicit retry edge) and it reopens. */
+  private async reopenIfFailed(leadId: string, now: number): Promise<void> {
+    const { store } = this.deps;
+    const state = store.lead(leadId);
+    if (!state || state.finishReason !== "failed") return;
+    for (const [stepId, rec] of Object.entries(state.steps)) {
+      if (rec.status !== "failed") continue;
+      const { reason: _r, ...rest } = rec;
+      await store.setStep(leadId, stepId, { ...rest, status: "pending", updatedAt: now });
+      this.deps.emit({ type: "lead.retrying", at: now, leadId, stepId, previousReason: rec.reason ?? "unknown" });
+    }
+    await store.patchLead(leadId, { finishedAt: undefined, finishReason: undefined });
+  }
+
   /** Builds the to-do list from the CSV and the state: every lead gets exactly one next piece of work. */
   private async plan(): Promise<{ toStart: number; inProgress: number; finished: number }> {
     const { store, campaign, clock } = this.deps;
@@ -327,6 +341,7 @@ class CampaignEngine {
     let inProgress = 0;
     let finished = 0;
     for (const lead of this.leadsById.values()) {
+      if (this.deps.options.retryFailed) await this.reopenIfFailed(lead.id, now);
       const state = store.lead(lead.id);
       if (state?.finishedAt !== undefined) {
         finished++;

@@ -13,6 +13,7 @@ export type EngineEvent =
   | { type: "lead.replied"; at: number; leadId: string; afterStep?: string; via: "events" | "webhook" | "thread-check"; text: string }
   | { type: "lead.opted-out"; at: number; leadId: string; phrase: string }
   | { type: "lead.actions"; at: number; leadId: string; stepId: string; status?: string; tags: string[]; assignedTo?: string; markedDone?: boolean }
+  | { type: "lead.retrying"; at: number; leadId: string; stepId: string; previousReason: string }
   | { type: "send.retry"; at: number; leadId: string; stepId: string; reason: string; retryAt: number }
   | { type: "rate.held"; at: number; until: number; reason: string }
   | { type: "waiting"; at: number; until: number; reason: "window" | "pacing" | "follow-up" | "replies" | "retry"; detail: string }

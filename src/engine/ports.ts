@@ -17,7 +17,8 @@ export interface ProgressStore {
   lead(id: string): LeadState | undefined;
   leads(): IterableIterator<LeadState>;
   setStep(leadId: string, stepId: string, record: StepRecord): Promise<void>;
-  patchLead(leadId: string, patch: Partial<Omit<LeadState, "id" | "steps">>): Promise<void>;
+  /** A field given as undefined is cleared. */
+  patchLead(leadId: string, patch: { [K in keyof Omit<LeadState, "id" | "steps">]?: LeadState[K] | undefined }): Promise<void>;
   patchMeta(patch: Partial<StateMeta>): Promise<void>;
 }
 
@@ -81,6 +82,8 @@ export interface EngineOptions {
   pollIntervalMs: number;
   /** Fall back to per-thread checks for all open leads when replies may have been missed. */
   checkThreadsOnGap: boolean;
+  /** Give failed steps another chance (after fixing their cause): failed → pending, the lead reopened. */
+  retryFailed?: boolean;
 }
 
 export interface EngineDeps {

@@ -35,6 +35,7 @@ export interface LiveRunOptions {
   limit?: number;
   acceptChanges: boolean;
   allowPartial: boolean;
+  retryFailed?: boolean;
   maxConsecutiveFailures: number;
   env: NodeJS.ProcessEnv;
   /** Overrides for a rehearsal: the embedded sandbox's URL and token, a simulated clock, temp files. */
@@ -124,6 +125,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
         maxConsecutiveFailures: opts.maxConsecutiveFailures,
         pollIntervalMs: opts.pollIntervalMs ?? campaign.replies.pollIntervalMs,
         checkThreadsOnGap: true,
+        ...(opts.retryFailed ? { retryFailed: true } : {}),
       },
     });
     return finish(result, campaign, stateFile);

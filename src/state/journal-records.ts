@@ -10,7 +10,8 @@
 import { UserError } from "../errors.js";
 import type { LeadState, StateMeta, StateSnapshot, StepRecord } from "./types.js";
 
-export type LeadPatch = Partial<Omit<LeadState, "id" | "steps">>;
+/** Fields to set on a lead; a field given as undefined is cleared (e.g. `finishedAt` on --retry-failed). */
+export type LeadPatch = { [K in keyof Omit<LeadState, "id" | "steps">]?: LeadState[K] | undefined };
 
 export type JournalRecord =
   | { k: "step"; l: string; s: string; r: StepRecord; t: number }
@@ -46,7 +47,12 @@ export function applyRecord(model: StateModel, rec: JournalRecord): void {
     case "lead": {
       // Never let a patch replace the identity or the step map, whatever the line says.
       const { id: _id, steps: _steps, ...patch } = rec.p as LeadPatch & { id?: unknown; steps?: unknown };
-      Object.assign(leadFor(model, rec.l), patch);
+      const lead = leadFor(model, rec.l) as unknown as Record<string, unknown>;
+      // A field patched to undefined is cleared; on disk that is written as null (JSON has no undefined).
+      for (const [key, value] of Object.entries(patch)) {
+        if (value === null || value === undefined) delete lead[key];
+        else lead[key] = value;
+      }
       break;
     }
     case "meta":
@@ -57,7 +63,8 @@ export function applyRecord(model: StateModel, rec: JournalRecord): void {
 }
 
 export function encodeRecord(rec: JournalRecord): string {
-  return JSON.stringify(rec);
+  // Keep clears: JSON.stringify would drop a key patched to undefined, and replay would not clear it.
+  return rec.k === "lead" ? JSON.stringify(rec, (_key, value: unknown) => (value === undefined ? null : value)) : JSON.stringify(rec);
 }
 
 /** Parses one line; undefined when it is not a well-formed record. */

@@ -28,6 +28,7 @@ export interface RunFlags {
   limit?: number;
   json?: boolean;
   acceptChanges?: boolean;
+  retryFailed?: boolean;
   maxConsecutiveFailures: number;
 }
 
@@ -51,6 +52,7 @@ export function runCommand(): Command {
     .option("--once", "do only what is due now, then exit (for cron)")
     .option("--limit <n>", "send at most N messages in this run", int("--limit", 1))
     .option("--json", "print one JSON event per line")
+    .option("--retry-failed", "give leads whose step failed (e.g. before the Outbound add-on was bought) another attempt")
     .option("--accept-changes", "continue although the CSV, steps or accounts changed in ways that could message people again")
     .option("--max-consecutive-failures <n>", "pause after N failures of the same kind in a row", int("--max-consecutive-failures", 1), 5)
     .action(async (file: string, flags: RunFlags) => {
@@ -121,6 +123,7 @@ function common(flags: RunFlags) {
     once: flags.once === true,
     ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
     acceptChanges: flags.acceptChanges === true,
+    retryFailed: flags.retryFailed === true,
     allowPartial: flags.allowPartial === true,
     maxConsecutiveFailures: flags.maxConsecutiveFailures,
     stop: outputClosed.signal,

@@ -44,6 +44,7 @@ const formatters: Formatters = {
   "lead.opted-out": (e, c) => `${c.s.yellow("opted out")} ${e.leadId} (“${e.phrase}”): no more messages; added to the suppression file`,
   "lead.actions": (e) =>
     `actions for ${e.leadId} (${e.stepId}): ${[e.status ? `status ${e.status}` : "", e.tags.length ? `tags ${e.tags.join(", ")}` : "", e.assignedTo ? `assigned to ${e.assignedTo}` : "", e.markedDone ? "marked done" : ""].filter(Boolean).join("; ")}`,
+  "lead.retrying": (e, c) => `${c.s.cyan("retrying")} ${e.stepId} → ${e.leadId} (it failed earlier: ${e.previousReason})`,
   "send.retry": (e, c) => `${c.s.yellow("retry")} ${e.stepId} → ${e.leadId}: ${e.reason}; next try ${formatInstant(e.retryAt, c.tz)}`,
   "rate.held": (e, c) => `${c.s.yellow("holding")} all requests until ${formatInstant(e.until, c.tz)}: ${e.reason}`,
   waiting: (e, c) => `${c.s.dim("waiting")} until ${formatInstant(e.until, c.tz)} (${formatSpan(e.until - e.at)}): ${e.detail}`,
