@@ -59,20 +59,26 @@ describe("outreach run: Ctrl-C and resume", () => {
     expectExactlyOnce(sandbox, fixture);
   });
 
-  it("a second SIGINT exits at once with 130; uncertain sends are reconciled by the rerun", async () => {
-    // Slow responses: the second Ctrl-C lands while sends are in flight (stored, not yet recorded).
-    const { sandbox, fixture, env } = await setUp(12, { latencyMs: 300 });
+  it("a second SIGINT exits at once with 130; the send it cut off is found in the thread by the rerun", async () => {
+    const { sandbox, fixture, env } = await setUp(8);
     const cli = spawnCli(["run", fixture.yamlPath, "--json"], { env });
-    await cli.waitForSent(3);
+    await cli.waitForEvent("run.started");
+    // From now on responses take 1 s after the message is stored: both Ctrl-Cs land mid-request.
+    sandbox.configure({ latencyMs: 1_000 });
+    const reported = (): number => cli.eventsOf("lead.sent").length;
+    await cli.waitUntil(() => (sandbox.messages({ direction: "outbound" }).length > reported() ? true : undefined), "a stored, unreported send");
     cli.kill("SIGINT");
     await cli.waitForEvent("note", (n) => n.message.includes("SIGINT"));
     cli.kill("SIGINT");
     const r = await cli.done;
     expect(r.code).toBe(130);
     expect(r.stderr).toContain("second interrupt");
+    expect(sandbox.messages({ direction: "outbound" }).length).toBeGreaterThan(reported());
 
-    const again = await runCli(["run", fixture.yamlPath, "--json"], { env, timeoutMs: 40_000 });
+    sandbox.configure({ latencyMs: 0 });
+    const again = await runCli(["run", fixture.yamlPath, "--json"], { env });
     expect(again.code).toBe(0);
+    expect(again.events.filter((e) => e.type === "reconcile.resolved" && e.outcome === "delivered").length).toBeGreaterThan(0);
     expectExactlyOnce(sandbox, fixture);
   });
 });
@@ -80,14 +86,25 @@ describe("outreach run: Ctrl-C and resume", () => {
 describe("outreach run: kill -9 and resume", () => {
   /**
    * Kills the run (SIGKILL) after each count of sends in `killAfter` (counted over the whole
-   * campaign), resuming each time, then lets the last run finish. Returns every run's events.
+   * campaign), resuming each time, then lets the last run finish. With `midRequest`, each kill waits
+   * until the sandbox holds a send the run has not reported yet. Returns every run's events.
    */
-  async function killAndResume(fx: CampaignFixture, env: Record<string, string>, killAfter: number[]): Promise<CliEvent[][]> {
+  async function killAndResume(
+    fx: CampaignFixture,
+    env: Record<string, string>,
+    killAfter: number[],
+    midRequest: boolean,
+  ): Promise<CliEvent[][]> {
     const runs: CliEvent[][] = [];
     let sentSoFar = 0;
     for (const target of killAfter) {
       const cli = spawnCli(["run", fx.yamlPath, "--json"], { env });
       await cli.waitForSent(target - sentSoFar);
+      if (midRequest) {
+        // Kill between the API storing a send and the run recording it as sent.
+        const stored = (): number => sandbox?.messages({ direction: "outbound" }).length ?? 0;
+        await cli.waitUntil(() => (stored() > sentSoFar + cli.eventsOf("lead.sent").length ? true : undefined), "a send in flight");
+      }
       cli.kill("SIGKILL");
       const r = await cli.done;
       expect(r.signal).toBe("SIGKILL");
@@ -102,11 +119,11 @@ describe("outreach run: kill -9 and resume", () => {
     return runs;
   }
 
-  it("kill -9 at several points, often mid-request: every lead gets each step exactly once", async () => {
-    // Responses are delayed 120 ms AFTER the message is stored, so a kill usually lands between the
-    // API storing a send and the run recording it: the next run must find it in the thread, not re-send.
+  it("kill -9 at several points, each between the API storing a send and the run recording it: every lead gets each step exactly once", async () => {
+    // Responses are delayed 120 ms AFTER the message is stored, and each kill waits for a send in
+    // that window: the next run must find it in the thread, not send it again.
     const { sandbox, fixture, env } = await setUp(20, { latencyMs: 120 });
-    const runs = await killAndResume(fixture, env, [1, 6, 15, 24, 33]);
+    const runs = await killAndResume(fixture, env, [1, 6, 15, 24, 33], true);
     expectExactlyOnce(sandbox, fixture);
     const resolved = runs.flat().filter((e) => e.type === "reconcile.resolved");
     // The scenario this test exists for did happen: sends stored but unrecorded, found on resume.
@@ -118,7 +135,7 @@ describe("outreach run: kill -9 and resume", () => {
 
   it("with 30% of responses lost on the wire and kill -9 mid-run: still exactly once", async () => {
     const { sandbox, fixture, env } = await setUp(20, { latencyMs: 60, lostResponseRate: 0.3 });
-    const runs = await killAndResume(fixture, env, [5, 17, 29]);
+    const runs = await killAndResume(fixture, env, [5, 17, 29], false);
     expectExactlyOnce(sandbox, fixture);
     const lost = sandbox.messages({ direction: "outbound" }).filter((m) => m.responseLost);
     expect(lost.length).toBeGreaterThan(3);

@@ -154,7 +154,10 @@ export class CliProcess {
     }, `output matching ${String(text)}`, timeoutMs);
   }
 
-  /** Polls `probe` on every output chunk until it returns a value; rejects on exit or timeout. */
+  /**
+   * Re-checks `probe` on every output chunk and every 20 ms (so it may look at outside state, such
+   * as the sandbox's record) until it returns a value; rejects when the child exits first or on timeout.
+   */
   waitUntil<V>(probe: () => V | undefined, what: string, timeoutMs = 20_000): Promise<V> {
     return new Promise<V>((resolvePromise, reject) => {
       const check = (): boolean => {
@@ -177,9 +180,11 @@ export class CliProcess {
       }, timeoutMs);
       const finish = (): void => {
         clearTimeout(timer);
+        clearInterval(poll);
         this.listeners.delete(listener);
       };
       const listener = (): void => void check();
+      const poll = setInterval(listener, 20);
       if (check()) return;
       this.listeners.add(listener);
     });
