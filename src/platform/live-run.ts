@@ -83,6 +83,8 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   const lock = await acquireLock(stateFile, { pid: process.pid, hostname: hostname(), now: clock.now() });
   if (lock.tookOverFrom) {
     opts.note("warn", `took over a stale lock on ${show(stateFile)} left by process ${lock.tookOverFrom.pid} (no longer running)`);
+  } else if (lock.notice) {
+    opts.note("warn", lock.notice);
   }
   let store: StateStore | undefined;
   let replies: ReplySource | undefined;
