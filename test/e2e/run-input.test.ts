@@ -130,4 +130,14 @@ describe("outreach run: the lock", () => {
     expect(tallySends(sandbox.messages()).total).toBe(8);
     expect(existsSync(`${fixture.stateFile}.lock`)).toBe(false);
   });
+
+  it("an unreadable lock file (a run killed while creating it) is replaced, with a warning", async () => {
+    const { sandbox, fixture, env } = await setUp(3);
+    mkdirSync(dirname(fixture.stateFile), { recursive: true });
+    writeFileSync(`${fixture.stateFile}.lock`, "{\"pid\": 12");
+    const r = await runCli(["run", fixture.yamlPath, "--json"], { env });
+    expect(r.code).toBe(0);
+    expect(r.events).toContainEqual(expect.objectContaining({ type: "note", level: "warn", message: expect.stringContaining("unreadable lock") }));
+    expect(tallySends(sandbox.messages()).total).toBe(6);
+  });
 });
