@@ -11,7 +11,7 @@ import { fixed, int, mb, note, printTable, secs, verdict } from "./support/table
 
 const LEADS = 100_000;
 const STEPS = 3;
-const RUNS = 3;
+const RUNS = 2;
 const TARGET_RATIO = 2;
 
 interface Timed extends PhaseResult {
