@@ -37,10 +37,22 @@ export interface StepResult {
   pause?: string;
 }
 
-/** Sends whose outcome stayed unknown are retried at most this many times in total. */
-const MAX_ATTEMPTS = 3;
-/** Backoff before re-reading or re-sending after a transient failure (doubles per attempt). */
-const TRANSIENT_BACKOFF_MS = 30_000;
+/**
+ * A send proven undelivered after a transient failure (5xx, timeout) is attempted at most this many
+ * times in total, with exponential backoff from 2 s capped at 60 s — the docs' recipe (rate-limit
+ * page: exponential from 1 s, cap 60 s, 5 attempts), starting a little later because every retry
+ * is preceded by a read of the thread.
+ */
+const MAX_ATTEMPTS = 5;
+const TRANSIENT_BACKOFF_MS = 2_000;
+const MAX_BACKOFF_MS = 60_000;
+
+/** When the API could not be read at all (the client already retried the read 5 times), look again this much later. */
+const RECHECK_MS = 30_000;
+
+function backoff(attempt: number): number {
+  return Math.min(MAX_BACKOFF_MS, TRANSIENT_BACKOFF_MS * 2 ** Math.max(0, attempt - 1));
+}
 
 export class StepRunner {
   /** Failures of one kind in a row; any success resets it. */
@@ -233,12 +245,12 @@ export class StepRunner {
     const attempts = this.deps.store.lead(lead.id)?.steps[step.id]?.attempts ?? 1;
     if (outcome.kind === "unknown") {
       // Cannot tell yet: keep `sending` (nothing will re-send it) and look again later.
-      const retryAt = now + TRANSIENT_BACKOFF_MS;
+      const retryAt = now + RECHECK_MS;
       this.emit({ type: "send.retry", at: now, leadId: lead.id, stepId: step.id, reason: `outcome unknown (${describe(err.cause)}); will check the thread again`, retryAt });
       return { ...this.countFailure("outcome-unknown"), next: { work: { kind: "reconcile", leadId: lead.id, stepId: step.id }, at: retryAt } };
     }
     if (attempts >= MAX_ATTEMPTS) return this.fail(lead.id, step.id, `not delivered after ${attempts} attempts (${describe(err.cause)})`);
-    const retryAt = now + TRANSIENT_BACKOFF_MS * 2 ** (attempts - 1);
+    const retryAt = now + backoff(attempts);
     this.emit({ type: "send.retry", at: now, leadId: lead.id, stepId: step.id, reason: `not delivered (${describe(err.cause)})`, retryAt });
     return { ...this.countFailure(err.cause.name), retryAt };
   }
@@ -247,7 +259,7 @@ export class StepRunner {
     const resolved = await this.reconcile(lead.id, stepId);
     const now = this.deps.clock.now();
     if (!resolved) {
-      return { ...this.countFailure("outcome-unknown"), next: { work: { kind: "reconcile", leadId: lead.id, stepId }, at: now + TRANSIENT_BACKOFF_MS } };
+      return { ...this.countFailure("outcome-unknown"), next: { work: { kind: "reconcile", leadId: lead.id, stepId }, at: now + RECHECK_MS } };
     }
     const state = this.deps.store.lead(lead.id);
     const rec = state?.steps[stepId];
@@ -329,7 +341,7 @@ export class StepRunner {
       return { pause: "the Inbox API rejected the token (401). Check INBOX_API_TOKEN, then run the same command again." };
     }
     if (!(err instanceof InboxError)) throw err;
-    const retryAt = this.deps.clock.now() + TRANSIENT_BACKOFF_MS;
+    const retryAt = this.deps.clock.now() + RECHECK_MS;
     this.emit({ type: "send.retry", at: this.deps.clock.now(), leadId, stepId, reason: describe(err), retryAt });
     return { ...this.countFailure(err.name), retryAt };
   }

@@ -132,12 +132,13 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
     });
     return finish(result, campaign, stateFile);
   } finally {
-    signals.dispose();
+    // Signal handlers stay until the state is saved: a Ctrl-C during cleanup is a "second" one.
     await replies?.close?.();
     await lanes.stop();
     await store?.close();
     await gate.stop();
     await lock.release();
+    signals.dispose();
   }
 }
 

@@ -83,7 +83,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
     model = loaded.model;
     if (model.meta.campaign !== opts.campaign) {
       throw new UserError(`state file ${opts.file} belongs to campaign "${model.meta.campaign}", not "${opts.campaign}"`, {
-        hint: "point this campaign's `stateFile` at its own file; one state file per campaign",
+        hint: "give this campaign its own state file (the `state:` key in campaign.yaml); one state file per campaign",
       });
     }
     // Drop a torn tail (or finish a complete last line) before appending, or the next record would
