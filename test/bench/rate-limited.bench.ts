@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { RateWindow } from "../../src/config/types.js";
 import { DEFAULT_QUOTA_MARGIN_MS } from "../../src/schedule/sliding-window.js";
 import { runPhase, type PhaseResult } from "./support/child.js";
-import { createFixture } from "./support/fixture.js";
+import { createFixture, openPacing } from "./support/fixture.js";
 import { startSandboxProcess } from "./support/sandbox-process.js";
 import { fixed, int, mb, note, printTable, secs, verdict } from "./support/table.js";
 import type { LiveSendArgs, LiveSendResult } from "./phases/live-send.js";
@@ -25,15 +25,6 @@ const LEADS = 2_000;
 const ACCOUNTS = Array.from({ length: 8 }, (_, i) => `benchacct${i}`);
 const TARGET_SHARE = 0.95;
 
-const OPEN_PACING = `  timezone: UTC
-  days: [mon, tue, wed, thu, fri, sat, sun]
-  hours: "00:00-24:00"
-  perAccount:
-    perHour: 1000000
-    perDay: 1000000
-    gap: 0s
-`;
-
 interface Sample {
   at: number;
   requests: number;
@@ -42,7 +33,7 @@ interface Sample {
 
 type Run = LiveSendResult & PhaseResult;
 
-const fixture = await createFixture("rate-limited", { leads: LEADS, steps: 1, pacing: OPEN_PACING, accounts: ACCOUNTS });
+const fixture = await createFixture("rate-limited", { leads: LEADS, steps: 1, pacing: openPacing({ api: false }), accounts: ACCOUNTS });
 const sandbox = await startSandboxProcess({ rateLimit: [WINDOW], accountLinks: ACCOUNTS, replyRate: 0 });
 try {
   const samples: Sample[] = [];

@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { runPhase, type PhaseResult } from "./support/child.js";
-import { createFixture, type Fixture } from "./support/fixture.js";
+import { createFixture, openPacing, type Fixture } from "./support/fixture.js";
 import { startSandboxProcess } from "./support/sandbox-process.js";
 import { fixed, int, mb, note, printTable, secs, verdict } from "./support/table.js";
 import type { LiveSendArgs, LiveSendResult } from "./phases/live-send.js";
@@ -18,20 +18,6 @@ const LARGE = Number(process.env.BENCH_SEND_LARGE ?? 100_000);
 const ACCOUNTS = Array.from({ length: 8 }, (_, i) => `benchacct${i}`);
 const TARGET_RATE = 500;
 const TARGET_SCALING = 1.5;
-
-// Caps high enough never to bind, low enough that the rings sized by them stay small (8 bytes a slot).
-const UNLIMITED_PACING = `  timezone: UTC
-  days: [mon, tue, wed, thu, fri, sat, sun]
-  hours: "00:00-24:00"
-  perAccount:
-    perHour: 1000000
-    perDay: 1000000
-    gap: 0s
-  api:
-    perMinute: 1000000
-    perHour: 1000000
-    perDay: 1000000
-`;
 
 type Run = LiveSendResult & PhaseResult;
 
@@ -64,7 +50,7 @@ const perSendMs = (r: Run): number => (sendSeconds(r) * 1000) / r.sent;
 const rows: (string | number)[][] = [];
 const results = new Map<string, Run>();
 for (const leads of [SMALL, LARGE]) {
-  const fixture = await createFixture(`send-${leads}`, { leads, steps: 1, pacing: UNLIMITED_PACING, accounts: ACCOUNTS });
+  const fixture = await createFixture(`send-${leads}`, { leads, steps: 1, pacing: openPacing({ api: true }), accounts: ACCOUNTS });
   try {
     for (const fsync of [true, false]) {
       const r = await measure(fixture, leads, fsync, fsync ? "fsync" : "nofsync");

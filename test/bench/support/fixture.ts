@@ -51,6 +51,23 @@ export const TEMPLATES: Readonly<Record<string, string>> = {
 };
 export const PARTIALS: Readonly<Record<string, string>> = { signoff: "Cheers,\nSam" };
 
+/**
+ * Pacing that never binds: every day 00:00-24:00, no gap, caps far above what a benchmark reaches (low
+ * enough that the rings sized by them stay small: 8 bytes a slot). `api: false` leaves the team quota
+ * at its defaults, for a caller that replaces campaign.pacing.api in code.
+ */
+export function openPacing(opts: { api: boolean }): string {
+  const api = opts.api ? "  api:\n    perMinute: 1000000\n    perHour: 1000000\n    perDay: 1000000\n" : "";
+  return `  timezone: UTC
+  days: [mon, tue, wed, thu, fri, sat, sun]
+  hours: "00:00-24:00"
+  perAccount:
+    perHour: 1000000
+    perDay: 1000000
+    gap: 0s
+${api}`;
+}
+
 export interface CampaignSpec {
   leads: number;
   /** How many of TEMPLATES' steps, in order (1–3). */
