@@ -64,18 +64,17 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   checkRenders(campaign, leads, renderer, opts.allowPartial);
 
   // 2. The API: token and account links, checked with one read each.
+  // Every request, these checks included, counts against the team quota: all go through the gate.
   const stop = new AbortController();
-  let gateRef: ReturnType<typeof createApiLimiter> | undefined;
+  const gate = createApiLimiter({ windows: campaign.pacing.api, clock });
+  gate.onHold = (until, reason) => opts.emit({ type: "rate.held", at: clock.now(), until, reason });
   const api: InboxApi = new InboxClient({
     env: opts.env,
     clock,
     ...(opts.connection ? { baseUrl: opts.connection.baseUrl, token: opts.connection.token } : {}),
-    onResponse: (info, status) => gateRef?.observe(info, status),
+    onResponse: (info, status) => gate.observe(info, status),
   });
-  await checkAccounts(campaign, api, clock, opts.note);
-  const gate = createApiLimiter({ windows: campaign.pacing.api, clock });
-  gateRef = gate;
-  gate.onHold = (until, reason) => opts.emit({ type: "rate.held", at: clock.now(), until, reason });
+  await checkAccounts(campaign, { listAccountLinks: () => gate.schedule(() => api.listAccountLinks()) }, clock, opts.note);
 
   // 3. State: the lock first, then the file, then what changed since the last run. The lock lives
   // beside the state file, so its directory (default .outreach/) must exist before the first run locks.
@@ -178,7 +177,7 @@ function checkRenders(campaign: Campaign, leads: Lead[], renderer: Awaited<Retur
 }
 
 /** The token works and every configured account link exists and can send. */
-async function checkAccounts(campaign: Campaign, api: InboxApi, clock: Clock, note: LiveRunOptions["note"]): Promise<void> {
+async function checkAccounts(campaign: Campaign, api: Pick<InboxApi, "listAccountLinks">, clock: Clock, note: LiveRunOptions["note"]): Promise<void> {
   let links;
   try {
     links = await listAccountLinksPatiently(api, clock, note);
@@ -211,7 +210,7 @@ async function checkAccounts(campaign: Campaign, api: InboxApi, clock: Clock, no
 const STARTUP_429_ATTEMPTS = 5;
 
 /** GET /account-links, waiting out 429s (a full quota is no input error); other errors go to the caller. */
-async function listAccountLinksPatiently(api: InboxApi, clock: Clock, note: LiveRunOptions["note"]) {
+async function listAccountLinksPatiently(api: Pick<InboxApi, "listAccountLinks">, clock: Clock, note: LiveRunOptions["note"]) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await api.listAccountLinks();

@@ -14,7 +14,7 @@ import type { RateWindow } from "../config/types.js";
 import type { RateLimitInfo } from "../inbox/types.js";
 import type { Clock } from "../platform/clock.js";
 import { MinHeap } from "./min-heap.js";
-import { DEFAULT_QUOTA_MARGIN_MS, SlidingWindowGate } from "./sliding-window.js";
+import { SlidingWindowGate, defaultQuotaMargin } from "./sliding-window.js";
 
 export interface ScheduleOptions {
   /** 0 (highest) … 9 (lowest), Bottleneck's semantics; default 5. FIFO within a priority. */
@@ -57,7 +57,7 @@ export interface ApiLimiterOptions {
   /** Requests in flight at once; default 8. */
   maxConcurrent?: number;
   clock: Clock;
-  /** Extra wait past each window's edge; default DEFAULT_QUOTA_MARGIN_MS (1000 ms, see there for why). */
+  /** Extra wait past each window's edge; default defaultQuotaMargin (1 s, or 2% of a shorter window; see there for why). */
   marginMs?: number;
 }
 
@@ -125,7 +125,7 @@ class QuotaLimiter implements ApiLimiter {
     }
     this.maxConcurrent = maxConcurrent;
     this.clock = opts.clock;
-    this.gate = new SlidingWindowGate(opts.windows, opts.marginMs ?? DEFAULT_QUOTA_MARGIN_MS);
+    this.gate = new SlidingWindowGate(opts.windows, opts.marginMs ?? defaultQuotaMargin);
   }
 
   get heldUntil(): number | undefined {
@@ -167,9 +167,13 @@ class QuotaLimiter implements ApiLimiter {
       this.holdUntil(until, `the API answered ${status} (rate limited)`);
       return;
     }
-    // Requests already in flight will spend what is left, so hold when they alone could use it up.
-    // Other clients of the team share the quota, which is why the server's count beats our own gate.
+    // Requests already in flight will spend what is left, so hold when they alone could use it up —
+    // but only when the server has counted usage we did not make (other clients of the team share the
+    // quota). When its count matches ours, the sliding-window gate already paces to the exact instant,
+    // and a hold until the reset (whole seconds) would only waste quota.
     if (info.remaining !== undefined && resetAhead !== undefined && info.remaining <= this.running) {
+      const ours = info.limit !== undefined ? this.gate.remainingFor(info.limit, now) : undefined;
+      if (ours !== undefined && info.remaining >= ours) return;
       this.holdUntil(resetAhead, `the team's API quota has ${info.remaining} requests left until it resets`);
     }
   }

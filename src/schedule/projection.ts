@@ -14,7 +14,7 @@
 import type { Campaign, SendingWindow } from "../config/types.js";
 import { AccountPacer } from "./account-pacer.js";
 import { MinHeap } from "./min-heap.js";
-import { DEFAULT_QUOTA_MARGIN_MS, SlidingWindowGate } from "./sliding-window.js";
+import { SlidingWindowGate, defaultQuotaMargin } from "./sliding-window.js";
 import { isInsideWindow, nextWindowStart, windowCloseAfter } from "./windows.js";
 
 const DAY = 86_400_000;
@@ -73,7 +73,7 @@ export function projectSchedule(input: ProjectionInput): Projection {
 
   const zones = groupByZone(input.leads, pacing.window);
   const pacer = new AccountPacer({ ...pacing.perAccount, random: () => 0.5 });
-  const gate = new SlidingWindowGate(pacing.api, DEFAULT_QUOTA_MARGIN_MS);
+  const gate = new SlidingWindowGate(pacing.api, defaultQuotaMargin);
   const names = Array.from({ length: accounts }, (_, i) => String(i));
   // Each account's follow-ups, keyed by the instant they can go out (due, then inside the lead's window).
   const followUps = names.map(() => new MinHeap<FollowUp>());

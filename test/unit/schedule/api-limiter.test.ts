@@ -208,3 +208,26 @@ describe("holds", () => {
     [500, false],
   ])("isThrottleStatus(%i) = %s", (status, expected) => expect(isThrottleStatus(status)).toBe(expected));
 });
+
+describe("following the server's remaining count", () => {
+  it("does not hold when the server's count is just our own (the gate already paces exactly)", async () => {
+    const clock = new SimulatedClock(T0);
+    const limiter = createApiLimiter({ windows: [{ limit: 3, windowMs: 1000 }], clock, maxConcurrent: 8 });
+    // Our three starts use the whole window; the server agrees (remaining 0 after the third).
+    const starts = await Promise.all([0, 1, 2].map(() => limiter.schedule(async () => clock.now() - T0)));
+    expect(starts).toEqual([0, 0, 0]);
+    const inFlight = limiter.schedule(() => clock.sleep(5));
+    limiter.observe({ limit: 3, remaining: 0, resetAt: T0 + 2000 }, 200);
+    expect(limiter.heldUntil).toBeUndefined();
+    await inFlight;
+  });
+
+  it("holds until the reset when other clients of the team spent the quota", async () => {
+    const clock = new SimulatedClock(T0);
+    const limiter = createApiLimiter({ windows: [{ limit: 300, windowMs: 60_000 }], clock, maxConcurrent: 8 });
+    const inFlight = limiter.schedule(() => clock.sleep(5));
+    limiter.observe({ limit: 300, remaining: 1, resetAt: T0 + 30_000 }, 200);
+    expect(limiter.heldUntil).toBe(T0 + 30_000);
+    await inFlight;
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SlidingWindowGate } from "../../../src/schedule/sliding-window.js";
+import { SlidingWindowGate, defaultQuotaMargin } from "../../../src/schedule/sliding-window.js";
 
 describe("SlidingWindowGate", () => {
   it("off: always now", () => {
@@ -32,4 +32,26 @@ describe("SlidingWindowGate", () => {
     [{ limit: 2.5, windowMs: 1000 }],
     [{ limit: 1, windowMs: 0 }],
   ])("rejects %j", (w) => expect(() => new SlidingWindowGate([w])).toThrow(RangeError));
+});
+
+describe("SlidingWindowGate.remainingFor", () => {
+  it("counts our own starts inside the window of that limit, by binary search over the ring", () => {
+    const gate = new SlidingWindowGate([{ limit: 5, windowMs: 1000 }, { limit: 100, windowMs: 60_000 }]);
+    for (const at of [0, 100, 200, 900]) gate.record(at);
+    expect(gate.remainingFor(5, 950)).toBe(1);
+    expect(gate.remainingFor(5, 1150)).toBe(3); // 0 and 100 have left the window
+    expect(gate.remainingFor(100, 1150)).toBe(96);
+    expect(gate.remainingFor(7, 1150)).toBeUndefined();
+    for (const at of [1000, 1100, 1200, 1300, 1400, 1500]) gate.record(at); // wraps the ring of 5
+    expect(gate.remainingFor(5, 1550)).toBe(0);
+    expect(gate.remainingFor(5, 2250)).toBe(2); // 1300, 1400, 1500 are still inside
+  });
+});
+
+describe("defaultQuotaMargin", () => {
+  it("is a second for the documented windows and 2% of a short (scaled) one", () => {
+    expect(defaultQuotaMargin(60_000)).toBe(1000);
+    expect(defaultQuotaMargin(86_400_000)).toBe(1000);
+    expect(defaultQuotaMargin(1000)).toBe(20);
+  });
 });
