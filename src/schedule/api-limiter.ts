@@ -222,6 +222,8 @@ class QuotaLimiter implements ApiLimiter {
       if (!this.gate.isOff || this.holdAt !== 0) {
         now = this.clock.now();
         const at = this.startAllowedAt(now);
+        // Infinity: the quota's next slot waits on a response still in flight; its finish() drains again.
+        if (at === Number.POSITIVE_INFINITY) return;
         if (at > now) return this.wakeIn(at - now);
       }
       this.queue.pop();
@@ -250,7 +252,9 @@ class QuotaLimiter implements ApiLimiter {
   private start(job: Job, now: number): void {
     job.state = STARTED;
     this.release(job);
-    if (!this.gate.isOff) this.gate.record(now);
+    // The quota counts the request as of its response (see sliding-window.ts), so the slot is
+    // closed when the job settles.
+    const slot = this.gate.isOff ? -1 : this.gate.begin();
     this.running++;
     let result: Promise<unknown>;
     try {
@@ -260,10 +264,12 @@ class QuotaLimiter implements ApiLimiter {
     }
     result.then(
       (value) => {
+        if (slot >= 0) this.gate.end(slot, this.clock.now());
         this.finish();
         job.resolve(value);
       },
       (error: unknown) => {
+        if (slot >= 0) this.gate.end(slot, this.clock.now());
         this.finish();
         job.reject(error);
       },

@@ -6,6 +6,14 @@
  */
 import type { RateWindow } from "../config/types.js";
 
+/*
+ * What a slot holds: the instant the request's RESPONSE arrived (Infinity while it is in flight), not
+ * when it started. The server counts a request at some instant between our start and our receipt of
+ * its answer, and that instant trails the start by network and queueing delays that no fixed margin
+ * bounds. So a new start waits until the `limit`-th most recent request's response is more than a
+ * window old — and, because responses may come back out of order, until every older request's
+ * response is too (`floor`): then each of them was counted before the window the server will see.
+ */
 interface Ring {
   limit: number;
   windowMs: number;
@@ -15,23 +23,27 @@ interface Ring {
   times: Float64Array;
   next: number;
   count: number;
+  /** The latest response time among requests whose slots were reused (all older than the ring). */
+  floor: number;
 }
 
 /**
- * Default extra wait past each window's edge. We count start times but the server counts arrivals,
- * which trail our starts by the network latency, and latencies differ request to request; a second
- * covers that spread and costs 1/61 of the minute window's throughput, while a 429 costs a 60 s hold
- * (v1's Retry-After, reference.md §4). Short windows (a scaled quota in a benchmark or a test) get
- * 2% of their length instead: a fixed second would halve a one-second window's throughput.
+ * Default extra wait past each window's edge. Requests are counted as of their response (see the
+ * Ring comment), which already bounds when the server counted them; the margin only absorbs what
+ * that cannot see — the server's own boundary rounding. 1% of the window, at most a second: 600 ms
+ * of the documented minute window, 10 ms of a one-second window in a benchmark. A 429 costs far more
+ * (v1's Retry-After is 60 s, reference.md §4).
  */
 export const DEFAULT_QUOTA_MARGIN_MS = 1000;
 
 export function defaultQuotaMargin(windowMs: number): number {
-  return Math.min(DEFAULT_QUOTA_MARGIN_MS, Math.ceil(windowMs * 0.02));
+  return Math.min(DEFAULT_QUOTA_MARGIN_MS, Math.ceil(windowMs * 0.01));
 }
 
 export class SlidingWindowGate {
   private readonly rings: Ring[];
+  /** Starts so far; start number n sits in slot n % limit of every ring. */
+  private seq = 0;
 
   /**
    * @param margin extra wait past each window's edge (a number, or a function of the window's length),
@@ -43,7 +55,7 @@ export class SlidingWindowGate {
       if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`Rate window limit must be an integer >= 1, got ${limit}`);
       if (!(windowMs > 0)) throw new RangeError(`Rate window length must be > 0 ms, got ${windowMs}`);
       const marginMs = typeof margin === "function" ? margin(windowMs) : margin;
-      return { limit, windowMs, marginMs, times: new Float64Array(limit), next: 0, count: 0 };
+      return { limit, windowMs, marginMs, times: new Float64Array(limit), next: 0, count: 0, floor: Number.NEGATIVE_INFINITY };
     });
   }
 
@@ -55,17 +67,11 @@ export class SlidingWindowGate {
   remainingFor(limit: number, now: number): number | undefined {
     const r = this.rings.find((x) => x.limit === limit);
     if (!r) return undefined;
-    // Ring slots hold start times in order, oldest at `next` once full: binary search the first in the window.
+    // Called only when the server says the quota is nearly spent, so a linear pass is fine.
     const from = now - r.windowMs;
-    const oldest = r.count < r.limit ? 0 : r.next;
-    let lo = 0;
-    let hi = r.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (r.times[(oldest + mid) % r.limit]! > from) hi = mid;
-      else lo = mid + 1;
-    }
-    return r.limit - (r.count - lo);
+    let inWindow = 0;
+    for (let i = 0; i < r.count; i++) if (r.times[i]! > from) inWindow++;
+    return r.limit - inWindow;
   }
 
   /** True when there is no window at all ("off"): every start is allowed at once. */
@@ -73,24 +79,49 @@ export class SlidingWindowGate {
     return this.rings.length === 0;
   }
 
-  /** The earliest instant >= `now` at which one more start keeps every window within its limit. */
+  /**
+   * The earliest instant >= `now` at which one more start keeps every window within its limit;
+   * Infinity while that depends on a request still in flight (wait for `end`).
+   */
   nextStartAt(now: number): number {
     let at = now;
     for (const r of this.rings) {
       if (r.count < r.limit) continue;
-      // +1: the oldest start must lie strictly outside the window, whichever end the server includes.
-      const free = r.times[r.next]! + r.windowMs + r.marginMs + 1;
+      const oldest = Math.max(r.floor, r.times[r.next]!);
+      if (oldest === Number.POSITIVE_INFINITY) return oldest;
+      // +1: the oldest must lie strictly outside the window, whichever end the server includes.
+      const free = oldest + r.windowMs + r.marginMs + 1;
       if (free > at) at = free;
     }
     return at;
   }
 
-  /** Counts one start at `at` in every window. Callers record in time order. */
-  record(at: number): void {
+  /** Counts one start (its response pending) in every window; returns the start's number for `end`. */
+  begin(): number {
+    const n = this.seq++;
     for (const r of this.rings) {
-      r.times[r.next] = at;
+      if (r.count === r.limit) {
+        const reused = r.times[r.next]!;
+        if (reused > r.floor) r.floor = reused;
+      } else {
+        r.count++;
+      }
+      r.times[r.next] = Number.POSITIVE_INFINITY;
       r.next = r.next + 1 === r.limit ? 0 : r.next + 1;
-      if (r.count < r.limit) r.count++;
     }
+    return n;
+  }
+
+  /** The response to start `n` arrived at `at` (or it failed without reaching the server). */
+  end(n: number, at: number): void {
+    for (const r of this.rings) {
+      // A slot is only reused once its response is in, so start n still owns slot n % limit.
+      if (n >= this.seq - r.limit) r.times[n % r.limit] = at;
+    }
+  }
+
+  /** A start whose response came back at once (the dry-run projection, tests). Callers record in time order. */
+  record(at: number): void {
+    this.end(this.begin(), at);
   }
 }

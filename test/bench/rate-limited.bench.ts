@@ -11,7 +11,7 @@
  */
 import { join } from "node:path";
 import type { RateWindow } from "../../src/config/types.js";
-import { DEFAULT_QUOTA_MARGIN_MS } from "../../src/schedule/sliding-window.js";
+import { defaultQuotaMargin } from "../../src/schedule/sliding-window.js";
 import { runPhase, type PhaseResult } from "./support/child.js";
 import { createFixture, openPacing } from "./support/fixture.js";
 import { startSandboxProcess } from "./support/sandbox-process.js";
@@ -67,9 +67,10 @@ try {
   const to = [...samples].reverse().find((s) => s.at <= run.endAt);
   if (!from || !to || to.at <= from.at) throw new Error("too few samples of the sandbox's counters to compute a rate");
   const allowed = (WINDOW.limit * 1000) / WINDOW.windowMs;
-  // What the runner's gate itself permits: it waits windowMs + margin + 1 ms past the oldest of the
-  // last `limit` starts (sliding-window.ts), so short windows lose a large share to the margin.
-  const ceiling = (WINDOW.limit * 1000) / (WINDOW.windowMs + DEFAULT_QUOTA_MARGIN_MS + 1);
+  // What the runner's gate itself permits, ignoring response time: it waits windowMs + margin + 1 ms
+  // past the `limit`-th most recent response (sliding-window.ts).
+  const margin = defaultQuotaMargin(WINDOW.windowMs);
+  const ceiling = (WINDOW.limit * 1000) / (WINDOW.windowMs + margin + 1);
   const achieved = ((to.requests - from.requests) * 1000) / (to.at - from.at);
   const share = achieved / allowed;
   const holds = run.events["rate.held"] ?? 0;
@@ -80,7 +81,7 @@ try {
     [[fixed(allowed, 1), fixed(ceiling, 1), fixed(achieved, 1), `${fixed(share * 100, 1)}%`, int(final.requests), int(final.sends), int(final.rateLimited), int(holds), secs(to.at - from.at), mb(run.maxRssKb)]],
   );
   note(`achieved ${fixed(share * 100, 1)}% of the allowed rate (target ≥ ${TARGET_SHARE * 100}%) ${verdict(share >= TARGET_SHARE)}`);
-  note(`(the gate's own ceiling with its ${DEFAULT_QUOTA_MARGIN_MS} ms margin is ${fixed((ceiling / allowed) * 100, 1)}% of the allowed rate; achieved ${fixed((achieved / ceiling) * 100, 1)}% of that ceiling)`);
+  note(`(the gate's own ceiling with its ${margin} ms margin is ${fixed((ceiling / allowed) * 100, 1)}% of the allowed rate; achieved ${fixed((achieved / ceiling) * 100, 1)}% of that ceiling)`);
   note(`429s served: ${final.rateLimited} (target 0) ${verdict(final.rateLimited === 0)}`);
 } finally {
   await sandbox.close();

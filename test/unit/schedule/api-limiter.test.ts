@@ -38,8 +38,10 @@ function maxInAnyWindow(starts: number[], windowMs: number): number {
 
 describe("sliding-window gate", () => {
   it("50 jobs at 10/1000ms: exact start times, never more than 10 in any window", async () => {
+    // A request counts as of its response (5 ms after its start), so each batch waits until the
+    // previous batch's responses are more than a window old: +1005 +1 ms per batch.
     const { starts, stats } = await runJobs({ windows: [{ limit: 10, windowMs: 1000 }], n: 50, durationMs: 5 });
-    const expected = [0, 1001, 2002, 3003, 4004].flatMap((t) => Array<number>(10).fill(t));
+    const expected = [0, 1006, 2012, 3018, 4024].flatMap((t) => Array<number>(10).fill(t));
     expect(starts).toEqual(expected);
     expect(maxInAnyWindow(starts, 1000)).toBe(10);
     expect(stats).toMatchObject({ scheduled: 50, done: 50, queued: 0, running: 0 });
@@ -47,7 +49,14 @@ describe("sliding-window gate", () => {
 
   it("adds the safety margin past the window edge", async () => {
     const { starts } = await runJobs({ windows: [{ limit: 2, windowMs: 1000 }], n: 4, durationMs: 1, marginMs: 250 });
-    expect(starts).toEqual([0, 0, 1251, 1251]);
+    expect(starts).toEqual([0, 0, 1252, 1252]);
+  });
+
+  it("counts a request as of its response: a slow response pushes the next start back, whatever the latency", async () => {
+    // The server counts a request somewhere between our start and its answer; only the answer's
+    // instant bounds it. With 400 ms responses, the third start waits for 400 + 1000 + 1.
+    const { starts } = await runJobs({ windows: [{ limit: 2, windowMs: 1000 }], n: 3, durationMs: 400 });
+    expect(starts).toEqual([0, 0, 1401]);
   });
 
   const cases = [

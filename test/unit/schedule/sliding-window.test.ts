@@ -49,9 +49,9 @@ describe("SlidingWindowGate.remainingFor", () => {
 });
 
 describe("defaultQuotaMargin", () => {
-  it("is a second for the documented windows and 2% of a short (scaled) one", () => {
-    expect(defaultQuotaMargin(60_000)).toBe(1000);
+  it("is 1% of the window, at most a second", () => {
+    expect(defaultQuotaMargin(60_000)).toBe(600);
     expect(defaultQuotaMargin(86_400_000)).toBe(1000);
-    expect(defaultQuotaMargin(1000)).toBe(20);
+    expect(defaultQuotaMargin(1000)).toBe(10);
   });
 });
