@@ -49,7 +49,8 @@ export async function previewCampaign(input: {
   campaign: Pick<Campaign, "sequence" | "replySteps">;
   leads: AsyncIterable<LeadRecord>;
   renderer: MessageRenderer;
-  onItem(item: PreviewItem): void;
+  /** May return a promise (the output is full): reading waits for it, so memory stays flat. */
+  onItem(item: PreviewItem): void | Promise<void>;
   /** Stops reading leads (the summary covers what was read). */
   signal?: AbortSignal;
 }): Promise<PreviewSummary> {
@@ -82,11 +83,13 @@ export async function previewCampaign(input: {
       const r = input.renderer.render(step.id, lead);
       const base = { leadId: lead.id, line: lead.line, position: lead.position, step: step.id, kind: step.kind };
       if (r.ok) {
-        input.onItem({ ...base, text: r.text });
+        const wait = input.onItem({ ...base, text: r.text });
+        if (wait) await wait;
         continue;
       }
       ok = false;
-      input.onItem({ ...base, errors: r.errors });
+      const wait = input.onItem({ ...base, errors: r.errors });
+      if (wait) await wait;
       for (const e of r.errors) {
         const variable = e.variable ?? "message";
         const key = `${step.id}\u0000${variable}\u0000${e.variable ? "" : e.message}`;

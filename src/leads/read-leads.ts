@@ -4,6 +4,7 @@ import { CsvError, parse, type Options } from "csv-parse";
 import type { Campaign } from "../config/types.js";
 import { UserError } from "../errors.js";
 import { locateColumns, type ColumnLayout } from "./header.js";
+import { IdIndex } from "./id-index.js";
 import { isBlankLine, LineCounter } from "./line-counter.js";
 import { isValidTimeZone } from "./timezone.js";
 import type { Lead, LeadProblem, LeadRecord } from "./types.js";
@@ -46,7 +47,7 @@ export async function* readLeads(
   const lines = new LineCounter();
   let layout: ColumnLayout | undefined;
   /** id → line of its first row; the line lets a duplicate's message point at the row that won. */
-  const firstSeen = new Map<string, number>();
+  const firstSeen = new IdIndex();
   let position = 0;
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
@@ -76,7 +77,7 @@ function checkRow(
   layout: ColumnLayout,
   line: number,
   position: number,
-  firstSeen: Map<string, number>,
+  firstSeen: IdIndex,
   suppressed: ReadonlySet<string>,
 ): LeadRecord {
   const idCell = cells[layout.idIndex];

@@ -23,7 +23,8 @@ export interface ProjectionInput {
   /** When the run starts (epoch ms). */
   start: number;
   /** The leads in CSV order (each with its own zone, if any), or just their count when no lead has one. */
-  leads: readonly { timezone?: string }[] | number;
+  /** The leads' zones in CSV order (a zone string, undefined for the campaign's, or an object), or a count when all use the campaign's zone. */
+  leads: readonly ({ timezone?: string } | string | undefined)[] | number;
   /** Number of sender accounts. */
   accounts: number;
   pacing: Campaign["pacing"];
@@ -191,7 +192,7 @@ function groupByZone(leads: ProjectionInput["leads"], window: SendingWindow): Zo
     const z = zoneFor(window.timezone);
     for (let i = 0; i < leads; i++) z.leads.push(i);
   } else {
-    leads.forEach((lead, i) => zoneFor(lead.timezone || window.timezone).leads.push(i));
+    leads.forEach((lead, i) => zoneFor((typeof lead === "string" ? lead : lead?.timezone) || window.timezone).leads.push(i));
   }
   return [...byZone.values()];
 }

@@ -27,6 +27,8 @@ export async function runDryRun(campaign: Campaign, flags: RunFlags): Promise<vo
   const human = json && !file ? process.stderr : process.stdout;
   const s = paint(human);
   const shown = new Map<string, number>();
+  const jsonOut = jsonSink ? new BatchedWriter(jsonSink) : undefined;
+  const fileOut = file && !json ? new BatchedWriter(file) : undefined;
 
   const summary = await previewCampaign({
     campaign,
@@ -34,18 +36,19 @@ export async function runDryRun(campaign: Campaign, flags: RunFlags): Promise<vo
     renderer,
     signal: outputClosed.signal,
     onItem: (item) => {
-      if (jsonSink) {
-        jsonSink.write(`${JSON.stringify(jsonItem(item))}\n`);
-        return;
-      }
-      if (file) file.write(textItem(item));
+      // Backpressure: when the output's buffer is full, stop reading leads until it drains.
+      if (jsonOut) return jsonOut.write(`${JSON.stringify(jsonItem(item))}\n`);
+      const wait = fileOut?.write(textItem(item));
       const n = shown.get(item.step) ?? 0;
       if (n < flags.preview || item.errors) {
         if (n < flags.preview) shown.set(item.step, n + 1);
         human.write(textItem(item, s));
       }
+      return wait;
     },
   });
+  await jsonOut?.flush();
+  await fileOut?.flush();
   if (file) await closeOut(file);
 
   human.write(summaryText(campaign, summary, flags, s));
@@ -58,6 +61,45 @@ export async function runDryRun(campaign: Campaign, flags: RunFlags): Promise<vo
       hint: "fix the rows or templates and run the dry run again, or pass --allow-partial to accept a partial campaign",
     });
   }
+}
+
+/**
+ * Collects output lines into ~64 KB chunks: one write per chunk instead of one per line (3,000,000
+ * lines for a 1M-lead preview), which saves syscalls and a Buffer per line. `write` returns a promise
+ * only when the stream's buffer is full, so the caller pauses reading until it drains.
+ */
+class BatchedWriter {
+  private parts: string[] = [];
+  private size = 0;
+
+  constructor(private readonly stream: NodeJS.WritableStream) {}
+
+  write(text: string): Promise<void> | undefined {
+    this.parts.push(text);
+    this.size += text.length;
+    return this.size >= 65_536 ? this.flush() : undefined;
+  }
+
+  flush(): Promise<void> | undefined {
+    if (this.size === 0) return undefined;
+    const chunk = this.parts.join("");
+    this.parts = [];
+    this.size = 0;
+    return drained(this.stream, this.stream.write(chunk));
+  }
+}
+
+/** Undefined when the write was accepted; otherwise a promise of the stream's next 'drain'. */
+function drained(stream: NodeJS.WritableStream, accepted: boolean): Promise<void> | undefined {
+  if (accepted) return undefined;
+  // A reader that went away never drains: give up waiting on close or error too (EPIPE stops the run).
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off("drain", done).off("close", done).off("error", done);
+      resolve();
+    };
+    stream.on("drain", done).on("close", done).on("error", done);
+  });
 }
 
 function jsonItem(item: PreviewItem): Record<string, unknown> {
@@ -91,7 +133,7 @@ function summaryText(campaign: Campaign, sum: PreviewSummary, flags: RunFlags, s
     const start = flags.start ?? Date.now();
     const p = projectSchedule({
       start,
-      leads: sum.zones.some((z) => z !== undefined) ? sum.zones.map((timezone) => (timezone ? { timezone } : {})) : sum.ready,
+      leads: sum.zones.some((z) => z !== undefined) ? sum.zones : sum.ready,
       accounts: campaign.accounts.length,
       pacing: campaign.pacing,
       sequenceDelaysMs: campaign.sequence.map((st) => st.afterMs),
