@@ -81,15 +81,14 @@ export async function previewCampaign(input: {
     let ok = true;
     for (const step of steps) {
       const r = input.renderer.render(step.id, lead);
-      const base = { leadId: lead.id, line: lead.line, position: lead.position, step: step.id, kind: step.kind };
-      if (r.ok) {
-        const wait = input.onItem({ ...base, text: r.text });
-        if (wait) await wait;
-        continue;
-      }
-      ok = false;
-      const wait = input.onItem({ ...base, errors: r.errors });
+      // One object per item, built in place: this loop runs three times per lead on a 1M-lead preview.
+      const item: PreviewItem = r.ok
+        ? { leadId: lead.id, line: lead.line, position: lead.position, step: step.id, kind: step.kind, text: r.text }
+        : { leadId: lead.id, line: lead.line, position: lead.position, step: step.id, kind: step.kind, errors: r.errors };
+      const wait = input.onItem(item);
       if (wait) await wait;
+      if (r.ok) continue;
+      ok = false;
       for (const e of r.errors) {
         const variable = e.variable ?? "message";
         const key = `${step.id}\u0000${variable}\u0000${e.variable ? "" : e.message}`;

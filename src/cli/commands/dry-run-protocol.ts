@@ -1,0 +1,20 @@
+/** Messages between the dry run's main thread (dry-run.ts) and its worker (dry-run-worker.ts). */
+import type { Campaign } from "../../config/types.js";
+import type { Problem } from "../../errors.js";
+import type { RunFlags } from "./run.js";
+
+export interface WorkerInput {
+  campaign: Campaign;
+  flags: RunFlags;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+}
+
+export type FromWorker =
+  /** Write `data` to the parent's stdout (1) or stderr (2), then acknowledge `id`. */
+  | { t: "write"; fd: 1 | 2; data: string; id: number }
+  | { t: "done"; rows: number; ready: number; problems: number }
+  | { t: "user-error"; message: string; details: { hint?: string; problems?: Problem[] } }
+  | { t: "crash"; message: string };
+
+export type ToWorker = { t: "ack"; id: number } | { t: "stop" };

@@ -1,0 +1,209 @@
+/**
+ * The dry run's streaming work, in a worker thread (see dry-run.ts for why): reads every lead,
+ * renders every message step, writes the preview, and returns the summary figures. stdout and
+ * stderr are the parent's: output goes there as chunks, each acknowledged once written, so the
+ * parent's buffers never grow either.
+ */
+import { createWriteStream, type WriteStream } from "node:fs";
+import { relative } from "node:path";
+import { parentPort, workerData } from "node:worker_threads";
+import type { Campaign } from "../../config/types.js";
+import { previewCampaign, type PreviewItem, type PreviewSummary } from "../../engine/preview.js";
+import { UserError } from "../../errors.js";
+import { readLeads } from "../../leads/read-leads.js";
+import { loadSuppression } from "../../leads/suppression.js";
+import { createRenderer } from "../../render/renderer.js";
+import { projectSchedule } from "../../schedule/projection.js";
+import { formatInstant, formatSpan } from "../report/time.js";
+import { paint } from "../report/style.js";
+import type { FromWorker, ToWorker, WorkerInput } from "./dry-run-protocol.js";
+import type { RunFlags } from "./run.js";
+
+const port = parentPort;
+if (!port) throw new Error("bug: dry-run-worker.js must run in a worker thread");
+const input = workerData as WorkerInput;
+const stop = new AbortController();
+const acks = new Map<number, () => void>();
+let nextId = 0;
+
+port.on("message", (msg: ToWorker) => {
+  if (msg.t === "stop") stop.abort();
+  else acks.get(msg.id)?.();
+});
+
+/** A stream of the parent (1 = stdout, 2 = stderr), as a chunk sink that resolves once written. */
+function parentSink(fd: 1 | 2): ChunkSink {
+  return (chunk) =>
+    new Promise<void>((resolve) => {
+      const id = nextId++;
+      acks.set(id, () => {
+        acks.delete(id);
+        resolve();
+      });
+      port!.postMessage({ t: "write", fd, data: chunk, id } satisfies FromWorker);
+    });
+}
+
+run().then(
+  (result) => port.postMessage({ t: "done", ...result } satisfies FromWorker),
+  (err: unknown) =>
+    port.postMessage(
+      (err instanceof UserError
+        ? { t: "user-error", message: err.message, details: { ...(err.details.hint ? { hint: err.details.hint } : {}), ...(err.details.problems ? { problems: err.details.problems } : {}) } }
+        : { t: "crash", message: err instanceof Error ? (err.stack ?? err.message) : String(err) }) satisfies FromWorker,
+    ),
+);
+
+async function run(): Promise<{ rows: number; ready: number; problems: number }> {
+  const { campaign, flags } = input;
+  const renderer = await createRenderer(campaign);
+  const suppressed = await loadSuppression(campaign.suppressionFile);
+  const file = flags.out ? await openOut(flags.out) : undefined;
+  const json = flags.format === "json";
+  // JSON goes to the file or stdout; the human summary then goes to stderr so stdout stays parseable.
+  const humanFd: 1 | 2 = json && !file ? 2 : 1;
+  const human = new BatchedWriter(parentSink(humanFd));
+  const s = paint({ isTTY: humanFd === 1 ? input.stdoutIsTTY : input.stderrIsTTY });
+  const shown = new Map<string, number>();
+  const fileSink = file ? fileChunkSink(file) : undefined;
+  const jsonOut = json ? new BatchedWriter(fileSink ?? parentSink(1)) : undefined;
+  const fileOut = fileSink && !json ? new BatchedWriter(fileSink) : undefined;
+
+  const summary = await previewCampaign({
+    campaign,
+    leads: readLeads(campaign, { suppressed }),
+    renderer,
+    signal: stop.signal,
+    onItem: (item) => {
+      // Backpressure: when the output is full, stop reading leads until it drains.
+      if (jsonOut) return jsonOut.write(jsonLine(item));
+      const wait = fileOut?.write(textItem(item));
+      const n = shown.get(item.step) ?? 0;
+      if (n < flags.preview || item.errors) {
+        if (n < flags.preview) shown.set(item.step, n + 1);
+        return human.write(textItem(item, s)) ?? wait;
+      }
+      return wait;
+    },
+  });
+  await jsonOut?.flush();
+  await fileOut?.flush();
+  if (file) await closeOut(file);
+  human.write(summaryText(campaign, summary, flags, s));
+  await human.flush();
+  const problems = summary.withErrors + summary.skipped.filter((k) => k.reason !== "suppressed").reduce((a, k) => a + k.count, 0);
+  return { rows: summary.rows, ready: summary.ready, problems };
+}
+
+type ChunkSink = (chunk: string) => Promise<void> | undefined;
+
+function fileChunkSink(stream: WriteStream): ChunkSink {
+  return (chunk) => drained(stream, stream.write(chunk));
+}
+
+/**
+ * Collects output lines into ~64 KB chunks: one write per chunk instead of one per line (3,000,000
+ * lines for a 1M-lead preview), which saves syscalls and a Buffer per line. `write` returns a promise
+ * when a chunk went out, resolved once the sink has taken it, so the caller pauses reading meanwhile.
+ */
+class BatchedWriter {
+  // String concatenation builds a rope that is flattened once, at the write: cheaper than push + join.
+  private buffer = "";
+
+  constructor(private readonly sink: ChunkSink) {}
+
+  write(text: string): Promise<void> | undefined {
+    this.buffer += text;
+    return this.buffer.length >= 65_536 ? this.flush() : undefined;
+  }
+
+  flush(): Promise<void> | undefined {
+    if (this.buffer.length === 0) return undefined;
+    const chunk = this.buffer;
+    this.buffer = "";
+    return this.sink(chunk);
+  }
+}
+
+/** Undefined when the write was accepted; otherwise a promise of the stream's next 'drain'. */
+function drained(stream: NodeJS.WritableStream, accepted: boolean): Promise<void> | undefined {
+  if (accepted) return undefined;
+  // A reader that went away never drains: give up waiting on close or error too (EPIPE stops the run).
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off("drain", done).off("close", done).off("error", done);
+      resolve();
+    };
+    stream.on("drain", done).on("close", done).on("error", done);
+  });
+}
+
+/**
+ * One JSON line per lead × step: {leadId, line, step, ok, text | errors}. Assembled by hand (ids and
+ * step ids are digits and [a-z0-9_-], safe unquoted-escaped; the text goes through JSON.stringify):
+ * no intermediate object per line on a path that runs 3,000,000 times for 1M leads.
+ */
+function jsonLine(item: PreviewItem): string {
+  const head = `{"leadId":"${item.leadId}","line":${item.line},"step":"${item.step}",`;
+  return item.errors ? `${head}"ok":false,"errors":${JSON.stringify(item.errors)}}\n` : `${head}"ok":true,"text":${JSON.stringify(item.text ?? "")}}\n`;
+}
+
+function textItem(item: PreviewItem, s = paint({})): string {
+  const head = `── ${item.step}${item.kind === "reply" ? " (on reply)" : ""} → ${item.leadId} (line ${item.line})`;
+  if (item.errors) {
+    return `${s.red(head)}\n${item.errors.map((e) => `   ${s.red("✗")} ${e.variable ? `{{${e.variable}}}: ` : ""}${e.message}`).join("\n")}\n\n`;
+  }
+  return `${s.dim(head)}\n${(item.text ?? "").replace(/^/gm, "   ")}\n\n`;
+}
+
+function summaryText(campaign: Campaign, sum: PreviewSummary, flags: RunFlags, s: ReturnType<typeof paint>): string {
+  const lines: string[] = [s.bold(`Dry run of "${campaign.name}" — nothing was sent`)];
+  const skippedTotal = sum.skipped.reduce((a, k) => a + k.count, 0);
+  lines.push(`  rows read ${sum.rows} · ready ${sum.ready} · with template errors ${sum.withErrors} · skipped ${skippedTotal}`);
+  const leadsFile = show(campaign.leads.file);
+  for (const k of sum.skipped) {
+    lines.push(`  ${s.yellow("skipped")} ${k.reason} ×${k.count}`);
+    for (const r of k.rows) lines.push(`    ${leadsFile}:${r.line}: ${r.message}`);
+    if (k.count > k.rows.length) lines.push(`    … and ${k.count - k.rows.length} more`);
+  }
+  for (const g of sum.templateErrors) {
+    lines.push(`  ${s.red("template")} ${g.step}: ${g.variable === "message" ? "" : `{{${g.variable}}} `}${g.message} ×${g.count} — ${g.examples.join(", ")}${g.count > g.examples.length ? ", …" : ""}`);
+  }
+  if (sum.ready > 0) {
+    const start = flags.start ?? Date.now();
+    const p = projectSchedule({
+      start,
+      leads: sum.zones.some((z) => z !== undefined) ? sum.zones : sum.ready,
+      accounts: campaign.accounts.length,
+      pacing: campaign.pacing,
+      sequenceDelaysMs: campaign.sequence.map((st) => st.afterMs),
+    });
+    const tz = campaign.pacing.window.timezone;
+    lines.push(s.bold("Projected schedule") + s.dim(" (if nobody replies; pacing, windows and caps applied)"));
+    lines.push(`  first message  ${formatInstant(p.firstSendAt, tz)}`);
+    lines.push(`  last ${campaign.sequence[0]?.id ?? "first step"}  ${formatInstant(p.lastFirstStepAt, tz)}`);
+    lines.push(`  last message   ${formatInstant(p.lastSendAt, tz)}  (${formatSpan(p.lastSendAt - p.firstSendAt)} after the first)`);
+    lines.push(`  busiest day    ${p.sendsPerDayPerAccount} sends from one account in 24 h (caps: ${campaign.pacing.perAccount.perHour}/h, ${campaign.pacing.perAccount.perDay}/day; ${campaign.accounts.length} account${campaign.accounts.length === 1 ? "" : "s"})`);
+  }
+  if (flags.out) lines.push(`  full preview written to ${flags.out}`);
+  return `\n${lines.join("\n")}\n`;
+}
+
+function openOut(path: string): Promise<WriteStream> {
+  return new Promise((resolve, reject) => {
+    const stream = createWriteStream(path);
+    stream.once("open", () => resolve(stream));
+    stream.once("error", (err) => reject(new UserError(`cannot write ${path}: ${err.message}`, { cause: err })));
+  });
+}
+
+function closeOut(stream: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.once("error", reject);
+    stream.end(() => resolve());
+  });
+}
+
+function show(file: string): string {
+  return relative(process.cwd(), file) || file;
+}
