@@ -4,34 +4,16 @@
  * sandbox's record of what was sent, the CLI's JSON events and the suppression file.
  */
 import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { makeCampaign, tallySends, type CampaignFixture, type CampaignFixtureOptions } from "../support/campaign-fixture.js";
-import { apiEnv, killAllChildren, runCli, spawnCli, type CliEvent } from "../support/cli.js";
+import { describe, expect, it } from "vitest";
+import { tallySends, type CampaignFixtureOptions } from "../support/campaign-fixture.js";
+import { runCli, spawnCli, type CliEvent } from "../support/cli.js";
+import { useSandboxCampaign } from "../support/sandbox-campaign.js";
 
-const ACCOUNTS = ["acct1rep", "acct2rep"];
+const world = useSandboxCampaign(["acct1rep", "acct2rep"]);
 
-let sandbox: Sandbox | undefined;
-let fixture: CampaignFixture | undefined;
-
-afterEach(async () => {
-  await killAllChildren();
-  await sandbox?.close();
-  fixture?.cleanup();
-  sandbox = undefined;
-  fixture = undefined;
-});
-
-async function setUp(campaign: Partial<CampaignFixtureOptions>) {
-  sandbox = await startSandbox({ accountLinks: ACCOUNTS, replyRate: 0, rateLimit: "off" });
-  fixture = makeCampaign({
-    accounts: ACCOUNTS,
-    leads: 4,
-    suppression: [],
-    replyStep: { actions: { status: "Interested", tags: ["replied"] } },
-    ...campaign,
-  });
-  return { sandbox, fixture, env: apiEnv(sandbox) };
+/** Four leads, a reply step that sets a status and a tag, and an empty suppression list. */
+function setUp(campaign: Partial<CampaignFixtureOptions>) {
+  return world.setUp(4, {}, { suppression: [], replyStep: { actions: { status: "Interested", tags: ["replied"] } }, ...campaign });
 }
 
 function ofType<T extends CliEvent["type"]>(events: CliEvent[], type: T): Extract<CliEvent, { type: T }>[] {

@@ -2,29 +2,15 @@
  * `outreach run` through API faults, judged by the sandbox's record: a 429 storm (the sandbox's quota
  * far below the campaign's assumed one) and random 5xx. Both must end with every lead messaged once.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.js";
-import { makeCampaign, tallySends, type CampaignFixture, type CampaignFixtureOptions } from "../support/campaign-fixture.js";
-import { apiEnv, killAllChildren, runCli, spawnCli, type CliEvent } from "../support/cli.js";
+import { describe, expect, it } from "vitest";
+import { type Sandbox } from "../../src/sandbox/index.js";
+import { tallySends, type CampaignFixture } from "../support/campaign-fixture.js";
+import { runCli, spawnCli, type CliEvent } from "../support/cli.js";
+import { useSandboxCampaign } from "../support/sandbox-campaign.js";
 
 const ACCOUNTS = ["acct1e2e", "acct2e2e"];
 
-let sandbox: Sandbox | undefined;
-let fixture: CampaignFixture | undefined;
-
-afterEach(async () => {
-  await killAllChildren();
-  await sandbox?.close();
-  fixture?.cleanup();
-  sandbox = undefined;
-  fixture = undefined;
-});
-
-async function setUp(leads: number, options: SandboxOptions = {}, campaign: Partial<CampaignFixtureOptions> = {}) {
-  sandbox = await startSandbox({ accountLinks: ACCOUNTS, replyRate: 0, rateLimit: "off", ...options });
-  fixture = makeCampaign({ accounts: ACCOUNTS, leads, ...campaign });
-  return { sandbox, fixture, env: apiEnv(sandbox) };
-}
+const { setUp } = useSandboxCampaign(ACCOUNTS);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -2,34 +2,15 @@
  * `outreach run` end to end: the built CLI against a sandbox on loopback, judged by the sandbox's own
  * record of what was sent. A full two-step run, then `status`, `--once`, `--limit` and a 4xx lead.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { makeCampaign, tallySends, type CampaignFixture } from "../support/campaign-fixture.js";
+import { describe, expect, it } from "vitest";
+import { tallySends } from "../support/campaign-fixture.js";
 import type { StatusReport } from "../../src/cli/commands/status.js";
-import { apiEnv, killAllChildren, runCli } from "../support/cli.js";
+import { runCli } from "../support/cli.js";
+import { useSandboxCampaign } from "../support/sandbox-campaign.js";
 
 const ACCOUNTS = ["acct1e2e", "acct2e2e"];
 
-let sandbox: Sandbox | undefined;
-let fixture: CampaignFixture | undefined;
-
-afterEach(async () => {
-  await killAllChildren();
-  await sandbox?.close();
-  fixture?.cleanup();
-  sandbox = undefined;
-  fixture = undefined;
-});
-
-async function setUp(
-  leads: number,
-  extra: Parameters<typeof startSandbox>[0] = {},
-  campaign: Partial<Parameters<typeof makeCampaign>[0]> = {},
-) {
-  sandbox = await startSandbox({ accountLinks: ACCOUNTS, replyRate: 0, rateLimit: "off", ...extra });
-  fixture = makeCampaign({ accounts: ACCOUNTS, leads, ...campaign });
-  return { sandbox, fixture, env: apiEnv(sandbox) };
-}
+const { setUp } = useSandboxCampaign(ACCOUNTS);
 
 describe("outreach run: a full campaign", () => {
   it("sends every lead each step exactly once, balanced over the accounts, follow-ups in the same thread", async () => {

@@ -7,29 +7,14 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.js";
-import { makeCampaign, tallySends, type CampaignFixture, type CampaignFixtureOptions } from "../support/campaign-fixture.js";
-import { apiEnv, killAllChildren, runCli, spawnCli } from "../support/cli.js";
+import { describe, expect, it } from "vitest";
+import { tallySends } from "../support/campaign-fixture.js";
+import { runCli, spawnCli } from "../support/cli.js";
+import { useSandboxCampaign } from "../support/sandbox-campaign.js";
 
 const ACCOUNTS = ["acct1e2e", "acct2e2e"];
 
-let sandbox: Sandbox | undefined;
-let fixture: CampaignFixture | undefined;
-
-afterEach(async () => {
-  await killAllChildren();
-  await sandbox?.close();
-  fixture?.cleanup();
-  sandbox = undefined;
-  fixture = undefined;
-});
-
-async function setUp(leads: number, options: SandboxOptions = {}, campaign: Partial<CampaignFixtureOptions> = {}) {
-  sandbox = await startSandbox({ accountLinks: ACCOUNTS, replyRate: 0, rateLimit: "off", ...options });
-  fixture = makeCampaign({ accounts: ACCOUNTS, leads, ...campaign });
-  return { sandbox, fixture, env: apiEnv(sandbox) };
-}
+const { setUp } = useSandboxCampaign(ACCOUNTS);
 
 describe("outreach run: bad input, nothing sent", () => {
   it("an account link id the team does not have: exit 1 naming it and the team's links", async () => {

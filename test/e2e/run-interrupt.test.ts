@@ -3,29 +3,15 @@
  * however the run is stopped — Ctrl-C, a second Ctrl-C, or kill -9 at several points, including while
  * a send is in flight (stored by the API, not yet recorded as sent) and with responses lost on the wire.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.js";
-import { makeCampaign, tallySends, type CampaignFixture, type CampaignFixtureOptions } from "../support/campaign-fixture.js";
-import { apiEnv, killAllChildren, runCli, spawnCli, type CliEvent } from "../support/cli.js";
+import { describe, expect, it } from "vitest";
+import { type Sandbox } from "../../src/sandbox/index.js";
+import { tallySends, type CampaignFixture } from "../support/campaign-fixture.js";
+import { runCli, spawnCli, type CliEvent } from "../support/cli.js";
+import { useSandboxCampaign } from "../support/sandbox-campaign.js";
 
 const ACCOUNTS = ["acct1e2e", "acct2e2e"];
 
-let sandbox: Sandbox | undefined;
-let fixture: CampaignFixture | undefined;
-
-afterEach(async () => {
-  await killAllChildren();
-  await sandbox?.close();
-  fixture?.cleanup();
-  sandbox = undefined;
-  fixture = undefined;
-});
-
-async function setUp(leads: number, options: SandboxOptions = {}, campaign: Partial<CampaignFixtureOptions> = {}) {
-  sandbox = await startSandbox({ accountLinks: ACCOUNTS, replyRate: 0, rateLimit: "off", ...options });
-  fixture = makeCampaign({ accounts: ACCOUNTS, leads, ...campaign });
-  return { sandbox, fixture, env: apiEnv(sandbox) };
-}
+const { setUp } = useSandboxCampaign(ACCOUNTS);
 
 function expectExactlyOnce(sb: Sandbox, fx: CampaignFixture): void {
   const tally = tallySends(sb.messages());
@@ -90,6 +76,7 @@ describe("outreach run: kill -9 and resume", () => {
    * until the sandbox holds a send the run has not reported yet. Returns every run's events.
    */
   async function killAndResume(
+    sb: Sandbox,
     fx: CampaignFixture,
     env: Record<string, string>,
     killAfter: number[],
@@ -102,7 +89,7 @@ describe("outreach run: kill -9 and resume", () => {
       await cli.waitForSent(target - sentSoFar);
       if (midRequest) {
         // Kill between the API storing a send and the run recording it as sent.
-        const stored = (): number => sandbox?.messages({ direction: "outbound" }).length ?? 0;
+        const stored = (): number => sb.messages({ direction: "outbound" }).length;
         await cli.waitUntil(() => (stored() > sentSoFar + cli.eventsOf("lead.sent").length ? true : undefined), "a send in flight");
       }
       cli.kill("SIGKILL");
@@ -123,7 +110,7 @@ describe("outreach run: kill -9 and resume", () => {
     // Responses are delayed 120 ms AFTER the message is stored, and each kill waits for a send in
     // that window: the next run must find it in the thread, not send it again.
     const { sandbox, fixture, env } = await setUp(20, { latencyMs: 120 });
-    const runs = await killAndResume(fixture, env, [1, 6, 15, 24, 33], true);
+    const runs = await killAndResume(sandbox, fixture, env, [1, 6, 15, 24, 33], true);
     expectExactlyOnce(sandbox, fixture);
     const resolved = runs.flat().filter((e) => e.type === "reconcile.resolved");
     // The scenario this test exists for did happen: sends stored but unrecorded, found on resume.
@@ -135,7 +122,7 @@ describe("outreach run: kill -9 and resume", () => {
 
   it("with 30% of responses lost on the wire and kill -9 mid-run: still exactly once", async () => {
     const { sandbox, fixture, env } = await setUp(20, { latencyMs: 60, lostResponseRate: 0.3 });
-    const runs = await killAndResume(fixture, env, [5, 17, 29], false);
+    const runs = await killAndResume(sandbox, fixture, env, [5, 17, 29], false);
     expectExactlyOnce(sandbox, fixture);
     const lost = sandbox.messages({ direction: "outbound" }).filter((m) => m.responseLost);
     expect(lost.length).toBeGreaterThan(3);

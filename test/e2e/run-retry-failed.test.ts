@@ -2,27 +2,18 @@
  * `--retry-failed`: a lead whose send failed with a 4xx (here: DMs closed) stays failed on a plain
  * re-run, and gets exactly one more attempt with the flag once the cause is fixed.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { makeCampaign, tallySends, type CampaignFixture } from "../support/campaign-fixture.js";
-import { apiEnv, killAllChildren, runCli } from "../support/cli.js";
+import { describe, expect, it } from "vitest";
+import { tallySends } from "../support/campaign-fixture.js";
+import { runCli } from "../support/cli.js";
+import { useSandboxCampaign } from "../support/sandbox-campaign.js";
 
-const ACCOUNTS = ["acct1retry"];
-let sandbox: Sandbox | undefined;
-let fixture: CampaignFixture | undefined;
-
-afterEach(async () => {
-  await killAllChildren();
-  await sandbox?.close();
-  fixture?.cleanup();
-});
+const { setUp } = useSandboxCampaign(["acct1retry"]);
 
 describe("outreach run --retry-failed", () => {
   it("re-attempts failed leads only when asked, and never re-sends what was sent", async () => {
-    fixture = makeCampaign({ accounts: ACCOUNTS, leads: 4, followUps: 0, keepOpenFor: "0s" });
+    const { sandbox, fixture, env } = await setUp(4, {}, { followUps: 0, keepOpenFor: "0s" });
     const blocked = fixture.leadIds[2]!;
-    sandbox = await startSandbox({ accountLinks: ACCOUNTS, replyRate: 0, rateLimit: "off", unreachableIds: [blocked] });
-    const env = apiEnv(sandbox);
+    sandbox.configure({ unreachableIds: [blocked] });
 
     const first = await runCli(["run", fixture.yamlPath, "--json"], { env });
     expect(first.code).toBe(0);

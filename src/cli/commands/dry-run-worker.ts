@@ -183,6 +183,10 @@ function summaryText(campaign: Campaign, sum: PreviewSummary, flags: RunFlags, s
     lines.push(`  first message  ${formatInstant(p.firstSendAt, tz)}`);
     lines.push(`  last ${campaign.sequence[0]?.id ?? "first step"}  ${formatInstant(p.lastFirstStepAt, tz)}`);
     lines.push(`  last message   ${formatInstant(p.lastSendAt, tz)}  (${formatSpan(p.lastSendAt - p.firstSendAt)} after the first)`);
+    const span = p.lastSendAt - p.firstSendAt;
+    if (span > 90 * 86_400_000) {
+      lines.push(s.yellow(`  at this pace the campaign takes ${formatSpan(span)}: add sender accounts or raise perAccount caps (and check your plan's limits)`));
+    }
     lines.push(`  busiest day    ${p.sendsPerDayPerAccount} sends from one account in 24 h (caps: ${campaign.pacing.perAccount.perHour}/h, ${campaign.pacing.perAccount.perDay}/day; ${campaign.accounts.length} account${campaign.accounts.length === 1 ? "" : "s"})`);
   }
   if (flags.out) lines.push(`  full preview written to ${flags.out}`);
