@@ -16,7 +16,7 @@
 import { dirname } from "node:path";
 import Handlebars from "handlebars";
 import type { Campaign } from "../config/types.js";
-import { UserError, formatProblem, type Problem } from "../errors.js";
+import { UserError, type Problem } from "../errors.js";
 import type { Lead } from "../leads/types.js";
 import { analyzeTemplate, type PartialSource, type RequiredVariable } from "./analyze.js";
 import { checkRenderedText } from "./checks.js";

@@ -9,7 +9,7 @@
  * - `id` is the dedupe key and `seq` exposes gaps; missed deliveries are recovered through the Events API
  *   (§7), which the engine does when `onGap` fires.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { UserError } from "../errors.js";
 import type { InboxEvent } from "../inbox/types.js";

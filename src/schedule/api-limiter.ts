@@ -142,7 +142,7 @@ class QuotaLimiter implements ApiLimiter {
       const job: Job = { fn, resolve: resolve as (v: unknown) => void, reject, state: QUEUED, signal, onAbort: undefined };
       // Fast path ("off", nothing queued, a free slot): start now, no heap, no clock read.
       if (this.queue.size === 0 && this.running < this.maxConcurrent && this.gate.isOff && this.holdAt === 0) {
-        this.start(job, 0);
+        this.start(job);
         return;
       }
       if (signal) {
@@ -218,16 +218,15 @@ class QuotaLimiter implements ApiLimiter {
         this.queue.pop();
         continue;
       }
-      let now = 0;
       if (!this.gate.isOff || this.holdAt !== 0) {
-        now = this.clock.now();
+        const now = this.clock.now();
         const at = this.startAllowedAt(now);
         // Infinity: the quota's next slot waits on a response still in flight; its finish() drains again.
         if (at === Number.POSITIVE_INFINITY) return;
         if (at > now) return this.wakeIn(at - now);
       }
       this.queue.pop();
-      this.start(job, now);
+      this.start(job);
     }
   }
 
@@ -249,7 +248,7 @@ class QuotaLimiter implements ApiLimiter {
     });
   }
 
-  private start(job: Job, now: number): void {
+  private start(job: Job): void {
     job.state = STARTED;
     this.release(job);
     // The quota counts the request as of its response (see sliding-window.ts), so the slot is
