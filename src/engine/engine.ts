@@ -9,7 +9,6 @@
  *    and every follow-up is preceded by a check of the thread itself.
  * The loop never sleeps while a send is in flight, which is what lets a simulated clock jump safely.
  */
-import type { SequenceStep } from "../config/types.js";
 import type { Lead } from "../leads/types.js";
 import { chooseAccount } from "../schedule/assign.js";
 import { nextWindowStart } from "../schedule/windows.js";
@@ -20,6 +19,8 @@ import { StepRunner, type StepResult } from "./step-runner.js";
 import { summarize } from "./summary.js";
 import { WorkQueue, type Work } from "./work-queue.js";
 import { LeadWindows } from "./lead-windows.js";
+import { planRun, restorePacing } from "./planning.js";
+import { priorityOf } from "./sequence.js";
 
 export interface RunResult {
   outcome: RunOutcome;
@@ -60,13 +61,13 @@ class CampaignEngine {
     const { store, clock, campaign } = this.deps;
     // Any lead already in the state means an earlier run made progress.
     const resumed = store.leads().next().done === false;
-    this.restorePacing();
+    restorePacing({ deps: this.deps, leads: this.leadsById.values(), queue: this.queue, replies: this.replies, load: this.load });
 
     // Uncertain sends from an earlier run are settled before anything else is sent.
     await this.reconcileUncertain();
     // Catch up on replies that arrived while we were stopped, before planning follow-ups.
     await this.pollReplies(true);
-    const counts = await this.plan();
+    const counts = await planRun({ deps: this.deps, leads: this.leadsById.values(), queue: this.queue, replies: this.replies, load: this.load });
     this.deps.emit({
       type: "run.started",
       at: clock.now(),
@@ -301,122 +302,7 @@ class CampaignEngine {
     }
   }
 
-  private restorePacing(): void {
-    const since = this.deps.clock.now() - 86_400_000;
-    const times = new Map<string, number[]>();
-    for (const state of this.deps.store.leads()) {
-      if (!state.account) continue;
-      this.load.set(state.account, (this.load.get(state.account) ?? 0) + 1);
-      for (const rec of Object.values(state.steps)) {
-        const at = rec.sentAt ?? (rec.status === "sending" ? rec.sendingAt : undefined);
-        if (at !== undefined && at >= since) {
-          const list = times.get(state.account) ?? [];
-          list.push(at);
-          times.set(state.account, list);
-        }
-      }
-    }
-    for (const [account, list] of times) this.deps.pacing.restore(account, list.sort((a, b) => a - b));
-  }
 
-  /** --retry-failed: the lead's failed steps go back to pending (an explicit retry edge) and it reopens. */
-  private async reopenIfFailed(leadId: string, now: number): Promise<void> {
-    const { store } = this.deps;
-    const state = store.lead(leadId);
-    if (!state || state.finishReason !== "failed") return;
-    for (const [stepId, rec] of Object.entries(state.steps)) {
-      if (rec.status !== "failed") continue;
-      const { reason: _r, ...rest } = rec;
-      await store.setStep(leadId, stepId, { ...rest, status: "pending", updatedAt: now });
-      this.deps.emit({ type: "lead.retrying", at: now, leadId, stepId, previousReason: rec.reason ?? "unknown" });
-    }
-    await store.patchLead(leadId, { finishedAt: undefined, finishReason: undefined });
-  }
-
-  /** Builds the to-do list from the CSV and the state: every lead gets exactly one next piece of work. */
-  private async plan(): Promise<{ toStart: number; inProgress: number; finished: number }> {
-    const { store, campaign, clock } = this.deps;
-    const now = clock.now();
-    let toStart = 0;
-    let inProgress = 0;
-    let finished = 0;
-    for (const lead of this.leadsById.values()) {
-      if (this.deps.options.retryFailed) await this.reopenIfFailed(lead.id, now);
-      const state = store.lead(lead.id);
-      if (state?.finishedAt !== undefined) {
-        finished++;
-        continue;
-      }
-      if (state?.reply) {
-        const pending = await this.replies.pendingReplyWork(state, now);
-        if (pending.length === 0) {
-          await this.replies.finish(lead.id, state.optedOut ? "opted-out" : "replied");
-          finished++;
-        } else {
-          for (const p of pending) this.queue.pushBound(p.work, p.at);
-          inProgress++;
-        }
-        continue;
-      }
-      const next = nextSequenceWork(campaign.sequence, state?.steps ?? {});
-      if (next.kind === "failed") {
-        await this.replies.finish(lead.id, "failed");
-        finished++;
-      } else if (next.kind === "start" && !state?.account) {
-        this.queue.pushFresh({ kind: "sequence", leadId: lead.id, index: 0 }, now, lead.position);
-        toStart++;
-      } else if (next.kind === "start" || next.kind === "due") {
-        const at = next.kind === "due" ? next.at : now;
-        this.queue.pushBound({ kind: "sequence", leadId: lead.id, index: next.index }, at);
-        inProgress++;
-      } else {
-        // Every sequence step sent: open for replies until keepOpenFor has passed.
-        this.queue.pushBound({ kind: "expire", leadId: lead.id }, next.lastSentAt + campaign.replies.keepOpenMs);
-        this.replies.markOpen(lead.id);
-        inProgress++;
-      }
-    }
-    return { toStart, inProgress, finished };
-  }
-}
-
-type SequencePosition =
-  | { kind: "start"; index: number }
-  | { kind: "due"; index: number; at: number }
-  | { kind: "done"; lastSentAt: number }
-  | { kind: "failed" };
-
-/** Where a lead stands in the no-reply sequence, from its step records alone. */
-export function nextSequenceWork(
-  sequence: readonly SequenceStep[],
-  steps: Readonly<Record<string, { status: string; sentAt?: number }>>,
-): SequencePosition {
-  let lastSentAt: number | undefined;
-  for (const step of sequence) {
-    const rec = steps[step.id];
-    if (rec?.status === "failed") return { kind: "failed" };
-    if (rec?.status === "sent" || rec?.status === "skipped") {
-      if (rec.status === "sent") lastSentAt = rec.sentAt ?? lastSentAt;
-      continue;
-    }
-    if (step.index === 0 || lastSentAt === undefined) return { kind: "start", index: step.index };
-    return { kind: "due", index: step.index, at: lastSentAt + step.afterMs };
-  }
-  return { kind: "done", lastSentAt: lastSentAt ?? 0 };
-}
-
-/** Lane priority (0 first): settle uncertain sends, then reply steps, follow-ups, and new leads last. */
-function priorityOf(work: Work): number {
-  switch (work.kind) {
-    case "reconcile":
-      return 1;
-    case "reply":
-      return 2;
-    case "sequence":
-      return work.index === 0 ? 6 : 3;
-    case "expire":
-      return 9;
-  }
 }
 
 function never(): Promise<never> {

@@ -19,11 +19,12 @@ import {
 import type { Message } from "../inbox/types.js";
 import type { Lead } from "../leads/types.js";
 import { contentHash } from "../render/content-hash.js";
-import { decideReconciliation } from "../state/reconcile.js";
-import type { LeadState, StepRecord } from "../state/types.js";
+import type { LeadState } from "../state/types.js";
 import type { EngineEvent } from "./events.js";
 import type { EngineDeps } from "./ports.js";
+import { reconcileSend } from "./reconciler.js";
 import type { ReplyHandler } from "./reply-handler.js";
+import { actionsKey, describeError, hasActions, isAccountProblem, isSettled, stripSending } from "./step-records.js";
 import { runReplyActions } from "./reply-actions.js";
 import type { Work } from "./work-queue.js";
 
@@ -194,11 +195,11 @@ export class StepRunner {
       }
       if (err instanceof InboxError && isAccountProblem(err)) {
         await store.setStep(lead.id, step.id, { ...stripSending(prev), status: "pending", updatedAt: clock.now(), attempts: notAnAttempt });
-        return { pause: `account link ${account} cannot send (${describe(err)}). Reconnect it in Inbox, then run the same command again.` };
+        return { pause: `account link ${account} cannot send (${describeError(err)}). Reconnect it in Inbox, then run the same command again.` };
       }
       if (err instanceof AuthError || err instanceof NotFoundError || err instanceof InvalidRequestError) {
         // This lead cannot be messaged (unknown prospect, DMs closed, add-on missing): the campaign goes on.
-        return this.fail(lead.id, step.id, describe(err), err.code ?? String(err.status ?? ""));
+        return this.fail(lead.id, step.id, describeError(err), err.code ?? String(err.status ?? ""));
       }
       throw err;
     }
@@ -237,7 +238,7 @@ export class StepRunner {
 
   /** A send that may or may not have gone out: read the thread back and settle from what it shows. */
   private async settleUncertain(lead: Lead, account: string, step: SequenceStep | ReplyStep, err: SendOutcomeUnknownError): Promise<StepResult> {
-    const outcome = await this.reconcileStep(lead.id, step.id, account);
+    const outcome = await reconcileSend(this.deps, this.emit, lead.id, step.id, account);
     if (outcome.kind === "delivered") {
       return this.recordSent(lead.id, account, step, { id: outcome.messageId, createdAt: "" }, outcome.threadId);
     }
@@ -246,12 +247,12 @@ export class StepRunner {
     if (outcome.kind === "unknown") {
       // Cannot tell yet: keep `sending` (nothing will re-send it) and look again later.
       const retryAt = now + RECHECK_MS;
-      this.emit({ type: "send.retry", at: now, leadId: lead.id, stepId: step.id, reason: `outcome unknown (${describe(err.cause)}); will check the thread again`, retryAt });
+      this.emit({ type: "send.retry", at: now, leadId: lead.id, stepId: step.id, reason: `outcome unknown (${describeError(err.cause)}); will check the thread again`, retryAt });
       return { ...this.countFailure("outcome-unknown"), next: { work: { kind: "reconcile", leadId: lead.id, stepId: step.id }, at: retryAt } };
     }
-    if (attempts >= MAX_ATTEMPTS) return this.fail(lead.id, step.id, `not delivered after ${attempts} attempts (${describe(err.cause)})`);
+    if (attempts >= MAX_ATTEMPTS) return this.fail(lead.id, step.id, `not delivered after ${attempts} attempts (${describeError(err.cause)})`);
     const retryAt = now + backoff(attempts);
-    this.emit({ type: "send.retry", at: now, leadId: lead.id, stepId: step.id, reason: `not delivered (${describe(err.cause)})`, retryAt });
+    this.emit({ type: "send.retry", at: now, leadId: lead.id, stepId: step.id, reason: `not delivered (${describeError(err.cause)})`, retryAt });
     return { ...this.countFailure(err.cause.name), retryAt };
   }
 
@@ -286,48 +287,8 @@ export class StepRunner {
       await this.deps.store.setStep(leadId, stepId, { ...stripSending(rec), status: "pending", updatedAt: this.deps.clock.now(), attempts: rec.attempts });
       return true;
     }
-    const outcome = await this.reconcileStep(leadId, stepId, state.account);
+    const outcome = await reconcileSend(this.deps, this.emit, leadId, stepId, state.account);
     return outcome.kind !== "unknown";
-  }
-
-  private async reconcileStep(
-    leadId: string,
-    stepId: string,
-    account: string | undefined,
-  ): Promise<{ kind: "delivered"; messageId: string; threadId: string } | { kind: "not-delivered" } | { kind: "unknown" }> {
-    const { store, api, gate, clock } = this.deps;
-    const rec = store.lead(leadId)?.steps[stepId];
-    if (!rec) return { kind: "not-delivered" };
-    let result: { kind: "delivered"; messageId: string; threadId: string } | { kind: "not-delivered" };
-    try {
-      const thread = account
-        ? await gate.schedule(() => api.lookupThread({ accountLinkId: account, externalPlatformId: leadId }), { priority: 1 })
-        : null;
-      const messages = thread ? (await gate.schedule(() => api.listMessages(thread.id, { limit: 50 }), { priority: 1 })).messages : [];
-      const decision = decideReconciliation(rec, thread, messages, account ?? "", contentHash);
-      result = decision.outcome === "delivered" && thread
-        ? { kind: "delivered", messageId: decision.messageId, threadId: thread.id }
-        : { kind: "not-delivered" };
-      if (decision.outcome === "delivered") {
-        await store.setStep(leadId, stepId, { ...rec, status: "sent", updatedAt: clock.now(), sentAt: decision.sentAt, messageId: decision.messageId });
-        if (thread) await store.patchLead(leadId, { threadId: thread.id });
-      } else {
-        await store.setStep(leadId, stepId, { ...stripSending(rec), status: "pending", updatedAt: clock.now(), attempts: rec.attempts });
-      }
-    } catch (err) {
-      if (!(err instanceof InboxError) || err instanceof AuthError) throw err;
-      this.emit({ type: "reconcile.resolved", at: clock.now(), leadId, stepId, outcome: "unknown" });
-      return { kind: "unknown" };
-    }
-    this.emit({
-      type: "reconcile.resolved",
-      at: clock.now(),
-      leadId,
-      stepId,
-      outcome: result.kind,
-      ...(result.kind === "delivered" ? { messageId: result.messageId } : {}),
-    });
-    return result;
   }
 
   /** A transient failure of a read before sending: try again later, pausing if it keeps happening. */
@@ -342,7 +303,7 @@ export class StepRunner {
     }
     if (!(err instanceof InboxError)) throw err;
     const retryAt = this.deps.clock.now() + RECHECK_MS;
-    this.emit({ type: "send.retry", at: this.deps.clock.now(), leadId, stepId, reason: describe(err), retryAt });
+    this.emit({ type: "send.retry", at: this.deps.clock.now(), leadId, stepId, reason: describeError(err), retryAt });
     return { ...this.countFailure(err.name), retryAt };
   }
 
@@ -369,37 +330,4 @@ export class StepRunner {
   private replyStep(stepId: string): ReplyStep | undefined {
     return this.deps.campaign.replySteps.find((s) => s.id === stepId);
   }
-}
-
-export function actionsKey(stepId: string): string {
-  return `${stepId}:actions`;
-}
-
-function hasActions(step: ReplyStep): boolean {
-  const a = step.actions;
-  return a.status !== undefined || a.tags.length > 0 || a.assignTo !== undefined || a.markDone === true;
-}
-
-function isSettled(rec: StepRecord | undefined): boolean {
-  return rec?.status === "sent" || rec?.status === "failed" || rec?.status === "skipped";
-}
-
-/** A step record without the fields that only describe an in-flight attempt. */
-function stripSending(rec: StepRecord | undefined): Omit<StepRecord, "status" | "updatedAt" | "attempts"> {
-  if (!rec) return {};
-  const { sendingAt: _s, contentHash: _h, status: _st, updatedAt: _u, attempts: _a, ...rest } = rec;
-  return rest;
-}
-
-function isAccountProblem(err: InboxError): boolean {
-  return /ACCOUNT_LINK|accountLink/i.test(err.code ?? "");
-}
-
-function describe(err: unknown): string {
-  if (err instanceof InboxError) {
-    const status = err.status !== undefined ? `${err.status}` : err.name;
-    const code = err.code ? ` ${err.code}` : "";
-    return `${status}${code}: ${err.serverMessage ?? err.message}`;
-  }
-  return String(err);
 }

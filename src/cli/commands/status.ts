@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { relative } from "node:path";
 import { loadCampaign } from "../../config/load.js";
 import type { Campaign } from "../../config/types.js";
-import { nextSequenceWork } from "../../engine/engine.js";
+import { nextSequenceWork } from "../../engine/sequence.js";
 import { countSteps } from "../../engine/summary.js";
 import { UserError } from "../../errors.js";
 import { readStateSnapshot } from "../../state/store.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextSequenceWork } from "../../../src/engine/engine.js";
+import { nextSequenceWork } from "../../../src/engine/sequence.js";
 import type { StepRecord } from "../../../src/state/types.js";
 import { DAY, sequenceSteps, T0 } from "./fakes.js";
 
