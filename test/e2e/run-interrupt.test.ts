@@ -5,21 +5,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { type Sandbox } from "../../src/sandbox/index.js";
-import { tallySends, type CampaignFixture } from "../support/campaign-fixture.js";
+import type { CampaignFixture } from "../support/campaign-fixture.js";
 import { runCli, spawnCli, type CliEvent } from "../support/cli.js";
-import { useSandboxCampaign } from "../support/sandbox-campaign.js";
+import { expectExactlyOnce, useSandboxCampaign } from "../support/sandbox-campaign.js";
 
 const ACCOUNTS = ["acct1e2e", "acct2e2e"];
 
 const { setUp } = useSandboxCampaign(ACCOUNTS);
-
-function expectExactlyOnce(sb: Sandbox, fx: CampaignFixture): void {
-  const tally = tallySends(sb.messages());
-  expect(tally.duplicates).toEqual([]);
-  expect(tally.missing(fx.leadIds, fx.sequenceSteps)).toEqual([]);
-  expect(tally.total).toBe(fx.leadIds.length * fx.sequenceSteps.length);
-  expect(tally.splitThreads).toEqual([]);
-}
 
 describe("outreach run: Ctrl-C and resume", () => {
   it("SIGINT stops after the sends in flight, exits 130 saying how to resume; the rerun finishes exactly once", async () => {

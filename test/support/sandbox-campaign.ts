@@ -3,9 +3,9 @@
  * asked) and a temp campaign whose accounts it knows, torn down after each test — children first,
  * so no CLI is left talking to a closed sandbox.
  */
-import { afterEach } from "vitest";
+import { afterEach, expect } from "vitest";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.js";
-import { makeCampaign, type CampaignFixture, type CampaignFixtureOptions } from "./campaign-fixture.js";
+import { makeCampaign, tallySends, type CampaignFixture, type CampaignFixtureOptions } from "./campaign-fixture.js";
 import { apiEnv, killAllChildren } from "./cli.js";
 
 export interface SandboxCampaign {
@@ -35,4 +35,13 @@ export function useSandboxCampaign(accounts: string[]): {
       return { sandbox, fixture, env: apiEnv(sandbox) };
     },
   };
+}
+
+/** The promise itself, from the sandbox's own record: every lead got every sequence step, once, in one thread. */
+export function expectExactlyOnce(sb: Sandbox, fx: CampaignFixture): void {
+  const tally = tallySends(sb.messages());
+  expect(tally.duplicates).toEqual([]);
+  expect(tally.missing(fx.leadIds, fx.sequenceSteps)).toEqual([]);
+  expect(tally.total).toBe(fx.leadIds.length * fx.sequenceSteps.length);
+  expect(tally.splitThreads).toEqual([]);
 }
