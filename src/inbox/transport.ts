@@ -83,7 +83,7 @@ export class Transport {
           ...(call.isIdempotent === undefined ? {} : { isIdempotent: call.isIdempotent }),
           ...(this.config.random === undefined ? {} : { random: this.config.random }),
         });
-        if (!decision.retry) throw err;
+        if (!decision.retry || o?.retry === false) throw err;
         await this.config.clock.sleep(decision.delayMs, signal);
         if (signal?.aborted) throw abortedError(call, signal);
       }

@@ -62,6 +62,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Overrides the client's default timeout for this call. */
   timeoutMs?: number;
+  /**
+   * false: one attempt only, even for a read the retry policy would retry; the caller decides (e.g. a
+   * start-up check, where a refused connection means a wrong URL, not a blip). Default true.
+   */
+  retry?: boolean;
 }
 
 /**

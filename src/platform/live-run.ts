@@ -15,7 +15,7 @@ import type { EngineEvent } from "../engine/events.js";
 import type { ReplySource } from "../engine/ports.js";
 import { InterruptedError, PausedError, UserError } from "../errors.js";
 import { InboxClient } from "../inbox/client.js";
-import { AuthError, InboxError, RateLimitedError } from "../inbox/errors.js";
+import { AuthError, InboxError, NetworkError, RateLimitedError, ServerError, TimeoutError } from "../inbox/errors.js";
 import type { InboxApi } from "../inbox/types.js";
 import { appendSuppression } from "../leads/suppression.js";
 import type { Lead } from "../leads/types.js";
@@ -74,7 +74,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
     ...(opts.connection ? { baseUrl: opts.connection.baseUrl, token: opts.connection.token } : {}),
     onResponse: (info, status) => gate.observe(info, status),
   });
-  await checkAccounts(campaign, { listAccountLinks: () => gate.schedule(() => api.listAccountLinks()) }, clock, opts.note);
+  await checkAccounts(campaign, { listAccountLinks: (o) => gate.schedule(() => api.listAccountLinks(o)) }, clock, opts.note);
 
   // 3. State: the lock first, then the file, then what changed since the last run. The lock lives
   // beside the state file, so its directory (default .outreach/) must exist before the first run locks.
@@ -213,8 +213,14 @@ const STARTUP_429_ATTEMPTS = 5;
 async function listAccountLinksPatiently(api: Pick<InboxApi, "listAccountLinks">, clock: Clock, note: LiveRunOptions["note"]) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await api.listAccountLinks();
+      // The first try fails fast on a refused connection (a wrong INBOX_API_URL, not a blip: the
+      // client's read retries would keep the user waiting 15 s in silence); later tries retry as usual.
+      return await api.listAccountLinks(attempt === 1 ? { retry: false } : undefined);
     } catch (err) {
+      // Nothing listens at that address: a wrong URL or the service is down. Say so now.
+      if (err instanceof NetworkError && err.isConnectFailure) throw err;
+      // Any other transient failure of the fast first try: try again, with the client's usual retries.
+      if (attempt === 1 && (err instanceof ServerError || err instanceof TimeoutError || err instanceof NetworkError)) continue;
       if (!(err instanceof RateLimitedError) || attempt >= STARTUP_429_ATTEMPTS) throw err;
       note("warn", `the Inbox API is rate limiting the team (429); checking the account links again in ${Math.ceil(err.retryAfterMs / 1000)} s`);
       await clock.sleep(err.retryAfterMs);

@@ -192,6 +192,13 @@ describe("InboxClient retries", () => {
     expect(clock.now() - START).toBe(1000 + 2000);
   });
 
+  it("retry: false makes exactly one attempt, even for a read the policy would retry", async () => {
+    const { client, requests, clock } = setup([new Response("", { status: 502 }), json({ id: "team" })]);
+    await expect(client.getTeam({ retry: false })).rejects.toBeInstanceOf(ServerError);
+    expect(requests).toHaveLength(1);
+    expect(clock.now()).toBe(START);
+  });
+
   it("gives up after 5 attempts and throws the last ServerError", async () => {
     const { client, requests, clock } = setup([new Response("", { status: 500 })]);
     await expect(client.listTags()).rejects.toBeInstanceOf(ServerError);
