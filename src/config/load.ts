@@ -22,8 +22,8 @@ export interface LoadOptions {
 /** The annotated campaign every user can copy from. */
 const EXAMPLE = "campaigns/example.yaml";
 
-/** A path for messages: relative to cwd when it lies inside it, absolute otherwise. */
-export function displayPath(file: string, cwd: string): string {
+/** A path for messages: relative to `cwd` (default: where the command runs) when it lies inside it, absolute otherwise. */
+export function displayPath(file: string, cwd: string = process.cwd()): string {
   const relative = path.relative(cwd, path.resolve(cwd, file));
   return relative === "" || relative.startsWith("..") || path.isAbsolute(relative) ? path.resolve(cwd, file) : relative;
 }

@@ -74,6 +74,7 @@ class CampaignEngine {
       campaign: campaign.name,
       leads: this.leadsById.size,
       accounts: campaign.accounts,
+      firstStep: campaign.sequence[0]?.id ?? "",
       resumed,
       ...counts,
     });

@@ -3,7 +3,7 @@
  * per `type` (the compiler catches a forgotten one); tests assert on these events, not on text.
  */
 export type EngineEvent =
-  | { type: "run.started"; at: number; campaign: string; leads: number; accounts: string[]; resumed: boolean; toStart: number; inProgress: number; finished: number }
+  | { type: "run.started"; at: number; campaign: string; leads: number; accounts: string[]; firstStep: string; resumed: boolean; toStart: number; inProgress: number; finished: number }
   | { type: "leads.problem"; at: number; line: number; reason: string; message: string; id?: string }
   | { type: "reconcile.started"; at: number; count: number }
   | { type: "reconcile.resolved"; at: number; leadId: string; stepId: string; outcome: "delivered" | "not-delivered" | "unknown"; messageId?: string }

@@ -5,9 +5,10 @@
  * before a message is sent is checked first: the leads, every rendered message, the token, the
  * account links, the lock, and what changed since the last run.
  */
+import { displayPath } from "../config/load.js";
 import { mkdir, readFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { dirname, relative } from "node:path";
+import { dirname } from "node:path";
 import type { Campaign } from "../config/types.js";
 import type { RunResult } from "../engine/engine.js";
 import { runCampaign } from "../engine/engine.js";
@@ -81,7 +82,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   await mkdir(dirname(stateFile), { recursive: true });
   const lock = await acquireLock(stateFile, { pid: process.pid, hostname: hostname(), now: clock.now() });
   if (lock.tookOverFrom) {
-    opts.note("warn", `took over a stale lock on ${show(stateFile)} left by process ${lock.tookOverFrom.pid} (no longer running)`);
+    opts.note("warn", `took over a stale lock on ${displayPath(stateFile)} left by process ${lock.tookOverFrom.pid} (no longer running)`);
   } else if (lock.notice) {
     opts.note("warn", lock.notice);
   }
@@ -142,13 +143,13 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
 }
 
 function finish(result: RunResult, campaign: Campaign, stateFile: string): RunResult {
-  const resume = `run the same command again to resume: outreach run ${show(campaign.file)}`;
+  const resume = `run the same command again to resume: outreach run ${displayPath(campaign.file)}`;
   if (result.outcome === "interrupted") {
-    throw new InterruptedError(`Stopped. Progress is saved in ${show(stateFile)}; nothing will be sent twice.`, { hint: resume });
+    throw new InterruptedError(`Stopped. Progress is saved in ${displayPath(stateFile)}; nothing will be sent twice.`, { hint: resume });
   }
   if (result.outcome === "paused") {
     throw new PausedError(`Campaign paused: ${result.summary.pausedReason ?? "too many errors"}`, {
-      hint: `progress is saved in ${show(stateFile)}; fix the cause, then ${resume}`,
+      hint: `progress is saved in ${displayPath(stateFile)}; fix the cause, then ${resume}`,
     });
   }
   return result;
@@ -170,8 +171,8 @@ function checkRenders(campaign: Campaign, leads: Lead[], renderer: Awaited<Retur
   }
   if (count > 0 && !allowPartial) {
     throw new UserError(`${count} message${count === 1 ? "" : "s"} cannot be rendered; nothing was sent`, {
-      problems: bad.map((message) => ({ file: show(campaign.leads.file), message })),
-      hint: `preview them with: outreach run ${show(campaign.file)} --dry-run  (or pass --allow-partial to send to the other leads; these leads will be marked failed)`,
+      problems: bad.map((message) => ({ file: displayPath(campaign.leads.file), message })),
+      hint: `preview them with: outreach run ${displayPath(campaign.file)} --dry-run  (or pass --allow-partial to send to the other leads; these leads will be marked failed)`,
     });
   }
 }
@@ -200,7 +201,7 @@ async function checkAccounts(campaign: Campaign, api: Pick<InboxApi, "listAccoun
   }
   if (problems.length > 0) {
     const known = links.map((l) => `${l.id} (@${l.username}, ${l.status})`).join(", ") || "none";
-    throw new UserError(`${show(campaign.file)} accounts: ${problems.join("; ")}; nothing was sent`, {
+    throw new UserError(`${displayPath(campaign.file)} accounts: ${problems.join("; ")}; nothing was sent`, {
       hint: `the team's account links are: ${known}`,
     });
   }
@@ -237,7 +238,7 @@ async function checkChanges(store: StateStore, fingerprint: Awaited<ReturnType<t
   for (const c of changes) opts.note(c.severity === "info" ? "info" : "warn", `since the last run: ${c.what}`);
   if (blocking.length > 0 && !opts.acceptChanges) {
     throw new UserError(`the campaign changed since the last run in ways that could message people again; nothing was sent`, {
-      problems: blocking.map((c) => ({ file: show(campaign.file), message: c.what })),
+      problems: blocking.map((c) => ({ file: displayPath(campaign.file), message: c.what })),
       hint: "review the changes, then run again with --accept-changes to continue with the new inputs",
     });
   }
@@ -288,9 +289,4 @@ function installSignals(stop: AbortController, note: LiveRunOptions["note"]): { 
       process.off("SIGTERM", onSignal);
     },
   };
-}
-
-function show(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel.startsWith("..") ? file : rel || file;
 }

@@ -4,8 +4,8 @@
  * stderr are the parent's: output goes there as chunks, each acknowledged once written, so the
  * parent's buffers never grow either.
  */
+import { displayPath } from "../../config/load.js";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { relative } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Campaign } from "../../config/types.js";
 import { previewCampaign, type PreviewItem, type PreviewSummary } from "../../engine/preview.js";
@@ -160,7 +160,7 @@ function summaryText(campaign: Campaign, sum: PreviewSummary, flags: RunFlags, s
   const lines: string[] = [s.bold(`Dry run of "${campaign.name}" — nothing was sent`)];
   const skippedTotal = sum.skipped.reduce((a, k) => a + k.count, 0);
   lines.push(`  rows read ${sum.rows} · ready ${sum.ready} · with template errors ${sum.withErrors} · skipped ${skippedTotal}`);
-  const leadsFile = show(campaign.leads.file);
+  const leadsFile = displayPath(campaign.leads.file);
   for (const k of sum.skipped) {
     lines.push(`  ${s.yellow("skipped")} ${k.reason} ×${k.count}`);
     for (const r of k.rows) lines.push(`    ${leadsFile}:${r.line}: ${r.message}`);
@@ -206,8 +206,4 @@ function closeOut(stream: WriteStream): Promise<void> {
     stream.once("error", reject);
     stream.end(() => resolve());
   });
-}
-
-function show(file: string): string {
-  return relative(process.cwd(), file) || file;
 }

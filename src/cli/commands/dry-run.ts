@@ -9,8 +9,8 @@
  * a 1,000,000-lead preview peaked above 550 MB although its live data is ~30 MB. A worker's
  * `resourceLimits` is the supported way to bound that heap without flags on the node command line.
  */
+import { displayPath } from "../../config/load.js";
 import { stat } from "node:fs/promises";
-import { relative } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Campaign } from "../../config/types.js";
 import { UserError } from "../../errors.js";
@@ -46,7 +46,7 @@ export async function runDryRun(campaign: Campaign, flags: RunFlags): Promise<vo
   try {
     const result = await relay(worker);
     if (result.rows === 0) {
-      throw new UserError(`${show(campaign.leads.file)} has no leads`, { hint: "add rows below the header line" });
+      throw new UserError(`${displayPath(campaign.leads.file)} has no leads`, { hint: "add rows below the header line" });
     }
     if (result.problems > 0 && !flags.allowPartial) {
       throw new UserError(`${result.problems} lead${result.problems === 1 ? "" : "s"} cannot be sent as they are (see above); nothing was sent`, {
@@ -90,8 +90,4 @@ function relay(worker: Worker): Promise<Extract<FromWorker, { t: "done" }>> {
     worker.on("error", reject);
     worker.on("exit", (code) => reject(new Error(`dry run worker exited with code ${code} before finishing`)));
   });
-}
-
-function show(file: string): string {
-  return relative(process.cwd(), file) || file;
 }

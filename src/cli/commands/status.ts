@@ -1,7 +1,6 @@
 /** `outreach status campaign.yaml`: progress from the state file alone (no API call, no token). */
 import { Command } from "commander";
-import { relative } from "node:path";
-import { loadCampaign } from "../../config/load.js";
+import { loadCampaign, displayPath } from "../../config/load.js";
 import type { Campaign } from "../../config/types.js";
 import { nextSequenceWork } from "../../engine/sequence.js";
 import { countSteps } from "../../engine/summary.js";
@@ -35,8 +34,8 @@ export function statusCommand(): Command {
       const campaign = await loadCampaign(file);
       const snapshot = await readStateSnapshot(campaign.stateFile);
       if (!snapshot) {
-        throw new UserError(`no state yet for "${campaign.name}" (${show(campaign.stateFile)} does not exist)`, {
-          hint: `nothing has been sent; start with: outreach run ${show(campaign.file)} --dry-run`,
+        throw new UserError(`no state yet for "${campaign.name}" (${displayPath(campaign.stateFile)} does not exist)`, {
+          hint: `nothing has been sent; start with: outreach run ${displayPath(campaign.file)} --dry-run`,
         });
       }
       const report = buildStatus(campaign, snapshot);
@@ -91,7 +90,7 @@ function formatStatus(r: StatusReport, campaign: Campaign): string {
   const tz = campaign.pacing.window.timezone;
   const pad = (x: string, n: number): string => (x.length >= n ? `${x} ` : x + " ".repeat(n - x.length));
   const lines = [
-    s.bold(r.campaign) + s.dim(`  (${show(r.stateFile)})`),
+    s.bold(r.campaign) + s.dim(`  (${displayPath(r.stateFile)})`),
     `  contacted ${r.contacted} · replied ${r.replied} (${(r.replyRate * 100).toFixed(1)}%) · opted out ${r.optedOut} · finished ${r.finished}`,
     `  ${pad("step", 14)}${pad("sent", 7)}${pad("failed", 8)}${pad("skipped", 9)}${pad("pending", 9)}replies`,
     ...r.steps.map((st) => `  ${pad(st.stepId + (st.kind === "reply" ? " ↩" : ""), 14)}${pad(String(st.sent), 7)}${pad(String(st.failed), 8)}${pad(String(st.skipped), 9)}${pad(String(st.pending), 9)}${st.kind === "sequence" ? st.replies : ""}`),
@@ -102,8 +101,4 @@ function formatStatus(r: StatusReport, campaign: Campaign): string {
     for (const f of r.failures) lines.push(`  ${s.red(String(f.count))} ${f.reason}\n    leads: ${f.leads.join(", ")}${f.count > f.leads.length ? ", …" : ""}`);
   }
   return `${lines.join("\n")}\n`;
-}
-
-function show(file: string): string {
-  return relative(process.cwd(), file) || file;
 }

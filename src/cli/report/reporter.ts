@@ -105,6 +105,7 @@ class TtyReporter implements Reporter {
   private replies = 0;
   /** First messages still to send, for the ETA. */
   private remaining = 0;
+  private firstStep = "";
   /** Campaign-clock instants of recent sends (rate over campaign time, so a rehearsal reads right too). */
   private readonly recent: number[] = [];
   private waitingLine = "";
@@ -115,12 +116,15 @@ class TtyReporter implements Reporter {
   ) {}
 
   emit(e: EngineEvent): void {
-    if (e.type === "run.started") this.remaining = e.toStart;
+    if (e.type === "run.started") {
+      this.remaining = e.toStart;
+      this.firstStep = e.firstStep;
+    }
     if (e.type === "lead.sent") {
       this.sent.set(e.stepId, (this.sent.get(e.stepId) ?? 0) + 1);
       this.recent.push(e.at);
       if (this.recent.length > 50) this.recent.shift();
-      if (this.sent.size > 0 && e.stepId === this.sent.keys().next().value) this.remaining = Math.max(0, this.remaining - 1);
+      if (e.stepId === this.firstStep) this.remaining = Math.max(0, this.remaining - 1);
     }
     if (e.type === "lead.failed") this.failed++;
     if (e.type === "lead.replied") this.replies++;
