@@ -3,6 +3,7 @@
  * builder, a store that keeps leads in a Map, a scripted Inbox API that records every call, a gate
  * that runs requests at once, and a reply source fed by the test.
  */
+import { message as messageFixture } from "../replies/fixtures.js";
 import type { Campaign, ReplyStep, SequenceStep } from "../../../src/config/types.js";
 import type { EngineEvent } from "../../../src/engine/events.js";
 import type { EngineDeps, ProgressStore, ReceivedReply, ReplyBatch, ReplySource } from "../../../src/engine/ports.js";
@@ -159,29 +160,7 @@ export class FakeApi {
 }
 
 export function message(threadId: string, authorId: string, at: number, content: string, id: string): Message {
-  return {
-    platform: "twitter",
-    teamId: "team_1",
-    threadId,
-    id,
-    userId: null,
-    createdAt: new Date(at).toISOString(),
-    updatedAt: null,
-    platformId: null,
-    content,
-    campaignId: null,
-    authorId,
-    origin: "external",
-    replyData: null,
-    forwardData: null,
-    entities: null,
-    attachment: null,
-    reactions: [],
-    isEncrypted: null,
-    isEdited: false,
-    deletedAt: null,
-    platformDeletedAt: null,
-  } as Message;
+  return messageFixture({ threadId, authorId, createdAt: new Date(at).toISOString(), content, id });
 }
 
 /** A reply source the test pushes batches into; `commits` counts cursor commits. */
