@@ -16,7 +16,7 @@ import type { Projection } from "../schedule/projection.js";
 import { documentEnd, documentStart, inlineScript, stat } from "./document.js";
 import { escapeHtml, jsonForScript } from "./escape.js";
 import { PREVIEW_CLIENT } from "./preview-client.js";
-import { describeCaps, describeWindow } from "./window-text.js";
+import { describeCaps, describeWindow, formatWhen } from "./format.js";
 
 export interface PreviewPageHead {
   campaign: Campaign;
@@ -89,7 +89,7 @@ export function* previewPageTail(scheduleJson: Iterable<string>): Generator<stri
 function scheduleSection(h: PreviewPageHead): string {
   const { campaign, projection: p } = h;
   const zone = campaign.pacing.window.timezone;
-  const when = (t: number): string => escapeHtml(formatDay(t, zone));
+  const when = (t: number): string => escapeHtml(formatWhen(t, zone));
   const rules = `<p>Sending window <strong>${escapeHtml(describeWindow(campaign.pacing.window))}</strong> (leads with their own zone get the same hours in it);
 caps <strong>${escapeHtml(describeCaps(campaign.pacing))}</strong>.</p>`;
   if (!p) return `<section aria-labelledby="h-schedule"><h2 id="h-schedule">Projected schedule</h2>${rules}<p class="muted">No lead is ready, so nothing is scheduled.</p></section>`;
@@ -125,15 +125,6 @@ ${items.length === 0 ? `<p>None: every row and every template renders.</p>` : `<
 </section>`;
 }
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-function formatDay(at: number, zone: string): string {
-  let f = dayFormats.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-GB", { timeZone: zone, weekday: "short", year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
-    dayFormats.set(zone, f);
-  }
-  return f.format(new Date(at));
-}
 
 const PREVIEW_CSS = `
 #filters { display:flex; flex-wrap:wrap; gap:12px; align-items:end; background:var(--card); border:1px solid var(--line); border-radius:8px; padding:10px 12px; }

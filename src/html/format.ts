@@ -1,4 +1,4 @@
-/** Pacing rules in words, for the pages: "Mon–Fri 09:00–17:00 Europe/Berlin". */
+/** Words for the pages: pacing rules ("Mon–Fri 09:00–17:00 Europe/Berlin") and instants ("Tue, 1 Dec 2026, 09:00 GMT-5"). */
 import type { Campaign, SendingWindow } from "../config/types.js";
 
 const DAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -26,4 +26,16 @@ function clock(minute: number): string {
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+const instantFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** An instant for a person, in `zone`: "Tue, 1 Dec 2026, 09:00 GMT-5". */
+export function formatWhen(at: number, zone: string): string {
+  let f = instantFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone: zone, weekday: "short", year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
+    instantFormats.set(zone, f);
+  }
+  return f.format(new Date(at));
 }
