@@ -59,6 +59,8 @@ export function buildReportModel(campaign: Campaign, snapshot: StateSnapshot, at
   const repliesPerDay = new Map<string, number>();
   const accountIndex = new Map(campaign.accounts.map((a, i) => [a, i]));
   const sendsPerDay = campaign.accounts.map((account) => ({ account, days: new Map<string, number>() }));
+  // Step records that are messages (a reply step's actions are recorded too, as "<id>:actions").
+  const messageSteps = new Set([...campaign.sequence.map((s) => s.id), ...campaign.replySteps.filter((s) => s.template !== undefined).map((s) => s.id)]);
   const replies: ReplyRow[] = [];
   const failures = new Map<string, { count: number; leads: string[] }>();
   let contacted = 0;
@@ -68,7 +70,7 @@ export function buildReportModel(campaign: Campaign, snapshot: StateSnapshot, at
   for (const lead of leads) {
     let sentAny = false;
     for (const [stepId, rec] of Object.entries(lead.steps)) {
-      if (rec.status === "sent") {
+      if (rec.status === "sent" && messageSteps.has(stepId)) {
         sentAny = true;
         const i = lead.account === undefined ? undefined : accountIndex.get(lead.account);
         if (i !== undefined && rec.sentAt !== undefined) bump(sendsPerDay[i]!.days, dayKey(rec.sentAt, zone));
