@@ -53,7 +53,7 @@ export function barChart(input: BarChartInput): string {
     const x = LEFT + i * (BAR + GAP);
     if (d.closed) parts.push(`<rect class="closed" x="${x - 1}" y="6" width="${BAR + 2}" height="${HEIGHT}" fill="#eceef1"/>`);
     const top = y(d.value);
-    const text = `${d.date}: ${d.value} ${input.unit}${d.value === 1 ? "" : "s"}${d.closed ? " (outside the sending window)" : ""}`;
+    const text = `${d.date}: ${d.value} ${input.unit}${d.value === 1 ? "" : "s"}${d.closed ? " (not a sending day in the campaign's zone)" : ""}`;
     parts.push(
       `<rect class="bar" data-date="${d.date}" data-value="${d.value}" x="${x}" y="${top}" width="${BAR}" height="${Math.max(0, y(0) - top)}" fill="${input.color ?? "#1d6fd8"}"><title>${escapeHtml(text)}</title></rect>`,
     );
@@ -67,6 +67,13 @@ export function barChart(input: BarChartInput): string {
   }
   parts.push("</svg>");
   return `<div class="chart">${parts.join("")}</div>`;
+}
+
+/** The key under the per-account charts: what a bar is, the shaded days, the cap line. */
+export function chartLegend(bar: string, zone: string, cap: number): string {
+  return `<p class="legend"><span class="sw" style="background:#1d6fd8"></span>${escapeHtml(bar)}
+<span class="sw" style="background:#eceef1"></span>not a sending day in ${escapeHtml(zone)} (leads with a zone of their own follow their local days)
+<span class="sw" style="border-top:2px dashed #c62828;height:0"></span>per-account cap (${cap} a day)</p>`;
 }
 
 /** "YYYY-MM-DD" of an instant in a zone. */

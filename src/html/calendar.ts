@@ -3,7 +3,7 @@
  * closed days shaded and the per-day cap drawn, as one SVG bar chart per account.
  */
 import type { Campaign } from "../config/types.js";
-import { barChart, dayKey, daysBetween, weekday } from "./bar-chart.js";
+import { barChart, chartLegend, dayKey, daysBetween, weekday } from "./bar-chart.js";
 import { escapeHtml } from "./escape.js";
 
 /** Days drawn at most; a longer campaign says how many more there are. */
@@ -44,9 +44,7 @@ export class SendCalendar {
       })}`;
     });
     const more = (Date.parse(last) - Date.parse(first)) / 86_400_000 + 1 - days.length;
-    return `<p class="legend"><span class="sw" style="background:#1d6fd8"></span>messages that day
-<span class="sw" style="background:#eceef1"></span>outside the sending window
-<span class="sw" style="border-top:2px dashed #c62828;height:0"></span>per-account cap (${cap} a day)</p>
+    return `${chartLegend("messages that day", this.campaign.pacing.window.timezone, cap)}
 ${charts.join("\n")}${more > 0 ? `<p class="muted">The first ${CALENDAR_DAYS} days are drawn; ${more} more follow.</p>` : ""}`;
   }
 }

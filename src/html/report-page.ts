@@ -5,7 +5,7 @@
  * and the next due work. Reply texts are the prospects' own words: untrusted, always escaped.
  */
 import type { Campaign } from "../config/types.js";
-import { barChart, daysBetween, weekday } from "./bar-chart.js";
+import { barChart, chartLegend, daysBetween, weekday } from "./bar-chart.js";
 import { CALENDAR_DAYS } from "./calendar.js";
 import { documentEnd, documentStart, stat } from "./document.js";
 import { escapeHtml } from "./escape.js";
@@ -79,8 +79,7 @@ function activity(campaign: Campaign, m: ReportModel): string {
   return `<section aria-labelledby="h-activity"><h2 id="h-activity">Activity per day</h2>${rules}
 <h3>Replies per day</h3>${replies}
 <h3>Messages sent per day, per account, against the cap</h3>
-<p class="legend"><span class="sw" style="background:#1d6fd8"></span>sent that day <span class="sw" style="background:#eceef1"></span>outside the sending window
-<span class="sw" style="border-top:2px dashed #c62828;height:0"></span>cap (${campaign.pacing.perAccount.perDay} a day)</p>
+${chartLegend("sent that day", campaign.pacing.window.timezone, campaign.pacing.perAccount.perDay)}
 ${accounts.join("\n")}</section>`;
 }
 
