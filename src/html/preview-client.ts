@@ -1,18 +1,21 @@
 /**
  * The preview page's only script: filters, search and pagination over the lead data blocks that
- * preview-data.ts writes. It renders one page of leads at a time (25), so a 100,000-lead preview
- * stays responsive, and it puts every lead value into the page with `textContent` — never as
- * markup — so nothing from a CSV can run. The page's Content-Security-Policy allows this exact text
+ * preview-data.ts writes. It runs before the leads arrive: each block of leads is followed by
+ * `OutreachPreview.more()`, which takes it in and shows the first page as soon as it can, so a
+ * 100,000-lead preview shows messages while the browser is still reading the file. It renders one
+ * page of leads at a time (25) and puts every lead value into the page with `textContent` — never
+ * as markup — so nothing from a CSV can run. The page's Content-Security-Policy allows this exact text
  * by hash (document.ts); edit it here only, as plain ES2017 without template literals.
  */
 export const PREVIEW_CLIENT = String.raw`(function () {
   "use strict";
   var meta = JSON.parse(document.getElementById("meta").textContent);
-  var leads = JSON.parse(document.getElementById("leads").textContent);
   var sched = JSON.parse(document.getElementById("schedule").textContent);
   var PAGE = 25;
-  var readyIndex = new Int32Array(leads.length);
-  for (var i = 0, k = 0; i < leads.length; i++) readyIndex[i] = leads[i].s === "ready" ? k++ : -1;
+  var leads = [];
+  var readyIndex = [];
+  var readySeen = 0;
+  var loading = true;
   var form = document.getElementById("filters");
   var list = document.getElementById("list");
   var count = document.getElementById("count");
@@ -59,6 +62,24 @@ export const PREVIEW_CLIENT = String.raw`(function () {
     if (resetPage) state.page = 0;
     render(f);
   }
+  // Takes in every leads block parsed so far; redraws only while the page on screen is not full.
+  function more() {
+    var blocks = document.querySelectorAll("script.leads");
+    var f = filters();
+    var shownBefore = Math.min(PAGE, Math.max(0, state.rows.length - state.page * PAGE));
+    for (var b = 0; b < blocks.length; b++) {
+      var added = JSON.parse(blocks[b].textContent);
+      blocks[b].remove();
+      for (var j = 0; j < added.length; j++) {
+        var i = leads.length;
+        leads.push(added[j]);
+        readyIndex.push(added[j].s === "ready" ? readySeen++ : -1);
+        if (matches(added[j], i, f)) state.rows.push(i);
+      }
+    }
+    if (shownBefore < PAGE) render(f);
+    else showCount();
+  }
   function render(f) {
     var pages = Math.max(1, Math.ceil(state.rows.length / PAGE));
     state.page = Math.min(state.page, pages - 1);
@@ -66,8 +87,15 @@ export const PREVIEW_CLIENT = String.raw`(function () {
     var shown = state.rows.slice(from, from + PAGE);
     list.textContent = "";
     shown.forEach(function (i) { list.appendChild(card(leads[i], i, f)); });
-    count.textContent = state.rows.length === 0 ? "No lead matches." :
-      "Leads " + (from + 1) + "–" + (from + shown.length) + " of " + state.rows.length + " (page " + (state.page + 1) + " of " + pages + ")";
+    showCount();
+  }
+  function showCount() {
+    var pages = Math.max(1, Math.ceil(state.rows.length / PAGE));
+    var from = state.page * PAGE;
+    var shown = Math.min(PAGE, state.rows.length - from);
+    count.textContent = (state.rows.length === 0 ? (loading ? "" : "No lead matches.") :
+      "Leads " + (from + 1) + "–" + (from + shown) + " of " + state.rows.length + " (page " + (state.page + 1) + " of " + pages + ")") +
+      (loading ? " · still reading the file…" : "");
     document.getElementById("prev").disabled = state.page === 0;
     document.getElementById("next").disabled = state.page >= pages - 1;
   }
@@ -123,5 +151,10 @@ export const PREVIEW_CLIENT = String.raw`(function () {
   document.getElementById("prev").addEventListener("click", function () { state.page--; render(filters()); list.focus(); });
   document.getElementById("next").addEventListener("click", function () { state.page++; render(filters()); list.focus(); });
   document.getElementById("browser").hidden = false;
-  apply(true);
+  document.addEventListener("DOMContentLoaded", function () {
+    more();
+    loading = false;
+    showCount();
+  });
+  window.OutreachPreview = { more: more };
 })();`;

@@ -14,7 +14,7 @@ import type { Lead, LeadProblem } from "../leads/types.js";
 import type { Projection } from "../schedule/projection.js";
 import { SendCalendar } from "./calendar.js";
 import { leadEntry, ScheduleTable, skippedEntry } from "./preview-data.js";
-import { previewPageHead, previewPageTail } from "./preview-page.js";
+import { LEADS_BLOCK_BREAK, LEADS_PER_BLOCK, previewPageData, previewPageHead, previewPageTail } from "./preview-page.js";
 
 /** Bytes gathered before one write(2): 64 KiB, as the text preview does. */
 const CHUNK = 65_536;
@@ -23,6 +23,8 @@ export class HtmlPreviewFile {
   private readonly items: PreviewItem[] = [];
   private readonly entries: ChunkedWriter;
   private readyLeads = 0;
+  /** Entries written, ready or not: every LEADS_PER_BLOCK of them a new data block starts. */
+  private entryCount = 0;
   private schedule: ScheduleTable | undefined;
   private readonly calendar: SendCalendar;
 
@@ -52,11 +54,17 @@ export class HtmlPreviewFile {
     const text = leadEntry(lead, this.items, ready);
     this.items.length = 0;
     if (ready) this.readyLeads++;
-    return this.entries.element(text);
+    return this.entry(text);
   }
 
   problem(problem: LeadProblem): Promise<void> | undefined {
-    return this.entries.element(skippedEntry(problem));
+    return this.entry(skippedEntry(problem));
+  }
+
+  private entry(text: string): Promise<void> | undefined {
+    if (this.entryCount > 0 && this.entryCount % LEADS_PER_BLOCK === 0) this.entries.startBlock(LEADS_BLOCK_BREAK);
+    this.entryCount++;
+    return this.entries.element(text);
   }
 
   /** For `projectSchedule`'s `onSend`; call `prepareSchedule` first. */
@@ -77,9 +85,9 @@ export class HtmlPreviewFile {
     await once(out, "open");
     const writer = new ChunkedWriter(out);
     await writer.write(previewPageHead({ campaign: this.campaign, summary, ...(projection ? { projection } : {}), calendarHtml: this.calendar.html(), generatedAt }));
-    await writer.flush();
+    for (const piece of previewPageData((this.schedule ?? new ScheduleTable(0, 0)).json())) await writer.write(piece);
     for await (const chunk of createReadStream(scratchPath(this.path))) await writer.writeRaw(chunk as Buffer);
-    for (const piece of previewPageTail((this.schedule ?? new ScheduleTable(0, 0)).json())) await writer.write(piece);
+    await writer.write(previewPageTail());
     await writer.close();
     await rename(tempPath(this.path), this.path);
     await unlink(scratchPath(this.path)).catch(() => undefined);
@@ -112,6 +120,12 @@ class ChunkedWriter {
   write(text: string): Promise<void> | undefined {
     this.buffer += text;
     return this.buffer.length >= CHUNK ? this.flush() : undefined;
+  }
+
+  /** Ends one JSON array and starts the next with `text`: the next element gets no comma. */
+  startBlock(text: string): void {
+    this.buffer += text;
+    this.first = true;
   }
 
   /** Appends one JSON array element, with the comma that separates it from the one before. */

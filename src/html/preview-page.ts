@@ -6,8 +6,11 @@
  * Layout of the file, top to bottom — the part a person needs first paints first:
  *   1. static HTML, complete without JavaScript: figures, schedule, calendar, problems;
  *   2. the message browser's controls (hidden until the script runs; a <noscript> says why);
- *   3. data blocks (`<script type="application/json">`): meta, leads (streamed), schedule;
- *   4. the script (preview-client.ts), allowed by its hash in the page's CSP.
+ *   3. data blocks (`<script type="application/json">`): meta, then the schedule;
+ *   4. the script (preview-client.ts), allowed by its hash in the page's CSP;
+ *   5. the leads, in blocks of LEADS_PER_BLOCK, each followed by a one-line script that hands it to
+ *      the browser: the first page of messages shows as soon as the first block is parsed, while
+ *      the browser is still reading the rest of a 100,000-lead file.
  */
 import { displayPath } from "../config/load.js";
 import type { Campaign } from "../config/types.js";
@@ -29,7 +32,18 @@ export interface PreviewPageHead {
   generatedAt: number;
 }
 
-/** Everything before the lead entries; ends inside the leads data block's opening `[`. */
+/** Leads per data block: ~700 KB of JSON, parsed in a few ms, so the first page shows at once. */
+export const LEADS_PER_BLOCK = 1_000;
+
+/** Runs after each block of leads: hands it to the script (its text is allowed by hash too). */
+const NEXT_BLOCK_SCRIPT = "OutreachPreview.more()";
+const NEXT_BLOCK = inlineScript(NEXT_BLOCK_SCRIPT);
+const OPEN_BLOCK = `<script type="application/json" class="leads">[`;
+
+/** Written between two blocks of lead entries (instead of the comma between two entries). */
+export const LEADS_BLOCK_BREAK = `]</script>\n${NEXT_BLOCK}${OPEN_BLOCK}`;
+
+/** Everything before the schedule data (figures, calendar, problems, the controls, the meta block). */
 export function previewPageHead(h: PreviewPageHead): string {
   const { campaign, summary } = h;
   const zone = campaign.pacing.window.timezone;
@@ -42,7 +56,7 @@ export function previewPageHead(h: PreviewPageHead): string {
   const leadsFile = displayPath(campaign.leads.file);
   const meta = { campaign: campaign.name, zone, accounts: campaign.accounts, steps, leadsFile };
   const problems = summary.withErrors + summary.skipped.filter((k) => k.reason !== "suppressed").reduce((a, k) => a + k.count, 0);
-  return `${documentStart({ title: `Preview: ${campaign.name}`, css: PREVIEW_CSS, scripts: [PREVIEW_CLIENT] })}
+  return `${documentStart({ title: `Preview: ${campaign.name}`, css: PREVIEW_CSS, scripts: [PREVIEW_CLIENT, NEXT_BLOCK_SCRIPT] })}
 <h1>Preview: ${escapeHtml(campaign.name)}</h1>
 <p class="sub">Dry run of <code>${escapeHtml(displayPath(campaign.file))}</code>, made ${escapeHtml(new Date(h.generatedAt).toISOString())}. Nothing was sent.
 Each message below is exactly what will be sent to that lead: spin choices and fallbacks are resolved.</p>
@@ -75,15 +89,19 @@ in <code>outreach run ${escapeHtml(displayPath(campaign.file))} --dry-run --out 
 </div>
 </section>
 <script type="application/json" id="meta">${jsonForScript(meta)}</script>
-<script type="application/json" id="leads">[`;
+`;
 }
 
-/** Everything after the last lead entry: closes the leads block, then the schedule and the script. */
-export function* previewPageTail(scheduleJson: Iterable<string>): Generator<string> {
-  yield `]</script>\n<script type="application/json" id="schedule">`;
+/** The schedule block and the script; ends inside the first leads block's opening `[`. */
+export function* previewPageData(scheduleJson: Iterable<string>): Generator<string> {
+  yield `<script type="application/json" id="schedule">`;
   yield* scheduleJson;
-  yield `</script>\n`;
-  yield documentEnd(inlineScript(PREVIEW_CLIENT));
+  yield `</script>\n${inlineScript(PREVIEW_CLIENT)}${OPEN_BLOCK}`;
+}
+
+/** Everything after the last lead entry: closes the last block, hands it over, ends the document. */
+export function previewPageTail(): string {
+  return `]</script>\n${NEXT_BLOCK}${documentEnd()}`;
 }
 
 function scheduleSection(h: PreviewPageHead): string {
