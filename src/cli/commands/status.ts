@@ -5,7 +5,7 @@ import type { Campaign } from "../../config/types.js";
 import { nextSequenceWork } from "../../engine/sequence.js";
 import { countSteps } from "../../engine/summary.js";
 import { UserError } from "../../errors.js";
-import { readStateSnapshot } from "../../state/store.js";
+import { readStateSnapshot } from "../../state/load.js";
 import type { LeadState, StateSnapshot } from "../../state/types.js";
 import { formatInstant } from "../report/time.js";
 import { paint } from "../report/style.js";
