@@ -44,12 +44,14 @@ export function describeFsFault(err: NodeJS.ErrnoException, path: string, doing:
 
 /**
  * A filesystem fault before anything was sent → UserError (exit 1); anything else is returned as is
- * for the caller to rethrow (a bug stays a bug). `then` is appended to the hint (e.g. "then run again").
+ * for the caller to rethrow (a bug stays a bug). `then` ends the hint (default: run the same command
+ * again); `sending` (default true) says the command sends, so the message adds "nothing was sent".
  */
-export function fsFaultAsUserError(err: unknown, path: string, doing: string, then = "then run the same command again"): unknown {
+export function fsFaultAsUserError(err: unknown, path: string, doing: string, opts: { then?: string; sending?: boolean } = {}): unknown {
   if (!isFsFault(err)) return err;
   const { message, hint } = describeFsFault(err, path, doing);
-  return new UserError(`${message}; nothing was sent`, { hint: `${hint}, ${then}`, cause: err });
+  const then = opts.then ?? "then run the same command again";
+  return new UserError(`${message}${opts.sending === false ? "" : "; nothing was sent"}`, { hint: `${hint}, ${then}`, cause: err });
 }
 
 /**

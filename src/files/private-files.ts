@@ -34,18 +34,20 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 /**
- * Opens `path` for appending, creating it 0600 if missing. Never follows a symlink (ELOOP).
+ * Opens `path` for appending, creating it 0600 if missing. Never follows a symlink (ELOOP) unless
+ * `followLinks` (for a user's own list that may be shared through a link, like the suppression file).
  * @throws the open error (ELOOP for a symlink, EISDIR, EACCES, …).
  */
-export async function openPrivateAppend(path: string): Promise<FileHandle> {
+export async function openPrivateAppend(path: string, opts: { followLinks?: boolean } = {}): Promise<FileHandle> {
+  const noFollow = opts.followLinks ? 0 : O_NOFOLLOW;
   try {
-    const fh = await open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW, PRIVATE_FILE_MODE);
+    const fh = await open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | noFollow, PRIVATE_FILE_MODE);
     await fh.chmod(PRIVATE_FILE_MODE);
     return fh;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
   }
-  return open(path, O_WRONLY | O_APPEND | O_NOFOLLOW);
+  return open(path, O_WRONLY | O_APPEND | noFollow);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Campaign } from "../../config/types.js";
 import { nextSequenceWork } from "../../engine/sequence.js";
 import { countSteps } from "../../engine/summary.js";
 import { UserError } from "../../errors.js";
+import { fsFaultAsUserError } from "../../files/fs-faults.js";
 import { readStateSnapshot } from "../../state/load.js";
 import type { LeadState, StateSnapshot } from "../../state/types.js";
 import { formatInstant } from "../report/time.js";
@@ -32,7 +33,9 @@ export function statusCommand(): Command {
     .option("--json", "print the report as one JSON object")
     .action(async (file: string, flags: { json?: boolean }) => {
       const campaign = await loadCampaign(file);
-      const snapshot = await readStateSnapshot(campaign.stateFile);
+      const snapshot = await readStateSnapshot(campaign.stateFile).catch((err: unknown) => {
+        throw fsFaultAsUserError(err, displayPath(campaign.stateFile), "read the state file", { then: "then run status again", sending: false });
+      });
       if (!snapshot) {
         throw new UserError(`no state yet for "${campaign.name}" (${displayPath(campaign.stateFile)} does not exist)`, {
           hint: `nothing has been sent; start with: outreach run ${displayPath(campaign.file)} --dry-run`,
