@@ -9,6 +9,8 @@ import { PausedError, UserError } from "../errors.js";
 /** errno codes that describe the machine's filesystem, not a bug in outreach. */
 const FAULTS: Record<string, (path: string) => { what: string; fix: string }> = {
   EISDIR: (p) => ({ what: `${p} is a directory, not a file`, fix: `move that directory away, or point the setting at a file path` }),
+  // Only reaches here from mkdir (exclusive creates are handled where they happen): a file sits where a folder must be.
+  EEXIST: (p) => ({ what: `${p} is a file where a folder is needed`, fix: `move that file away, or change the path` }),
   ENOTDIR: (p) => ({ what: `a part of the path ${p} is a file, not a folder`, fix: `fix the path, or move that file away` }),
   EACCES: (p) => ({ what: `permission denied on ${p}`, fix: `give your user read and write access (e.g. chmod u+rwX ${dirname(p)}), or use a folder you own` }),
   EPERM: (p) => ({ what: `the operation is not permitted on ${p}`, fix: `check the file's owner and attributes (ls -l, lsattr), or use a folder you own` }),
