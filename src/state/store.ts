@@ -23,9 +23,10 @@
  *     Appends keep flowing while the snapshot is written; they pause only for the journal swap.
  * Only one process may write a state file: callers hold `acquireLock` (lock.ts) around `openState`.
  */
+import { rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import { UserError } from "../errors.js";
-import { ensurePrivateDir, fsyncPath, replacePrivateFile, unlinkIfPresent } from "../files/private-files.js";
+import { createPrivateFile, ensurePrivateDir, fsyncPath, replacePrivateFile, unlinkIfPresent } from "../files/private-files.js";
 import type { Clock } from "../platform/clock.js";
 import {
   applyRecord,
@@ -34,7 +35,7 @@ import {
   type LeadPatch,
   type StateModel,
 } from "./journal-records.js";
-import { JournalWriter, openJournalFile, type OpenJournalFile } from "./journal-writer.js";
+import { JournalWriter, openJournalFile, type JournalFile, type OpenJournalFile } from "./journal-writer.js";
 import { encodeHeader } from "./journal-header.js";
 import { loadModel, prepareJournal, snapshotOf } from "./load.js";
 import { newStateId, writeSnapshotFile } from "./snapshot.js";
@@ -219,11 +220,25 @@ class Store implements StateStore {
         const tail = this.writer.takeTail();
         const meta = this.model.meta;
         const header = encodeHeader({ state: meta.stateId, campaign: meta.campaign, gen: next, t: this.opts.clock.now() });
-        await replacePrivateFile(journalPath, [header, ...tail].map((l) => l + "\n").join(""));
-        await fsyncPath(dirname(file));
+        // The new journal is opened for appending BEFORE it is renamed into place: if that open fails
+        // (EMFILE), the old journal stays, with the handle appends go to; after the rename, the handle
+        // already points at the new file, so no append can land in the replaced one.
+        const tmp = `${journalPath}.tmp`;
+        await unlinkIfPresent(tmp);
+        let handle: JournalFile | undefined;
+        try {
+          await createPrivateFile(tmp, [header, ...tail].map((l) => l + "\n").join(""), { sync: true });
+          handle = await this.openJournal(tmp);
+          await rename(tmp, journalPath);
+        } catch (err) {
+          await handle?.close().catch(() => undefined);
+          await unlinkIfPresent(tmp).catch(() => undefined);
+          throw err;
+        }
         this.generation = next;
         meta.generation = next;
-        await this.writer.replaceFile(await this.openJournal(journalPath));
+        await this.writer.replaceFile(handle);
+        await fsyncPath(dirname(file));
       });
       this.snapshotSeq = covered;
     } finally {

@@ -5,8 +5,9 @@
 import { appendFile, copyFile, readFile, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../../src/errors.js";
+import { PausedError, UserError } from "../../../src/errors.js";
 import { encodeHeader } from "../../../src/state/journal-header.js";
+import { openJournalFile } from "../../../src/state/journal-writer.js";
 import { openState, type OpenStateOptions, type StateStore } from "../../../src/state/store.js";
 import type { StateSnapshot } from "../../../src/state/types.js";
 import { T0, clock, fingerprint, sending, sent, tempDir } from "./helpers.js";
@@ -233,3 +234,51 @@ describe("files are owner-only and never followed through a symlink", () => {
     expect(await readFile(victim, "utf8")).toBe("precious");
   });
 });
+
+describe("filesystem faults during a write and at compaction (injected: EMFILE and ENOSPC are hard to make for real)", () => {
+  const fault = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: injected`), { code });
+
+  it("a journal write failing with ENOSPC pauses with the path and the fix; what was written before survives", async () => {
+    const file = join(await tempDir(), "state.json");
+    let full = false;
+    const openJournal: OpenStateOptions["openJournal"] = async (path) => {
+      const real = await openJournalFile(path);
+      return { ...real, write: (data) => (full ? Promise.reject(fault("ENOSPC")) : real.write(data)), close: () => real.close() };
+    };
+    const store = await openState(options(file, { openJournal }));
+    await sendOne(store, "1");
+    full = true;
+    const err = await store.setStep("2", "first", sending(T0)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PausedError);
+    expect((err as PausedError).message).toMatch(/could not write the state journal .*state\.json\.journal: no space left/);
+    await expect(store.patchMeta({ eventsSeq: 1 })).rejects.toBe(err); // nothing after a gap
+    const again = await openState(options(await crashCopy(file)));
+    expect(again.lead("1")?.steps["first"]?.status).toBe("sent");
+    await again.close();
+  });
+
+  it("a compaction failing with EMFILE leaves the state intact and no temp file; later appends still reach the journal", async () => {
+    const file = join(await tempDir(), "state.json");
+    let opens = 0;
+    const openJournal: OpenStateOptions["openJournal"] = async (path) => {
+      if (++opens > 1) throw fault("EMFILE");
+      return openJournalFile(path);
+    };
+    const store = await openState(options(file, { openJournal }));
+    await sendOne(store, "1");
+    await expect(store.compact()).rejects.toMatchObject({ code: "EMFILE" });
+    expect((await readdir(join(file, ".."))).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    await sendOne(store, "2");
+    const again = await openState(options(await crashCopy(file)));
+    expect(again.lead("1")?.steps["first"]?.status).toBe("sent");
+    expect(again.lead("2")?.steps["first"]?.status).toBe("sent");
+    await again.close();
+  });
+});
+
+async function crashCopy(file: string): Promise<string> {
+  const copy = join(await tempDir(), "state.json");
+  await copyFile(file, copy);
+  await copyFile(`${file}.journal`, `${copy}.journal`);
+  return copy;
+}
