@@ -76,7 +76,8 @@ export function journalRefusal(problem: JournalProblem, file: string, meta: Stat
   const journal = `${file}.journal`;
   const since = new Date(meta.updatedAt).toISOString();
   const risk = `leads messaged since the state file was last saved (${since}) could be messaged again`;
-  const repair = `If it is lost for good, run again with --repair-state: the journal is set aside as ${journal}.rejected and the run continues from ${file}; ${risk}.`;
+  const aside = problem === "missing" ? "" : `the journal is set aside as ${journal}.rejected and `;
+  const repair = `If it is lost for good, run again with --repair-state: ${aside}the run continues from ${file} alone; ${risk}.`;
   const what: Record<JournalProblem, string> = {
     missing: `the state journal ${journal} is missing, but its state file ${file} is there; without the journal, ${risk}`,
     replaced: `the state journal ${journal} does not belong to ${file} (it has no header naming this state file): it was replaced or truncated`,
