@@ -108,7 +108,10 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
     await ensurePrivateDir(dirname(opts.file));
     // Journal first: a crash before the snapshot leaves a header-only journal, which reads as "no state yet".
     await replacePrivateFile(journalPath, encodeHeader({ state: meta.stateId, campaign: meta.campaign, gen: 0, t: now }) + "\n");
-    await writeSnapshotFile(opts.file, snapshotOf(model, 0), { keepBackup: false });
+    await writeSnapshotFile(opts.file, snapshotOf(model, 0), { keepBackup: false }).catch(async (err: unknown) => {
+      await unlinkIfPresent(journalPath).catch(() => undefined); // a full disk leaves nothing behind
+      throw err;
+    });
   }
   await unlinkIfPresent(`${journalPath}.tmp`); // a swap interrupted before its rename
   const openJournal = opts.openJournal ?? openJournalFile;
