@@ -114,6 +114,8 @@ const CASES: BadCase[] = [
   { name: "fs-journal-symlink", prepare: (d) => linkState(d, "campaign.json.journal"), code: 1, says: [/campaign\.json\.journal is a symbolic link/, /replace the link/] },
   { name: "fs-lock-symlink", prepare: (d) => linkState(d, "campaign.json.lock"), code: 1, says: [/campaign\.json\.lock is a symbolic link/] },
   { name: "fs-suppression-is-directory", prepare: (d) => (replaceIn(join(d, "campaign.yaml"), "state: ", "suppression: optouts\nstate: "), mkdirSync(join(d, "optouts"))), code: 1, says: [/optouts/, /directory/] },
+  { name: "fs-status-state-symlink", args: ["status", "campaign.yaml"], prepare: (d) => linkState(d, "campaign.json"), code: 1, says: [/could not read the state file .*campaign\.json: .* is a symbolic link/, /run status again/] },
+  { name: "fs-dry-run-out-is-directory", args: ["run", "campaign.yaml", "--dry-run", "--out", "preview"], prepare: (d) => mkdirSync(join(d, "preview")), code: 1, says: [/could not write the preview to preview: preview is a directory, not a file/] },
 ];
 
 function replaceIn(file: string, from: string, to: string): void {
