@@ -21,6 +21,12 @@
  *     (temp + fsync + rename). Until that rename the old journal is still there, and replaying it over
  *     the new snapshot is harmless because every line is an idempotent "set" applied in order.
  *     Appends keep flowing while the snapshot is written; they pause only for the journal swap.
+ *  7. The journal is bound to its snapshot: its first line names the state id and the generation
+ *     (compactions so far) that the snapshot records. Step 6 writes snapshot gen n+1 before the journal
+ *     headed n+1, so a crash leaves equal generations or a journal one behind (replayed, per 6). A
+ *     missing, replaced, foreign or out-of-order journal would forget sends, so it is refused
+ *     (journal-header.ts, load.ts) — never silently ignored or merged.
+ *  8. Every file is created 0600 (its folder 0700) and opened with O_NOFOLLOW (files/private-files.ts).
  * Only one process may write a state file: callers hold `acquireLock` (lock.ts) around `openState`.
  */
 import { rename } from "node:fs/promises";
