@@ -63,7 +63,8 @@ export function fsFaultAsUserError(err: unknown, path: string, doing: string, op
 export function fsFaultAsPaused(err: unknown, path: string, doing: string): unknown {
   if (!isFsFault(err)) return err;
   const { message, hint } = describeFsFault(err, path, doing);
-  return new PausedError(`${message}. Progress up to this point is saved`, {
+  // The fix goes in the message too: a run that pauses reports only the message as its reason.
+  return new PausedError(`${message} — ${hint}. Progress up to this point is saved`, {
     hint: `${hint}, then run the same command again to resume; nothing will be sent twice`,
     cause: err,
   });

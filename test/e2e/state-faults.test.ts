@@ -110,7 +110,7 @@ describe("filesystem faults are the user's to fix, not bugs", () => {
     await cli.waitForSent(3);
     fillDisk(join(folder, "filler"));
     const r = await cli.done;
-    expectPlainError(r, 2, /paused/, /no space left on the device/, /run the same command again/);
+    expectPlainError(r, 2, /paused/, /no space left on the device/, /free some disk space/, /run the same command again/);
     expect(sandbox.stats().sends).toBeLessThan(24);
     expect(strays(fixture.stateFile)).toEqual([]);
 
