@@ -23,9 +23,10 @@ import type { Lead } from "../leads/types.js";
 import { createRenderer } from "../render/renderer.js";
 import { AccountLanes } from "../schedule/account-lanes.js";
 import { AccountPacer } from "../schedule/account-pacer.js";
-import { createApiLimiter } from "../schedule/api-limiter.js";
+import { createApiLimiter, type ApiLimiter } from "../schedule/api-limiter.js";
 import { computeFingerprint, diffFingerprint, hashFilePrefix } from "../state/fingerprint.js";
 import { acquireLock } from "../state/lock.js";
+import { joinTeam, type Team } from "../team/index.js";
 import { openState, type StateStore } from "../state/store.js";
 import { systemClock, type Clock } from "./clock.js";
 import { collectLeads } from "./collect-leads.js";
@@ -48,6 +49,8 @@ export interface LiveRunOptions {
   pollIntervalMs?: number;
   /** Another reason to stop gracefully, like Ctrl-C (e.g. the output pipe closed). */
   stop?: AbortSignal;
+  /** Never join the team's Redis (the rehearsal: its embedded sandbox has a quota of its own). */
+  solo?: boolean;
   /** Skip fdatasync on `sending` (benchmarks only). */
   fsync?: boolean;
   emit(event: EngineEvent): void;
@@ -67,20 +70,31 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   // 2. The API: token and account links, checked with one read each.
   // Every request, these checks included, counts against the team quota: all go through the gate.
   const stop = new AbortController();
-  const gate = createApiLimiter({ windows: campaign.pacing.api, clock });
-  gate.onHold = (until, reason) => opts.emit({ type: "rate.held", at: clock.now(), until, reason });
+  let gate: ApiLimiter | undefined;
   const api: InboxApi = new InboxClient({
     env: opts.env,
     clock,
     ...(opts.connection ? { baseUrl: opts.connection.baseUrl, token: opts.connection.token } : {}),
-    onResponse: (info, status) => gate.observe(info, status),
+    onResponse: (info, status) => gate?.observe(info, status),
   });
-  await checkAccounts(campaign, { listAccountLinks: (o) => gate.schedule(() => api.listAccountLinks(o)) }, clock, opts.note);
-
-  // 3. State: the lock first, then the file, then what changed since the last run. The lock lives
-  // beside the state file, so its directory (default .outreach/) must exist before the first run locks.
-  await mkdir(dirname(stateFile), { recursive: true });
-  const lock = await acquireLock(stateFile, { pid: process.pid, hostname: hostname(), now: clock.now() });
+  const redisUrl = opts.solo ? undefined : opts.env["OUTREACH_REDIS_URL"] || campaign.team.redisUrl;
+  const team = redisUrl ? await joinTeamOf(campaign, redisUrl, api, clock, stateFile, opts.note) : undefined;
+  const gated = team?.gate ?? createApiLimiter({ windows: campaign.pacing.api, clock });
+  gate = gated;
+  gated.onHold = (until, reason) => opts.emit({ type: "rate.held", at: clock.now(), until, reason });
+  let lock: Awaited<ReturnType<typeof acquireLock>>;
+  try {
+    await checkAccounts(campaign, { listAccountLinks: (o) => gated.schedule(() => api.listAccountLinks(o)) }, clock, opts.note);
+    // 3. State: the lock first, then the file, then what changed since the last run. The lock lives
+    // beside the state file, so its directory (default .outreach/) must exist before the first run locks.
+    await mkdir(dirname(stateFile), { recursive: true });
+    lock = await acquireLock(stateFile, { pid: process.pid, hostname: hostname(), now: clock.now() });
+  } catch (err) {
+    // The team's Redis connection would keep the process alive.
+    await gated.stop();
+    await team?.close();
+    throw err;
+  }
   if (lock.tookOverFrom) {
     opts.note("warn", `took over a stale lock on ${displayPath(stateFile)} left by process ${lock.tookOverFrom.pid} (no longer running)`);
   } else if (lock.notice) {
@@ -104,12 +118,13 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
     });
     await checkChanges(store, fingerprint, campaign, opts);
 
-    replies = await createReplySource(campaign, api, gate, clock, store, opts);
+    replies = await createReplySource(campaign, api, gated, clock, store, opts);
     const result = await runCampaign({
       campaign,
       leads,
       api,
-      gate,
+      gate: gated,
+      ...(team?.claims ? { claims: team.claims } : {}),
       pacing: new AccountPacer(campaign.pacing.perAccount),
       lanes,
       store,
@@ -136,7 +151,8 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
     await replies?.close?.();
     await lanes.stop();
     await store?.close();
-    await gate.stop();
+    await gated.stop();
+    await team?.close();
     await lock.release();
     signals.dispose();
   }
@@ -183,14 +199,7 @@ async function checkAccounts(campaign: Campaign, api: Pick<InboxApi, "listAccoun
   try {
     links = await listAccountLinksPatiently(api, clock, note);
   } catch (err) {
-    if (err instanceof AuthError && err.status === 401) {
-      throw new UserError("the Inbox API rejected INBOX_API_TOKEN (401 Unauthorized); nothing was sent", {
-        hint: "create a new token in Inbox → Settings → API and export INBOX_API_TOKEN=…, or rehearse with --sandbox",
-        cause: err,
-      });
-    }
-    if (err instanceof InboxError) throw new UserError(`could not start: ${err.message}`, { cause: err });
-    throw err;
+    throw explainStartupError(err);
   }
   const byId = new Map(links.map((l) => [l.id, l]));
   const problems: string[] = [];
@@ -205,6 +214,43 @@ async function checkAccounts(campaign: Campaign, api: Pick<InboxApi, "listAccoun
       hint: `the team's account links are: ${known}`,
     });
   }
+}
+
+/** A start-up request's failure as the user should read it: a rejected token or an API error is no bug. */
+function explainStartupError(err: unknown): unknown {
+  if (err instanceof AuthError && err.status === 401) {
+    return new UserError("the Inbox API rejected INBOX_API_TOKEN (401 Unauthorized); nothing was sent", {
+      hint: "create a new token in Inbox → Settings → API and export INBOX_API_TOKEN=…, or rehearse with --sandbox",
+      cause: err,
+    });
+  }
+  if (err instanceof InboxError) return new UserError(`could not start: ${err.message}`, { cause: err });
+  return err;
+}
+
+/**
+ * Joins the team's Redis (src/team/). The keys are the team's id, read with GET /team: every token of
+ * one team shares one quota (reference.md §4). That one request precedes the shared gate, so it is
+ * counted into the team's log once joined.
+ */
+async function joinTeamOf(campaign: Campaign, url: string, api: InboxApi, clock: Clock, stateFile: string, note: LiveRunOptions["note"]): Promise<Team> {
+  let teamId: string;
+  try {
+    teamId = (await api.getTeam({ retry: false })).id;
+  } catch (err) {
+    throw explainStartupError(err);
+  }
+  return joinTeam({
+    url,
+    teamId,
+    windows: campaign.pacing.api,
+    whenRedisDown: campaign.team.whenRedisDown,
+    localShare: campaign.team.localShare,
+    owner: { name: campaign.name, host: hostname(), stateFile },
+    earlierRequests: [clock.now()],
+    clock,
+    note,
+  });
 }
 
 /** Start-up rate-limit waits before giving up: the team's quota is shared, so another client may have spent it. */
@@ -248,7 +294,7 @@ async function checkChanges(store: StateStore, fingerprint: Awaited<ReturnType<t
 async function createReplySource(
   campaign: Campaign,
   api: InboxApi,
-  gate: ReturnType<typeof createApiLimiter>,
+  gate: ApiLimiter,
   clock: Clock,
   store: StateStore,
   opts: LiveRunOptions,

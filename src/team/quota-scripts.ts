@@ -99,11 +99,11 @@ return now
 /** KEYS: hold. ARGV: now|'', until (ms). Extends the team-wide hold (never shortens it). Returns {hold, now}. */
 export const HOLD = `${CLOCK}
 local now = clock(ARGV[1])
-local until = tonumber(ARGV[2])
+local upto = tonumber(ARGV[2])
 local hold = tonumber(redis.call('GET', KEYS[1]) or '0')
-if until > hold and until > now then
-  redis.call('SET', KEYS[1], until, 'PX', until - now + 1000)
-  hold = until
+if upto > hold and upto > now then
+  redis.call('SET', KEYS[1], upto, 'PX', upto - now + 1000)
+  hold = upto
 end
 return {hold, now}
 `;
@@ -144,9 +144,9 @@ return 1
  */
 export const RESEED = `${CLOCK}
 local now = clock(ARGV[1])
-local function extend(until)
+local function extend(upto)
   local hold = tonumber(redis.call('GET', KEYS[2]) or '0')
-  if until > hold and until > now then redis.call('SET', KEYS[2], until, 'PX', until - now + 1000) end
+  if upto > hold and upto > now then redis.call('SET', KEYS[2], upto, 'PX', upto - now + 1000) end
 end
 local lost = 0
 if redis.call('SET', KEYS[3], now, 'NX') then

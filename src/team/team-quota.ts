@@ -141,6 +141,11 @@ export class TeamQuota {
     return lost;
   }
 
+  /** A request made before this runner joined (GET /team), answered at `at`: the next reseed counts it. */
+  countEarlier(at: number): void {
+    this.mine.set(`${this.runnerId}:${this.seq++}`, at + this.offset);
+  }
+
   /** Drops own entries older than the longest window; call now and then (bounded memory). */
   prune(): void {
     const horizon = this.opts.clock.now() + this.offset - this.longestSpanMs;

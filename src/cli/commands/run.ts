@@ -100,6 +100,7 @@ async function rehearse(campaign: Campaign, flags: RunFlags): Promise<void> {
     const result = await runLive(campaign, {
       ...common(flags),
       env: {},
+      solo: true,
       connection: { baseUrl: rehearsal.sandbox.url, token: rehearsal.sandbox.token },
       clock: rehearsal.clock,
       stateFile: rehearsal.stateFile,
