@@ -16,7 +16,7 @@ import type { EngineEvent } from "../engine/events.js";
 import type { ReplySource } from "../engine/ports.js";
 import { InterruptedError, PausedError, UserError } from "../errors.js";
 import { InboxClient } from "../inbox/client.js";
-import { AuthError, InboxError, NetworkError, RateLimitedError, ServerError, TimeoutError } from "../inbox/errors.js";
+import { NetworkError, RateLimitedError, ServerError, TimeoutError } from "../inbox/errors.js";
 import type { InboxApi } from "../inbox/types.js";
 import { appendSuppression } from "../leads/suppression.js";
 import type { Lead } from "../leads/types.js";
@@ -26,10 +26,10 @@ import { AccountPacer } from "../schedule/account-pacer.js";
 import { createApiLimiter, type ApiLimiter } from "../schedule/api-limiter.js";
 import { computeFingerprint, diffFingerprint, hashFilePrefix } from "../state/fingerprint.js";
 import { acquireLock } from "../state/lock.js";
-import { joinTeam, type Team } from "../team/index.js";
 import { openState, type StateStore } from "../state/store.js";
 import { systemClock, type Clock } from "./clock.js";
 import { collectLeads } from "./collect-leads.js";
+import { explainStartupError, joinTeamOf } from "./team-gate.js";
 import { eventsReplySource, webhookReplySource } from "./reply-sources.js";
 
 export interface LiveRunOptions {
@@ -77,8 +77,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
     ...(opts.connection ? { baseUrl: opts.connection.baseUrl, token: opts.connection.token } : {}),
     onResponse: (info, status) => gate?.observe(info, status),
   });
-  const redisUrl = opts.solo ? undefined : opts.env["OUTREACH_REDIS_URL"] || campaign.team.redisUrl;
-  const team = redisUrl ? await joinTeamOf(campaign, redisUrl, api, clock, stateFile, opts.note) : undefined;
+  const team = opts.solo ? undefined : await joinTeamOf(campaign, opts.env, api, clock, stateFile, opts.note);
   const gated = team?.gate ?? createApiLimiter({ windows: campaign.pacing.api, clock });
   gate = gated;
   gated.onHold = (until, reason) => opts.emit({ type: "rate.held", at: clock.now(), until, reason });
@@ -214,43 +213,6 @@ async function checkAccounts(campaign: Campaign, api: Pick<InboxApi, "listAccoun
       hint: `the team's account links are: ${known}`,
     });
   }
-}
-
-/** A start-up request's failure as the user should read it: a rejected token or an API error is no bug. */
-function explainStartupError(err: unknown): unknown {
-  if (err instanceof AuthError && err.status === 401) {
-    return new UserError("the Inbox API rejected INBOX_API_TOKEN (401 Unauthorized); nothing was sent", {
-      hint: "create a new token in Inbox → Settings → API and export INBOX_API_TOKEN=…, or rehearse with --sandbox",
-      cause: err,
-    });
-  }
-  if (err instanceof InboxError) return new UserError(`could not start: ${err.message}`, { cause: err });
-  return err;
-}
-
-/**
- * Joins the team's Redis (src/team/). The keys are the team's id, read with GET /team: every token of
- * one team shares one quota (reference.md §4). That one request precedes the shared gate, so it is
- * counted into the team's log once joined.
- */
-async function joinTeamOf(campaign: Campaign, url: string, api: InboxApi, clock: Clock, stateFile: string, note: LiveRunOptions["note"]): Promise<Team> {
-  let teamId: string;
-  try {
-    teamId = (await api.getTeam({ retry: false })).id;
-  } catch (err) {
-    throw explainStartupError(err);
-  }
-  return joinTeam({
-    url,
-    teamId,
-    windows: campaign.pacing.api,
-    whenRedisDown: campaign.team.whenRedisDown,
-    localShare: campaign.team.localShare,
-    owner: { name: campaign.name, host: hostname(), stateFile },
-    earlierRequests: [clock.now()],
-    clock,
-    note,
-  });
 }
 
 /** Start-up rate-limit waits before giving up: the team's quota is shared, so another client may have spent it. */

@@ -89,6 +89,7 @@ class SharedLimiter implements ApiLimiter {
     opts.redis.onReconnect(() => {
       this.needsReseed = true;
       this.wake();
+      void this.pump();
     });
   }
 
@@ -175,6 +176,14 @@ class SharedLimiter implements ApiLimiter {
     this.pumping = true;
     try {
       while (!this.stopped && this.running < this.maxConcurrent) {
+        // Even with nothing queued: after Redis restarted empty, the team needs our requests back now.
+        if (this.needsReseed || this.isRedisDown) {
+          const wait = await this.reseed();
+          if (wait > 0) {
+            await this.sleep(wait);
+            continue;
+          }
+        }
         const job = this.head();
         if (!job) {
           if (this.isInTeamQueue) {
@@ -199,14 +208,6 @@ class SharedLimiter implements ApiLimiter {
   /** Asks Redis to start `job`; returns how long to wait before asking again (0: ask at once). */
   private async tryStart(job: Job): Promise<number> {
     try {
-      if (this.needsReseed || this.isRedisDown) {
-        this.needsReseed = false;
-        const lost = await this.opts.quota.reseed(RESEED_GRACE_MS);
-        if (this.isRedisDown) {
-          this.isRedisDown = false;
-          this.opts.onNotice?.("info", `the team's Redis at ${this.opts.where} is back${lost ? " (it had lost its data: this runner's requests were put back)" : ""}; continuing`);
-        }
-      }
       const admission = await this.opts.quota.acquire(job.priority);
       this.isInTeamQueue = !admission.granted;
       if (admission.granted) {
@@ -228,15 +229,36 @@ class SharedLimiter implements ApiLimiter {
       // Beyond the longest window the slot waits on a response in flight (its lease), not on time: poll.
       return admission.waitMs > MAX_WAIT_MS ? TURN_POLL_MS * 4 : Math.max(1, admission.waitMs);
     } catch (err) {
-      if (!this.isRedisDown) {
-        this.isRedisDown = true;
-        this.heldCount++;
-        const reason = `the team's Redis at ${this.opts.where} is unreachable (${describe(err)}): holding every request until it is back, so the team's quota is never exceeded`;
-        this.opts.onNotice?.("warn", reason);
-        this.onHold?.(this.opts.clock.now() + REDIS_RETRY_MS, reason);
-      }
-      return REDIS_RETRY_MS;
+      return this.lost(err);
     }
+  }
+
+  /** Puts this runner's requests back after a reconnection; returns how long to wait (0: done). */
+  private async reseed(): Promise<number> {
+    try {
+      this.needsReseed = false;
+      const lost = await this.opts.quota.reseed(RESEED_GRACE_MS);
+      if (this.isRedisDown) {
+        this.isRedisDown = false;
+        this.opts.onNotice?.("info", `the team's Redis at ${this.opts.where} is back${lost ? " (it had lost its data: this runner's requests were put back)" : ""}; continuing`);
+      }
+      return 0;
+    } catch (err) {
+      this.needsReseed = true;
+      return this.lost(err);
+    }
+  }
+
+  /** Redis did not answer: hold every start (reported once per outage); returns the retry delay. */
+  private lost(err: unknown): number {
+    if (!this.isRedisDown) {
+      this.isRedisDown = true;
+      this.heldCount++;
+      const reason = `the team's Redis at ${this.opts.where} is unreachable (${describe(err)}): holding every request until it is back, so the team's quota is never exceeded`;
+      this.opts.onNotice?.("warn", reason);
+      this.onHold?.(this.opts.clock.now() + REDIS_RETRY_MS, reason);
+    }
+    return REDIS_RETRY_MS;
   }
 
   private start(job: Job, member: string): void {

@@ -20,6 +20,8 @@ export interface RedisServer {
   kill(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Empties every key (between tests). */
+  flush(): void;
 }
 
 /** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
@@ -75,6 +77,9 @@ export async function startRedisServer(): Promise<RedisServer> {
     port,
     url: `redis://127.0.0.1:${port}`,
     kill: () => halt("SIGKILL"),
+    flush: () => {
+      spawnSync("redis-cli", ["-p", String(port), "flushall"], { stdio: "ignore" });
+    },
     start,
     stop: async () => {
       await halt("SIGTERM");
