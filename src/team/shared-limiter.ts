@@ -23,8 +23,12 @@ import type { TeamQuota } from "./team-quota.js";
 
 /** Retry interval while Redis is unreachable (ioredis reconnects on its own meanwhile). */
 const REDIS_RETRY_MS = 250;
-/** Poll interval while another runner's turn comes first, or a slot waits on someone else's response. */
-const TURN_POLL_MS = 5;
+/**
+ * Poll interval while another runner's turn comes first (its start frees our turn), and twice that
+ * while a slot waits on someone else's response. Short against a slot of the documented quota
+ * (60 s / 300 = 200 ms); each poll is one Redis round trip.
+ */
+const TURN_POLL_MS = 10;
 /** Longest single wait, so this runner's place in the team's queue stays alive (WAITER_LEASE_MS). */
 const MAX_WAIT_MS = 1_000;
 /**
@@ -227,7 +231,7 @@ class SharedLimiter implements ApiLimiter {
       }
       if (admission.reason === "turn") return TURN_POLL_MS;
       // Beyond the longest window the slot waits on a response in flight (its lease), not on time: poll.
-      return admission.waitMs > MAX_WAIT_MS ? TURN_POLL_MS * 4 : Math.max(1, admission.waitMs);
+      return admission.waitMs > MAX_WAIT_MS ? TURN_POLL_MS * 2 : Math.max(1, admission.waitMs);
     } catch (err) {
       return this.lost(err);
     }
