@@ -109,14 +109,18 @@ return {hold, now}
 `;
 
 /**
- * KEYS: log, hold. ARGV: now|'', limit, remaining, reset (ms), window ms. The server's headers
- * (X-RateLimit-Limit/Remaining/Reset) against the log: when the server counted more requests than the
- * log holds for that window, someone outside the log (another tool of the team) spends the quota, so
- * every runner holds until the reset. Returns 1 when it placed a hold.
+ * KEYS: log, hold. ARGV: now|'', limit, remaining, reset (ms), window ms, at (ms: when the response
+ * arrived). The server's headers (X-RateLimit-Limit/Remaining/Reset) against the log: when the server
+ * counted more requests than the log holds for that window, someone outside the log (another tool of
+ * the team) spends the quota, so every runner holds until the reset. The log is counted as of `at`,
+ * not of now (the script runs a little later, when older entries may have left the window), and with
+ * the window widened by ARGV[7] ms for the time between the server's count and our receipt.
+ * Returns 1 when it placed a hold.
  */
 export const OBSERVE = `${CLOCK}
 local now = clock(ARGV[1])
-local used = redis.call('ZCOUNT', KEYS[1], '(' .. (now - tonumber(ARGV[5])), '+inf')
+local at = tonumber(ARGV[6])
+local used = redis.call('ZCOUNT', KEYS[1], '(' .. (at - tonumber(ARGV[5]) - tonumber(ARGV[7])), '+inf')
 local serverUsed = tonumber(ARGV[2]) - tonumber(ARGV[3])
 local reset = tonumber(ARGV[4])
 if serverUsed > used and reset > now then

@@ -104,7 +104,11 @@ export class TeamQuota {
   async observe(limit: number, remaining: number, resetAt: number): Promise<boolean> {
     const w = this.opts.windows.find((x) => x.limit === limit);
     if (!w) return false;
-    const placed = await this.opts.redis.observe([this.keys.log, this.keys.hold], [this.nowArg(), limit, remaining, Math.ceil(resetAt + this.offset), w.windowMs]);
+    const at = Math.round(this.opts.clock.now() + this.offset);
+    // The server counted at some instant before we received its answer: widen the log's window by a
+    // quarter of it (at most 1 s) so that gap never reads as usage outside the log.
+    const slack = Math.min(1_000, Math.round(w.windowMs / 4));
+    const placed = await this.opts.redis.observe([this.keys.log, this.keys.hold], [this.nowArg(), limit, remaining, Math.ceil(resetAt + this.offset), w.windowMs, at, slack]);
     if (Number(placed) === 1 && resetAt > this.holdAt) this.holdAt = resetAt;
     return Number(placed) === 1;
   }
