@@ -209,18 +209,20 @@ class SharedLimiter implements ApiLimiter {
     }
   }
 
-  /** Asks Redis to start `job`; returns how long to wait before asking again (0: ask at once). */
+  /** Asks Redis for a start at `job`'s priority; returns how long to wait before asking again (0: ask at once). */
   private async tryStart(job: Job): Promise<number> {
     try {
       const admission = await this.opts.quota.acquire(job.priority);
       this.isInTeamQueue = !admission.granted;
       if (admission.granted) {
         if (++this.grants % 1_000 === 0) this.opts.quota.prune();
-        if (job.queued && this.queue.peek() === job) {
+        // The slot goes to the most urgent job now queued (a more urgent one may have arrived while
+        // Redis answered); if the queue emptied (aborted), it counts as used, which is safe.
+        const next = this.head();
+        if (next) {
           this.queue.pop();
-          this.start(job, admission.member);
+          this.start(next, admission.member);
         } else {
-          // The job was aborted (or overtaken) while Redis answered: the slot counts as used, which is safe.
           void this.opts.quota.complete(admission.member).catch(() => undefined);
         }
         return 0;
