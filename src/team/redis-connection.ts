@@ -13,6 +13,8 @@ import { ACQUIRE, CLAIM, COMPLETE, HOLD, LEAVE, OBSERVE, RESEED } from "./quota-
 
 /** How long the first connection may take before the run refuses to start. */
 export const CONNECT_TIMEOUT_MS = 3_000;
+/** A script call that has not answered in this long fails (Redis runs each in well under a millisecond). */
+const COMMAND_TIMEOUT_MS = 2_000;
 /** Reconnect attempts back off up to this interval while Redis is away. */
 const MAX_RECONNECT_DELAY_MS = 1_000;
 
@@ -62,6 +64,10 @@ export async function connectTeamRedis(url: string): Promise<TeamRedis> {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     connectTimeout: CONNECT_TIMEOUT_MS,
+    // A command in flight when the connection drops must fail, not wait for the reconnection: the
+    // limiter holds on failure, and a hung script call would hold it silently.
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    autoResendUnfulfilledCommands: false,
     retryStrategy: (attempt) => Math.min(100 * attempt, MAX_RECONNECT_DELAY_MS),
   });
   // ioredis reports connection errors as events; without a listener Node would print them. The

@@ -80,12 +80,15 @@ describe.skipIf(!hasRedisServer)("outreach run as a team (Redis)", () => {
     const children: CliProcess[] = runs.map((args) => spawnCli(args, { env, timeoutMs: 150_000 }));
     await children[0]!.waitForSent(3, 60_000);
     await redis.kill();
-    await children[0]!.waitForEvent("note", (e) => e.type === "note" && /Redis .* is unreachable/.test(e.message), 30_000);
-    const sentWhileDown = sb.stats().sends;
-    await new Promise((r) => setTimeout(r, 1_000));
-    // Held: nothing new started while Redis was away (one request already in flight may land).
-    expect(sb.stats().sends - sentWhileDown).toBeLessThanOrEqual(children.length * 8);
-    await redis.start();
+    try {
+      await children[0]!.waitForEvent("note", (e) => e.type === "note" && /Redis .* is unreachable/.test(e.message), 30_000);
+      const sentWhileDown = sb.stats().sends;
+      await new Promise((r) => setTimeout(r, 1_000));
+      // Held: nothing new started while Redis was away (requests already in flight may land).
+      expect(sb.stats().sends - sentWhileDown).toBeLessThanOrEqual(children.length * 8);
+    } finally {
+      await redis.start();
+    }
     const results = await Promise.all(children.map((c) => c.done));
     for (const r of results) expect(r.code).toBe(0);
     expect(results.some((r) => r.events.some((e) => e.type === "note" && /is back/.test(e.message)))).toBe(true);
