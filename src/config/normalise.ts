@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { Campaign, ReplyActions, ReplyStep, SequenceStep } from "./types.js";
 import { parseDuration, parseRange } from "./duration.js";
-import type { CampaignInput } from "./schema.js";
+import { DEFAULTS, type CampaignInput } from "./schema.js";
 import { slugify } from "./slug.js";
 import { parseDays, parseHours } from "./window.js";
 
@@ -76,11 +76,13 @@ export function normaliseCampaign(input: CampaignInput, file: string): Campaign 
         gapMinMs: gap[0],
         gapMaxMs: gap[1],
       },
-      api: [
-        { limit: api.perMinute, windowMs: MINUTE_MS },
-        { limit: api.perHour, windowMs: HOUR_MS },
-        { limit: api.perDay, windowMs: DAY_MS },
-      ],
+      api: api.windows
+        ? api.windows.map((w) => ({ limit: w.limit, windowMs: ms(w.per) }))
+        : [
+            { limit: api.perMinute, windowMs: MINUTE_MS },
+            { limit: api.perHour, windowMs: HOUR_MS },
+            { limit: api.perDay, windowMs: DAY_MS },
+          ],
     },
     replies: {
       source: replies.source,
@@ -89,7 +91,13 @@ export function normaliseCampaign(input: CampaignInput, file: string): Campaign 
       keepOpenMs: ms(replies.keepOpenFor),
     },
     stateFile: resolve(input.state ?? path.join(".outreach", `${slug}.json`)),
+    contacted: input.contacted,
+    team: {
+      whenRedisDown: input.team?.whenRedisDown ?? DEFAULTS.team.whenRedisDown,
+      localShare: input.team?.localShare ?? DEFAULTS.team.localShare,
+    },
   };
+  if (input.team?.redis !== undefined) campaign.team.redisUrl = input.team.redis;
   if (input.leads.usernameColumn !== undefined) campaign.leads.usernameColumn = input.leads.usernameColumn;
   if (input.leads.timezoneColumn !== undefined) campaign.leads.timezoneColumn = input.leads.timezoneColumn;
   if (input.suppression !== undefined) campaign.suppressionFile = resolve(input.suppression);

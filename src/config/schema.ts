@@ -30,6 +30,8 @@ export const DEFAULTS = {
     keepOpenFor: "7d",
   },
   webhook: { host: "127.0.0.1", path: "/inbox/webhook" },
+  contacted: "skip",
+  team: { whenRedisDown: "fail", localShare: 0.25 },
 } as const;
 
 /** Account link ids as the Inbox API issues them (GET /account-links). */
@@ -162,6 +164,22 @@ const pacing = z
         perMinute: positiveInt("Default: 300 (docs' rate-limit page, 2026).").default(DEFAULTS.api.perMinute),
         perHour: positiveInt("Default: 10000.").default(DEFAULTS.api.perHour),
         perDay: positiveInt("Default: 100000.").default(DEFAULTS.api.perDay),
+        windows: z
+          .array(
+            z.strictObject({
+              limit: positiveInt("Requests allowed in any sliding window of this length."),
+              per: duration("Length of the sliding window; above 0.").refine((text) => parseDuration(text) !== 0, {
+                error: "expected a duration above 0",
+              }),
+            }),
+          )
+          .min(1, { error: "expected at least one window" })
+          .optional()
+          .meta({
+            description:
+              "Advanced: the quota's sliding windows given explicitly (e.g. a sandbox with limits scaled to seconds); " +
+              "when given they replace perMinute, perHour and perDay. Default: absent.",
+          }),
       })
       .prefault({})
       .meta({ description: "The team's Inbox API quota across all requests; defaults are the documented limits." }),
@@ -206,6 +224,34 @@ const replies = z
   .prefault({})
   .meta({ description: "How replies are detected. Default: poll the Events API every 30s." });
 
+const team = z
+  .strictObject({
+    redis: z
+      .string({ error: "expected a Redis URL like redis://127.0.0.1:6379" })
+      .regex(/^rediss?:\/\/\S+$/, { error: "expected a Redis URL like redis://127.0.0.1:6379" })
+      .optional()
+      .meta({
+        description:
+          "Redis shared by every runner of the team (the API quota, lead claims). OUTREACH_REDIS_URL overrides it. " +
+          "Default: none (this runner keeps the quota alone).",
+      }),
+    whenRedisDown: z
+      .enum(["fail", "local"], { error: 'expected "fail" or "local"' })
+      .default(DEFAULTS.team.whenRedisDown)
+      .meta({
+        description:
+          "Redis unreachable at start: fail (default: refuse to start) or local (run alone on localShare of every quota window). " +
+          "Redis lost mid-run always holds requests until it is back.",
+      }),
+    localShare: z
+      .number({ error: "expected a number above 0 and at most 1" })
+      .gt(0, { error: "expected a number above 0 and at most 1" })
+      .max(1, { error: "expected a number above 0 and at most 1" })
+      .default(DEFAULTS.team.localShare)
+      .meta({ description: "Share of each quota window a runner takes alone with whenRedisDown: local. Default: 0.25 (four runners stay within the quota)." }),
+  })
+  .meta({ description: "Running as a team: several runners share one quota through Redis." });
+
 export const campaignSchema = z
   .strictObject({
     name: z.string({ error: "expected a campaign name" }).min(1, { error: "expected a campaign name" }).meta({
@@ -245,6 +291,15 @@ export const campaignSchema = z
     pacing,
     replies,
     state: filePath("State file. Default: .outreach/<slug of name>.json beside this file.").optional(),
+    contacted: z
+      .enum(["skip", "allow"], { error: 'expected "skip" or "allow"' })
+      .default(DEFAULTS.contacted)
+      .meta({
+        description:
+          "A lead who already has a conversation (a thread with messages) with any account link of the team: " +
+          'skip (default: never a cold intro into an existing conversation) or allow. Checked with one read per lead, before its first message.',
+      }),
+    team: team.optional(),
   })
   .meta({ title: "inbox-outreach campaign", description: "A bulk X DM campaign run by `outreach run`." });
 

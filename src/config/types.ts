@@ -112,4 +112,14 @@ export interface Campaign {
   };
   /** Absolute path of the state file. */
   stateFile: string;
+  /** A lead already in conversation with any of the team's account links: skipped (default) or contacted anyway. */
+  contacted: "skip" | "allow";
+  team: {
+    /** Redis URL shared by the team's runners (campaign `team.redis`; OUTREACH_REDIS_URL wins at run time). */
+    redisUrl?: string;
+    /** Redis unreachable at start: refuse to start, or run alone on `localShare` of every quota window. */
+    whenRedisDown: "fail" | "local";
+    /** (0, 1]; default 0.25. */
+    localShare: number;
+  };
 }

@@ -35,6 +35,19 @@ export interface RequestGate {
   holdUntil(at: number, reason: string): void;
 }
 
+/**
+ * Team-wide claims on new leads (lead → campaign, Redis SET NX), so two campaigns starting together
+ * never both open a conversation with the same lead. Absent without a team Redis.
+ */
+export interface LeadClaims {
+  /**
+   * Claims `leadId` for this campaign, or renews our own claim (a restart after kill -9 finds it ours).
+   * @returns undefined when the lead is ours, else the name of the campaign that holds it.
+   * @throws when the claim store is unreachable (nothing may be sent then: try later).
+   */
+  claim(leadId: string): Promise<string | undefined>;
+}
+
 /** Per-account caps and random gaps. */
 export interface AccountPacing {
   nextAllowedAt(account: string, now: number): number;
@@ -98,6 +111,8 @@ export interface EngineDeps {
   renderer: MessageRenderer;
   replies: ReplySource;
   clock: Clock;
+  /** Team-wide lead claims; absent without a team Redis. */
+  claims?: LeadClaims;
   /** Appends an id to the do-not-contact file (opt-outs). */
   suppress(leadId: string, note: string): Promise<void>;
   emit(event: EngineEvent): void;

@@ -26,6 +26,7 @@ import { reconcileSend } from "./reconciler.js";
 import type { ReplyHandler } from "./reply-handler.js";
 import { actionsKey, describeError, hasActions, isAccountProblem, isSettled, stripSending } from "./step-records.js";
 import { runReplyActions } from "./reply-actions.js";
+import { checkFirstContact } from "./first-contact.js";
 import type { Work } from "./work-queue.js";
 
 export interface StepResult {
@@ -47,6 +48,9 @@ export interface StepResult {
 const MAX_ATTEMPTS = 5;
 const TRANSIENT_BACKOFF_MS = 2_000;
 const MAX_BACKOFF_MS = 60_000;
+
+/** The team's lead claims unreachable (Redis away): ask again this much later. */
+const CLAIM_RETRY_MS = 1_000;
 
 /** When the API could not be read at all (the client already retried the read 5 times), look again this much later. */
 const RECHECK_MS = 30_000;
@@ -95,7 +99,10 @@ export class StepRunner {
     if (!state || state.reply || state.finishedAt !== undefined) return {};
     if (isSettled(state.steps[step.id])) return {};
 
-    if (index > 0) {
+    if (index === 0) {
+      const stopped = await this.guardFirstContact(lead.id, step.id);
+      if (stopped) return stopped;
+    } else {
       // A reply may have landed after this follow-up was queued: look at the thread itself first.
       try {
         if (await this.replies.checkThread(lead.id, account, state)) return {};
@@ -107,6 +114,36 @@ export class StepRunner {
       const threadId = this.deps.store.lead(lead.id)?.threadId;
       return threadId && index > 0 ? { threadId } : {};
     });
+  }
+
+  /**
+   * The claim and the conversation check before a first message (first-contact.ts). Returns the
+   * result to end the step with (skipped, or retry later), or undefined to go on and send.
+   */
+  private async guardFirstContact(leadId: string, stepId: string): Promise<StepResult | undefined> {
+    let verdict;
+    try {
+      verdict = await checkFirstContact(this.deps, leadId);
+    } catch (err) {
+      return this.transient(leadId, stepId, err);
+    }
+    const now = this.deps.clock.now();
+    if (verdict.ok === true) return undefined;
+    if (verdict.ok === "later") {
+      const retryAt = now + CLAIM_RETRY_MS;
+      this.emit({ type: "send.retry", at: now, leadId, stepId, reason: verdict.reason, retryAt });
+      return { retryAt };
+    }
+    // The whole no-reply sequence is skipped: its follow-ups would be cold messages too.
+    const { store, campaign } = this.deps;
+    for (const step of campaign.sequence) {
+      const rec = store.lead(leadId)?.steps[step.id];
+      if (isSettled(rec)) continue;
+      await store.setStep(leadId, step.id, { ...stripSending(rec), status: "skipped", updatedAt: now, attempts: rec?.attempts ?? 0, reason: verdict.reason });
+    }
+    await this.replies.finish(leadId, "skipped");
+    this.emit({ type: "lead.skipped", at: now, leadId, stepId, reason: verdict.reason });
+    return {};
   }
 
   private async runReplyStep(lead: Lead, account: string, stepId: string): Promise<StepResult> {

@@ -18,19 +18,20 @@ import { InterruptedError, PausedError, UserError } from "../errors.js";
 import { fsFaultAsPaused, fsFaultAsUserError } from "../files/fs-faults.js";
 import { ensurePrivateDir } from "../files/private-files.js";
 import { InboxClient } from "../inbox/client.js";
-import { AuthError, InboxError, NetworkError, RateLimitedError, ServerError, TimeoutError } from "../inbox/errors.js";
+import { NetworkError, RateLimitedError, ServerError, TimeoutError } from "../inbox/errors.js";
 import type { InboxApi } from "../inbox/types.js";
 import { appendSuppression } from "../leads/suppression.js";
 import type { Lead } from "../leads/types.js";
 import { createRenderer } from "../render/renderer.js";
 import { AccountLanes } from "../schedule/account-lanes.js";
 import { AccountPacer } from "../schedule/account-pacer.js";
-import { createApiLimiter } from "../schedule/api-limiter.js";
+import { createApiLimiter, type ApiLimiter } from "../schedule/api-limiter.js";
 import { computeFingerprint, diffFingerprint, hashFilePrefix } from "../state/fingerprint.js";
 import { acquireLock } from "../state/lock.js";
 import { openState, type StateStore } from "../state/store.js";
 import { systemClock, type Clock } from "./clock.js";
 import { collectLeads } from "./collect-leads.js";
+import { explainStartupError, joinTeamOf } from "./team-gate.js";
 import { eventsReplySource, webhookReplySource } from "./reply-sources.js";
 
 export interface LiveRunOptions {
@@ -52,6 +53,8 @@ export interface LiveRunOptions {
   stop?: AbortSignal;
   /** Continue although the state journal does not belong to the state file (`--repair-state`; load.ts). */
   repairState?: boolean;
+  /** Never join the team's Redis (the rehearsal: its embedded sandbox has a quota of its own). */
+  solo?: boolean;
   /** Skip fdatasync on `sending` (benchmarks only). */
   fsync?: boolean;
   emit(event: EngineEvent): void;
@@ -71,26 +74,36 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   // 2. The API: token and account links, checked with one read each.
   // Every request, these checks included, counts against the team quota: all go through the gate.
   const stop = new AbortController();
-  const gate = createApiLimiter({ windows: campaign.pacing.api, clock });
-  gate.onHold = (until, reason) => opts.emit({ type: "rate.held", at: clock.now(), until, reason });
+  let gate: ApiLimiter | undefined;
   const api: InboxApi = new InboxClient({
     env: opts.env,
     clock,
     ...(opts.connection ? { baseUrl: opts.connection.baseUrl, token: opts.connection.token } : {}),
-    onResponse: (info, status) => gate.observe(info, status),
+    onResponse: (info, status) => gate?.observe(info, status),
   });
-  await checkAccounts(campaign, { listAccountLinks: (o) => gate.schedule(() => api.listAccountLinks(o)) }, clock, opts.note);
-
-  // 3. State: the lock first, then the file, then what changed since the last run. The lock lives
-  // beside the state file, so its directory (default .outreach/, 0700) must exist before the first run locks.
-  // Until the first send, a filesystem fault (a directory at the path, no permission, a read-only or
-  // full disk) is the user's to fix: exit 1 with the path and the fix.
+  const team = opts.solo ? undefined : await joinTeamOf(campaign, opts.env, api, clock, stateFile, opts.note);
+  const gated = team?.gate ?? createApiLimiter({ windows: campaign.pacing.api, clock });
+  gate = gated;
+  gated.onHold = (until, reason) => opts.emit({ type: "rate.held", at: clock.now(), until, reason });
   const shownState = displayPath(stateFile);
-  const lock = await ensurePrivateDir(dirname(stateFile))
-    .then(() => acquireLock(stateFile, { pid: process.pid, hostname: hostname(), now: clock.now() }))
-    .catch((err: unknown) => {
-      throw fsFaultAsUserError(err, `${shownState}.lock`, "lock the state file");
-    });
+  let lock: Awaited<ReturnType<typeof acquireLock>>;
+  try {
+    await checkAccounts(campaign, { listAccountLinks: (o) => gated.schedule(() => api.listAccountLinks(o)) }, clock, opts.note);
+    // 3. State: the lock first, then the file, then what changed since the last run. The lock lives
+    // beside the state file, so its directory (default .outreach/, 0700) must exist before the first run locks.
+    // Until the first send, a filesystem fault (a directory at the path, no permission, a read-only or
+    // full disk) is the user's to fix: exit 1 with the path and the fix.
+    lock = await ensurePrivateDir(dirname(stateFile))
+      .then(() => acquireLock(stateFile, { pid: process.pid, hostname: hostname(), now: clock.now() }))
+      .catch((err: unknown) => {
+        throw fsFaultAsUserError(err, `${shownState}.lock`, "lock the state file");
+      });
+  } catch (err) {
+    // The team's Redis connection would keep the process alive.
+    await gated.stop();
+    await team?.close();
+    throw err;
+  }
   if (lock.tookOverFrom) {
     opts.note("warn", `took over a stale lock on ${displayPath(stateFile)} left by process ${lock.tookOverFrom.pid} (no longer running)`);
   } else if (lock.notice) {
@@ -119,12 +132,13 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
       throw fsFaultAsUserError(err, shownState, "open the state file");
     }
 
-    replies = await createReplySource(campaign, api, gate, clock, store, opts);
+    replies = await createReplySource(campaign, api, gated, clock, store, opts);
     const result = await runCampaign({
       campaign,
       leads,
       api,
-      gate,
+      gate: gated,
+      ...(team?.claims ? { claims: team.claims } : {}),
       pacing: new AccountPacer(campaign.pacing.perAccount),
       lanes,
       store,
@@ -156,7 +170,8 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
     // The journal holds everything until a compaction completes, so a failed final compaction (a
     // full disk) loses nothing; it is reported once cleanup is done, the lock released.
     const closeFault = await store?.close().then(() => undefined, (err: unknown) => err);
-    await gate.stop();
+    await gated.stop();
+    await team?.close();
     await lock.release();
     signals.dispose();
     if (closeFault !== undefined) throw fsFaultAsPaused(closeFault, shownState, "save the state file");
@@ -204,14 +219,7 @@ async function checkAccounts(campaign: Campaign, api: Pick<InboxApi, "listAccoun
   try {
     links = await listAccountLinksPatiently(api, clock, note);
   } catch (err) {
-    if (err instanceof AuthError && err.status === 401) {
-      throw new UserError("the Inbox API rejected INBOX_API_TOKEN (401 Unauthorized); nothing was sent", {
-        hint: "create a new token in Inbox → Settings → API and export INBOX_API_TOKEN=…, or rehearse with --sandbox",
-        cause: err,
-      });
-    }
-    if (err instanceof InboxError) throw new UserError(`could not start: ${err.message}`, { cause: err });
-    throw err;
+    throw explainStartupError(err);
   }
   const byId = new Map(links.map((l) => [l.id, l]));
   const problems: string[] = [];
@@ -269,7 +277,7 @@ async function checkChanges(store: StateStore, fingerprint: Awaited<ReturnType<t
 async function createReplySource(
   campaign: Campaign,
   api: InboxApi,
-  gate: ReturnType<typeof createApiLimiter>,
+  gate: ApiLimiter,
   clock: Clock,
   store: StateStore,
   opts: LiveRunOptions,

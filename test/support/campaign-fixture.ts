@@ -60,7 +60,9 @@ export interface CampaignFixtureOptions {
   /** Default {perHour: 100000, perDay: 1000000, gap: "0s"}. */
   perAccount?: { perHour?: number; perDay?: number; gap?: string };
   /** The team API quota; default: omitted (the documented limits). */
-  api?: { perMinute?: number; perHour?: number; perDay?: number };
+  api?: { perMinute?: number; perHour?: number; perDay?: number; windows?: { limit: number; per: string }[] };
+  /** `contacted:` (skip | allow); default omitted (skip). */
+  contacted?: "skip" | "allow";
   /** State file, relative to the campaign dir. Default "state/campaign.json". */
   stateFile?: string;
   /** Lines written to a suppression file (and `suppression:` set) when given. */
@@ -199,6 +201,7 @@ function writeFiles(dir: string, options: CampaignFixtureOptions, leads: Fixture
     `  pollEvery: ${options.pollEvery ?? "1s"}`,
     `  keepOpenFor: ${options.keepOpenFor ?? "1s"}`,
     `state: ${options.stateFile ?? "state/campaign.json"}`,
+    ...(options.contacted ? [`contacted: ${options.contacted}`] : []),
     "",
   ].join("\n");
   writeFileSync(join(dir, "campaign.yaml"), yaml);

@@ -1,6 +1,7 @@
 /**
  * `outreach run campaign.yaml --dry-run`: every message that would be sent, every problem, and when.
- * Sends nothing, opens no connection, needs no token. Exit 0 only when every lead is sendable
+ * Sends nothing, opens no connection, needs no token — except with `--lookup`, which also reads (never
+ * writes) whether each lead is already in conversation with the team, with the token. Exit 0 only when every lead is sendable
  * (suppressed leads are intended skips, not problems), unless --allow-partial.
  *
  * The streaming work runs in a worker thread with a small young generation. A dry run allocates
@@ -14,6 +15,8 @@ import { stat } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import type { Campaign } from "../../config/types.js";
 import { UserError } from "../../errors.js";
+import { describeConversation } from "../../engine/first-contact.js";
+import { lookupConversations } from "../../platform/lookup-conversations.js";
 import { outputClosed } from "../output.js";
 import type { FromWorker, ToWorker, WorkerInput } from "./dry-run-protocol.js";
 import type { RunFlags } from "./run.js";
@@ -48,6 +51,7 @@ export async function runDryRun(campaign: Campaign, flags: RunFlags): Promise<vo
     if (result.rows === 0) {
       throw new UserError(`${displayPath(campaign.leads.file)} has no leads`, { hint: "add rows below the header line" });
     }
+    if (flags.lookup) await printLookup(campaign, flags);
     if (result.problems > 0 && !flags.allowPartial) {
       throw new UserError(`${result.problems} lead${result.problems === 1 ? "" : "s"} cannot be sent as they are (see above); nothing was sent`, {
         hint: "fix the rows or templates and run the dry run again, or pass --allow-partial to accept a partial campaign",
@@ -57,6 +61,26 @@ export async function runDryRun(campaign: Campaign, flags: RunFlags): Promise<vo
     outputClosed.signal.removeEventListener("abort", onClosed);
     await worker.terminate();
   }
+}
+
+/** `--lookup`: which leads a live run would skip as already in conversation with the team. */
+async function printLookup(campaign: Campaign, flags: RunFlags): Promise<void> {
+  const note = (level: "info" | "warn", message: string): void => void process.stderr.write(`${level === "warn" ? "warning: " : ""}${message}\n`);
+  const { checked, found } = await lookupConversations(campaign, process.env, note);
+  if (flags.format === "json") {
+    for (const f of found) process.stdout.write(`${JSON.stringify({ type: "in-conversation", leadId: f.leadId, line: f.line, ...f.conversation })}\n`);
+    return;
+  }
+  const verdict = campaign.contacted === "skip" ? "a live run skips them (contacted: skip)" : "a live run still contacts them (contacted: allow)";
+  const lines = [
+    "",
+    found.length === 0
+      ? `Already in conversation: none of ${checked} leads (checked with GET /prospects/lookup across every account link of the team)`
+      : `Already in conversation: ${found.length} of ${checked} leads — ${verdict}`,
+    ...found.map((f) => `  line ${f.line}  lead ${f.leadId}: ${describeConversation(f.conversation)}`),
+    "",
+  ];
+  process.stdout.write(lines.join("\n"));
 }
 
 /** Writes what the worker sends, acknowledging each chunk once the stream has taken it. */

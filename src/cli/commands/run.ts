@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { parseDuration, parseRange } from "../../config/duration.js";
 import { loadCampaign } from "../../config/load.js";
 import type { Campaign } from "../../config/types.js";
+import { UserError } from "../../errors.js";
 import { runLive } from "../../platform/live-run.js";
 import { startRehearsal } from "../../platform/rehearsal.js";
 import { outputClosed } from "../output.js";
@@ -19,6 +20,7 @@ export interface RunFlags {
   preview: number;
   start?: number;
   allowPartial?: boolean;
+  lookup?: boolean;
   sandbox?: boolean;
   realtime?: boolean;
   replyRate?: number;
@@ -45,6 +47,7 @@ export function runCommand(): Command {
     .option("--out <file>", "dry run: write the full preview (every lead × step) to this file")
     .option("--preview <n>", "dry run: leads shown per step on the terminal", int("--preview", 0), 3)
     .option("--start <instant>", "dry run: project the schedule from this ISO instant instead of now", instant)
+    .option("--lookup", "dry run: also check, read-only and with the token, which leads are already in conversation with the team")
     .option("--allow-partial", "accept a campaign where some leads cannot be sent (they are skipped or marked failed)")
     .option("--sandbox", "rehearse against an embedded Inbox API simulator (no account, no network, throwaway state)")
     .option("--realtime", "sandbox: keep wall-clock time instead of the simulated clock")
@@ -62,6 +65,9 @@ export function runCommand(): Command {
     .option("--repair-state", "continue although the state journal is missing or belongs to another state file (leads messaged since the state file was last saved could be messaged again)")
     .option("--max-consecutive-failures <n>", "pause after N failures of the same kind in a row", int("--max-consecutive-failures", 1), 5)
     .action(async (file: string, flags: RunFlags) => {
+      if (flags.lookup && !flags.dryRun) {
+        throw new UserError("--lookup is part of the dry run", { hint: `use: outreach run ${file} --dry-run --lookup` });
+      }
       const campaign = await loadCampaign(file);
       if (flags.dryRun) return runDryRun(campaign, flags);
       return flags.sandbox ? rehearse(campaign, flags) : live(campaign, flags);
@@ -106,6 +112,7 @@ async function rehearse(campaign: Campaign, flags: RunFlags): Promise<void> {
     const result = await runLive(campaign, {
       ...common(flags),
       env: {},
+      solo: true,
       connection: { baseUrl: rehearsal.sandbox.url, token: rehearsal.sandbox.token },
       clock: rehearsal.clock,
       stateFile: rehearsal.stateFile,

@@ -4,7 +4,7 @@
  * read from INBOX_WEBHOOK_SECRET and never printed; the sandbox's own token is printed on purpose.
  */
 import { Command } from "commander";
-import { parseRange } from "../../config/duration.js";
+import { parseDuration, parseRange } from "../../config/duration.js";
 import { UserError } from "../../errors.js";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox/index.js";
 
@@ -53,7 +53,11 @@ export function sandboxOptionsFromFlags(flags: SandboxFlags, env: NodeJS.Process
   }
   if (flags.rateLimit !== undefined) {
     if (flags.rateLimit === "off") options.rateLimit = "off";
-    else if (flags.rateLimit !== "default") problems.push(`--rate-limit: expected "off" or "default", got "${flags.rateLimit}"`);
+    else if (flags.rateLimit !== "default") {
+      const windows = parseRateWindows(flags.rateLimit);
+      if (windows) options.rateLimit = windows;
+      else problems.push(`--rate-limit: expected "off", "default" or sliding windows like "20/1s,600/1m", got "${flags.rateLimit}"`);
+    }
   }
   if (flags.accounts !== undefined) {
     const ids = flags.accounts.split(",").map((s) => s.trim()).filter((s) => s !== "");
@@ -73,6 +77,16 @@ export function sandboxOptionsFromFlags(flags: SandboxFlags, env: NodeJS.Process
   return options;
 }
 
+/** "20/1s,600/1m" → one sliding window per item (limit / window length); undefined when malformed. */
+function parseRateWindows(text: string): { limit: number; windowMs: number }[] | undefined {
+  const windows = text.split(",").map((item) => {
+    const m = /^\s*(\d+)\s*\/\s*(\S+)\s*$/.exec(item);
+    const windowMs = m ? parseDuration(m[2]!) : undefined;
+    return m && windowMs !== undefined && windowMs > 0 && Number(m[1]) > 0 ? { limit: Number(m[1]), windowMs } : undefined;
+  });
+  return windows.every((w) => w !== undefined) ? (windows as { limit: number; windowMs: number }[]) : undefined;
+}
+
 export function sandboxCommand(): Command {
   return new Command("sandbox")
     .description("run a local Inbox API v1 simulator (loopback) to rehearse campaigns without X")
@@ -81,7 +95,7 @@ export function sandboxCommand(): Command {
     .option("--token <token>", "API token clients must send (default: a random sandbox_… token)")
     .option("--reply-rate <r>", "share of prospects who reply, 0..1 (default 0.2)")
     .option("--reply-delay <d>", "reply delay: 10m, or a range like 5m-2h (default 1m-1h)")
-    .option("--rate-limit <mode>", "team quota: default (300/min, 10k/h, 100k/day) or off")
+    .option("--rate-limit <mode>", 'team quota: default (300/min, 10k/h, 100k/day), off, or sliding windows like "20/1s,600/1m"')
     .option("--unreachable-rate <r>", "share of prospects whose DMs are closed, 0..1 (default 0)")
     .option("--server-error-rate <r>", "share of API requests answered 500, 0..1 (default 0)")
     .option("--lost-response-rate <r>", "share of sends stored but answered with a dropped connection, 0..1 (default 0)")

@@ -24,6 +24,9 @@ export interface StatusReport {
   finished: number;
   nextDueAt: number | null;
   failures: { reason: string; count: number; leads: string[] }[];
+  /** Leads given no first message: already in conversation with the team, or claimed by another campaign. First 50. */
+  notContacted: { leadId: string; reason: string }[];
+  notContactedCount: number;
   replySteps: { stepId: string; sent: number; skipped: number; failed: number; pending: number }[];
 }
 
@@ -67,6 +70,11 @@ export function buildStatus(campaign: Campaign, snapshot: StateSnapshot): Status
       failures.set(key, f);
     }
   }
+  const firstStep = campaign.sequence[0]?.id ?? "";
+  const notContacted = leads.flatMap((l) => {
+    const rec = l.steps[firstStep];
+    return rec?.status === "skipped" ? [{ leadId: l.id, reason: rec.reason ?? "skipped" }] : [];
+  });
   return {
     campaign: campaign.name,
     stateFile: campaign.stateFile,
@@ -79,6 +87,8 @@ export function buildStatus(campaign: Campaign, snapshot: StateSnapshot): Status
     finished: counts.finished,
     nextDueAt: nextDue(campaign, leads),
     failures: [...failures].map(([reason, v]) => ({ reason, ...v })).sort((a, b) => b.count - a.count),
+    notContacted: notContacted.slice(0, 50),
+    notContactedCount: notContacted.length,
     replySteps: counts.steps.filter((s) => s.kind === "reply").map(({ stepId, sent, skipped, failed, pending }) => ({ stepId, sent, skipped, failed, pending })),
   };
 }
@@ -108,6 +118,11 @@ function formatStatus(r: StatusReport, campaign: Campaign): string {
   if (r.failures.length > 0) {
     lines.push(s.bold("Failures"));
     for (const f of r.failures) lines.push(`  ${s.red(String(f.count))} ${f.reason}\n    leads: ${f.leads.join(", ")}${f.count > f.leads.length ? ", …" : ""}`);
+  }
+  if (r.notContactedCount > 0) {
+    lines.push(s.bold(`Not contacted (${r.notContactedCount}): no cold intro into someone else's conversation`));
+    for (const n of r.notContacted) lines.push(`  lead ${n.leadId}: ${n.reason}`);
+    if (r.notContactedCount > r.notContacted.length) lines.push(`  … and ${r.notContactedCount - r.notContacted.length} more (--json lists the first ${r.notContacted.length})`);
   }
   return `${lines.join("\n")}\n`;
 }

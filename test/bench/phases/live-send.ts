@@ -22,6 +22,8 @@ export interface LiveSendArgs {
   api?: RateWindow[];
   /** Interrupt the run (SIGTERM, as a user would) this long after it started sending. */
   stopAfterMs?: number;
+  /** OUTREACH_REDIS_URL: share the team quota through this Redis. */
+  redisUrl?: string;
 }
 
 export interface LiveSendResult {
@@ -76,7 +78,7 @@ try {
     acceptChanges: false,
     allowPartial: false,
     maxConsecutiveFailures: 5,
-    env: {},
+    env: args.redisUrl ? { OUTREACH_REDIS_URL: args.redisUrl } : {},
     connection: { baseUrl: args.url, token: args.token },
     stateFile: args.stateFile,
     fsync: args.fsync,

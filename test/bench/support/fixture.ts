@@ -20,10 +20,10 @@ const ZONE = ["America/New_York", "Europe/London", "", "Asia/Tokyo", "Europe/Ber
 export const LEAD_COLUMNS = ["x_user_id", "username", "first_name", "full_name", "company", "role", "timezone"] as const;
 
 /** Writes `count` leads; ids are unique 19-digit numbers. Honours backpressure, so 1,000,000 rows stay in flat memory. */
-export async function writeLeadsCsv(file: string, count: number): Promise<void> {
+export async function writeLeadsCsv(file: string, count: number, first = 0): Promise<void> {
   const out = createWriteStream(file);
   out.write(`${LEAD_COLUMNS.join(",")}\n`);
-  for (let i = 0; i < count; i++) {
+  for (let i = first; i < first + count; i++) {
     const first = FIRST[i % FIRST.length]!;
     const last = LAST[(i * 7) % LAST.length]!;
     const id = String(1_000_000_000_000_000_000n + BigInt(i) * 7919n);
@@ -76,6 +76,8 @@ export interface CampaignSpec {
   pacing?: string;
   /** Account link ids; default two. */
   accounts?: string[];
+  /** Index of the first lead (ids and names follow from it): campaigns with distinct leads. Default 0. */
+  firstLead?: number;
 }
 
 export interface Fixture {
@@ -99,7 +101,7 @@ export async function createFixture(name: string, spec: CampaignSpec): Promise<F
   for (const [id, text] of Object.entries(TEMPLATES)) await writeFile(join(templatesDir, `${id}.hbs`), text);
   for (const [id, text] of Object.entries(PARTIALS)) await writeFile(join(templatesDir, "partials", `${id}.hbs`), text);
   const leadsFile = join(dir, "leads.csv");
-  await writeLeadsCsv(leadsFile, spec.leads);
+  await writeLeadsCsv(leadsFile, spec.leads, spec.firstLead);
 
   const stepIds = Object.keys(TEMPLATES).slice(0, spec.steps);
   const steps = stepIds

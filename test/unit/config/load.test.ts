@@ -60,6 +60,8 @@ describe("loadCampaign", () => {
       },
       replies: { source: "events", pollIntervalMs: 30_000, optOut: ["stop", "unsubscribe", "not interested"], keepOpenMs: 604_800_000 },
       stateFile: path.join(FIXTURES, ".outreach/minimal-campaign.json"),
+      contacted: "skip",
+      team: { whenRedisDown: "fail", localShare: 0.25 },
     });
   });
 

@@ -44,6 +44,8 @@ export function makeCampaign(over: Partial<Campaign> = {}): Campaign {
     },
     replies: { source: "events", pollIntervalMs: 30_000, optOut: ["stop", "unsubscribe", "not interested"], keepOpenMs: 7 * DAY },
     stateFile: "/c/state.json",
+    contacted: "skip",
+    team: { whenRedisDown: "fail", localShare: 0.25 },
     ...over,
   };
 }

@@ -35,6 +35,16 @@ describe("outreach sandbox flags", () => {
     expect(sandboxOptionsFromFlags({ replyDelay: "10m", rateLimit: "default" }, {})).toEqual({ replyDelayMs: [600_000, 600_000] });
   });
 
+  it("takes a team quota scaled to seconds as sliding windows, and refuses a malformed one", () => {
+    expect(sandboxOptionsFromFlags({ rateLimit: "20/1s, 600/1m" }, {})).toEqual({
+      rateLimit: [
+        { limit: 20, windowMs: 1_000 },
+        { limit: 600, windowMs: 60_000 },
+      ],
+    });
+    for (const bad of ["20", "0/1s", "20/0s", "20/1s,x"]) expect(() => sandboxOptionsFromFlags({ rateLimit: bad }, {})).toThrow(/--rate-limit/);
+  });
+
   it("reports every bad flag at once and never echoes the webhook secret", () => {
     let error: unknown;
     try {

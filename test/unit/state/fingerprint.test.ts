@@ -26,6 +26,8 @@ function campaign(dir: string, over: Partial<Campaign> = {}): Campaign {
     },
     replies: { source: "events", pollIntervalMs: 60_000, optOut: ["stop"], keepOpenMs: 604_800_000 },
     stateFile: join(dir, "state.json"),
+    contacted: "skip",
+    team: { whenRedisDown: "fail", localShare: 0.25 },
     ...over,
   };
 }

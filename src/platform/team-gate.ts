@@ -1,0 +1,59 @@
+/**
+ * Where a runner meets its team: the team's Redis (src/team/) for the shared quota and lead claims,
+ * joined with the team's id from GET /team. Used by `outreach run` and the dry run's `--lookup`.
+ */
+import { hostname } from "node:os";
+import type { Campaign } from "../config/types.js";
+import { UserError } from "../errors.js";
+import { AuthError, InboxError } from "../inbox/errors.js";
+import type { InboxApi } from "../inbox/types.js";
+import { joinTeam, type Team } from "../team/index.js";
+import type { Clock } from "./clock.js";
+
+/** A start-up request's failure as the user should read it: a rejected token or an API error is no bug. */
+export function explainStartupError(err: unknown): unknown {
+  if (err instanceof AuthError && err.status === 401) {
+    return new UserError("the Inbox API rejected INBOX_API_TOKEN (401 Unauthorized); nothing was sent", {
+      hint: "create a new token in Inbox → Settings → API and export INBOX_API_TOKEN=…, or rehearse with --sandbox",
+      cause: err,
+    });
+  }
+  if (err instanceof InboxError) return new UserError(`could not start: ${err.message}`, { cause: err });
+  return err;
+}
+
+/**
+ * Joins the team's Redis (src/team/) when OUTREACH_REDIS_URL or the campaign's team.redis names one;
+ * undefined otherwise (the runner keeps the quota alone, as before). The keys are the team's id, read with GET /team: every token of
+ * one team shares one quota (reference.md §4). That one request precedes the shared gate, so it is
+ * counted into the team's log once joined.
+ */
+export async function joinTeamOf(
+  campaign: Campaign,
+  env: NodeJS.ProcessEnv,
+  api: InboxApi,
+  clock: Clock,
+  stateFile: string,
+  note: (level: "info" | "warn", message: string) => void,
+): Promise<Team | undefined> {
+  const url = env["OUTREACH_REDIS_URL"] || campaign.team.redisUrl;
+  if (!url) return undefined;
+  let teamId: string;
+  try {
+    teamId = (await api.getTeam({ retry: false })).id;
+  } catch (err) {
+    throw explainStartupError(err);
+  }
+  return joinTeam({
+    url,
+    teamId,
+    windows: campaign.pacing.api,
+    whenRedisDown: campaign.team.whenRedisDown,
+    localShare: campaign.team.localShare,
+    owner: { name: campaign.name, host: hostname(), stateFile },
+    earlierRequests: [clock.now()],
+    clock,
+    note,
+  });
+}
+

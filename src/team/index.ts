@@ -1,0 +1,77 @@
+/**
+ * Running as a team: one Redis shared by every runner of an Inbox team holds the team's API quota
+ * (team-quota.ts, shared-limiter.ts) and the claims on new leads (lead-claims.ts). This folder is the
+ * only place that knows Redis; the rest of the runner sees an `ApiLimiter` and `LeadClaims`.
+ */
+import type { RateWindow } from "../config/types.js";
+import type { LeadClaims } from "../engine/ports.js";
+import { UserError } from "../errors.js";
+import type { Clock } from "../platform/clock.js";
+import { createApiLimiter, type ApiLimiter } from "../schedule/api-limiter.js";
+import { RedisLeadClaims, type ClaimOwner } from "./lead-claims.js";
+import { connectTeamRedis, redactRedisUrl, type TeamRedis } from "./redis-connection.js";
+import { createSharedLimiter } from "./shared-limiter.js";
+import { TeamQuota } from "./team-quota.js";
+
+export { redactRedisUrl } from "./redis-connection.js";
+
+export interface TeamOptions {
+  /** OUTREACH_REDIS_URL, else the campaign's team.redis. */
+  url: string;
+  /** The team's id (GET /team): every token of one team shares one quota, so the keys use the team. */
+  teamId: string;
+  /** The campaign's quota windows (pacing.api). */
+  windows: RateWindow[];
+  /** Redis unreachable at start: refuse (fail) or run alone on `localShare` of every window (local). */
+  whenRedisDown: "fail" | "local";
+  localShare: number;
+  owner: ClaimOwner;
+  /** Response instants (caller's clock) of requests made before joining (GET /team): counted in the team's log. */
+  earlierRequests?: number[];
+  clock: Clock;
+  note(level: "info" | "warn", message: string): void;
+}
+
+export interface Team {
+  /** The quota gate every request of this runner passes. */
+  gate: ApiLimiter;
+  /** Team-wide lead claims; absent on the local fallback. */
+  claims?: LeadClaims;
+  /** Closes the Redis connection; call after `gate.stop()`. */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to the team's Redis and returns the shared gate and claims.
+ * @throws UserError when Redis is unreachable and whenRedisDown is "fail" (nothing was sent).
+ */
+export async function joinTeam(opts: TeamOptions): Promise<Team> {
+  const where = redactRedisUrl(opts.url);
+  let redis: TeamRedis;
+  try {
+    redis = await connectTeamRedis(opts.url);
+  } catch (err) {
+    if (!(err instanceof UserError) || opts.whenRedisDown !== "local" || !/cannot reach/.test(err.message)) throw err;
+    const windows = localShareOf(opts.windows, opts.localShare);
+    opts.note(
+      "warn",
+      `the team's Redis at ${where} is unreachable: running alone on ${Math.round(opts.localShare * 100)}% of the team's quota ` +
+        `(${windows.map((w) => `${w.limit}/${w.windowMs / 1000}s`).join(", ")}) and without team-wide lead claims (team.whenRedisDown: local)`,
+    );
+    return { gate: createApiLimiter({ windows, clock: opts.clock }), close: async () => undefined };
+  }
+  const quota = new TeamQuota({ redis, team: opts.teamId, windows: opts.windows, clock: opts.clock });
+  for (const at of opts.earlierRequests ?? []) quota.countEarlier(at);
+  await quota.reseed(0);
+  const gate = createSharedLimiter({ quota, redis, clock: opts.clock, where, onNotice: opts.note });
+  opts.note("info", `sharing the team's API quota and lead claims through Redis at ${where}`);
+  return { gate, claims: new RedisLeadClaims(redis, opts.teamId, opts.owner), close: () => redis.close() };
+}
+
+/**
+ * Every window cut to `share` of its limit (at least 1): the conservative gate of a runner that
+ * cannot see the team's count. With share ≤ 1/N, N such runners stay within the quota.
+ */
+export function localShareOf(windows: readonly RateWindow[], share: number): RateWindow[] {
+  return windows.map((w) => ({ limit: Math.max(1, Math.floor(w.limit * share)), windowMs: w.windowMs }));
+}

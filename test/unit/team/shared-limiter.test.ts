@@ -1,0 +1,84 @@
+/**
+ * The shared gate over a real Redis (Debian's redis-server on a free loopback port), on the wall
+ * clock: what starts, in which order, and that nothing starts while Redis is away. No assertion on
+ * how long anything takes.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "../../../src/platform/clock.js";
+import type { ApiLimiter } from "../../../src/schedule/api-limiter.js";
+import { LimiterStoppedError } from "../../../src/schedule/api-limiter.js";
+import { connectTeamRedis, type TeamRedis } from "../../../src/team/redis-connection.js";
+import { createSharedLimiter } from "../../../src/team/shared-limiter.js";
+import { TeamQuota } from "../../../src/team/team-quota.js";
+import { hasRedisServer, NO_REDIS_MESSAGE, startRedisServer, type RedisServer } from "../../support/redis-server.js";
+
+if (!hasRedisServer) console.warn(NO_REDIS_MESSAGE);
+
+describe.skipIf(!hasRedisServer)("shared gate (Redis)", () => {
+  let server: RedisServer;
+  const open: { redis: TeamRedis; gate: ApiLimiter }[] = [];
+  let team = 0;
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  afterEach(async () => {
+    for (const o of open.splice(0)) {
+      await o.gate.stop();
+      await o.redis.close();
+    }
+  });
+
+  async function gate(windows: { limit: number; windowMs: number }[], notes: string[] = []): Promise<ApiLimiter> {
+    const redis = await connectTeamRedis(server.url);
+    const quota = new TeamQuota({ redis, team: `gate${++team}`, windows, clock: systemClock });
+    const g = createSharedLimiter({ quota, redis, clock: systemClock, where: server.url, onNotice: (_, m) => notes.push(m) });
+    open.push({ redis, gate: g });
+    return g;
+  }
+
+  it("starts the more urgent job first when the quota is spent (a reply step before an intro)", async () => {
+    const g = await gate([{ limit: 1, windowMs: 300 }]);
+    const order: string[] = [];
+    await g.schedule(async () => void order.push("first"), { priority: 5 });
+    // The window is spent now: both wait, and the freed slot goes to the reply step.
+    const intro = g.schedule(async () => void order.push("intro"), { priority: 6 });
+    const reply = g.schedule(async () => void order.push("reply"), { priority: 2 });
+    await Promise.all([intro, reply]);
+    expect(order).toEqual(["first", "reply", "intro"]);
+  });
+
+  it("holds every new request while Redis is unreachable and goes on when it is back, saying both", async () => {
+    const notes: string[] = [];
+    const g = await gate([{ limit: 100, windowMs: 1_000 }], notes);
+    await g.schedule(async () => undefined);
+    await server.kill();
+    let started = false;
+    const job = g.schedule(async () => {
+      started = true;
+    });
+    for (let i = 0; i < 100 && !notes.some((n) => /unreachable/.test(n)); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(notes.some((n) => /is unreachable .* holding every request/.test(n))).toBe(true);
+    expect(started).toBe(false);
+    await server.start();
+    await job;
+    expect(started).toBe(true);
+    expect(notes.some((n) => /is back/.test(n))).toBe(true);
+  });
+
+  it("rejects queued jobs when stopped; a job already running finishes", async () => {
+    const g = await gate([{ limit: 1, windowMs: 60_000 }]);
+    let release: (() => void) | undefined;
+    const running = g.schedule(() => new Promise<string>((r) => (release = () => r("done"))));
+    const queued = g.schedule(async () => "never");
+    while (!release) await new Promise((r) => setTimeout(r, 10));
+    const stopped = g.stop();
+    await expect(queued).rejects.toBeInstanceOf(LimiterStoppedError);
+    release();
+    await expect(running).resolves.toBe("done");
+    await stopped;
+  });
+});
