@@ -1,6 +1,7 @@
 import Handlebars from "handlebars";
 import { describe, expect, it } from "vitest";
-import { firstName, registerHelpers } from "../../../src/render/helpers.js";
+import { registerHelpers } from "../../../src/render/helpers.js";
+import { firstName } from "../../../src/render/names/first-name.js";
 
 const env = Handlebars.create();
 registerHelpers(env);
