@@ -137,7 +137,7 @@ describe("createRenderer: syntax errors are UserErrors with file:line:col", () =
   it.each([
     ["unclosed mustache", { s: "Hi\nthere {{name}\n" }, /s\.hbs:2:\d+: template syntax error/],
     ["unclosed block", { s: "a\n{{#if x}}\nb\n" }, /s\.hbs:4(:\d+)?: template syntax error/],
-    ["mismatched block", { s: "{{#if x}}\n{{/each}}" }, /s\.hbs:1:4: template syntax error: if doesn't match each/],
+    ["mismatched block", { s: "{{#if x}}\n{{/each}}" }, /s\.hbs:1:4: template syntax error: \{\{\/each\}\} closes \{\{#if\}\}/],
   ])("%s", async (_name, templates, message) => {
     const error = await failure(templates);
     // What the user reads: main.ts prints each problem as file:line:col: message.
