@@ -172,6 +172,7 @@ export async function createRenderer(campaign: Pick<Campaign, "name" | "sequence
 function resolveColumns(step: CompiledStep, lead: Lead, context: Record<string, unknown>, columns: ColumnResolver): RenderError[] {
   const errors: RenderError[] = [];
   for (const ref of step.columns) {
+    if (ref.parts.length === 1 && Object.hasOwn(lead.fields, ref.name)) continue; // the common case: a header as written
     const found = columns.resolve(ref.parts, lead.fields);
     if ("message" in found) errors.push({ variable: ref.name, ...templateError({ ...ref.at, message: found.message }) });
     else if (found.header !== ref.name) context[ref.name] = lead.fields[found.header];
