@@ -226,7 +226,7 @@ export function analyzeTemplate(
     }
   }
 
-  /** Inside with/each (and a partial given a context), names resolve against another object. */
+  /** Inside with/each, names resolve against another object: left to strict mode at render time. */
   let scoped = false;
   function visitScoped(visit: () => void): void {
     const outer = scoped;
