@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { InterruptedError, PausedError, UserError, formatProblem } from "../errors.js";
 import { describeFsFault, isFsFault } from "../files/fs-faults.js";
+import { reviewCommand } from "./commands/review.js";
 import { runCommand } from "./commands/run.js";
 import { sandboxCommand } from "./commands/sandbox.js";
 import { statusCommand } from "./commands/status.js";
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(runCommand());
   program.addCommand(statusCommand());
+  program.addCommand(reviewCommand());
   program.addCommand(sandboxCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -26,7 +26,7 @@ export const DEFAULTS = {
   replies: {
     source: "events",
     pollEvery: "30s",
-    optOut: ["stop", "unsubscribe", "not interested"],
+    optOut: [] as string[],
     keepOpenFor: "7d",
   },
   webhook: { host: "127.0.0.1", path: "/inbox/webhook" },
@@ -216,7 +216,7 @@ const replies = z
     optOut: z
       .array(z.string().min(1))
       .default([...DEFAULTS.replies.optOut])
-      .meta({ description: 'Case-insensitive whole-word phrases that stop and suppress a lead. Default: [stop, unsubscribe, "not interested"].' }),
+      .meta({ description: "Extra phrases that count as a request to stop (whole words, any case), besides the built-in classifier's keywords and phrases in English, Spanish, French, German and Portuguese. Default: none." }),
     keepOpenFor: duration("How long a lead stays open for replies after its last step. Default: 7d.").default(
       DEFAULTS.replies.keepOpenFor,
     ),

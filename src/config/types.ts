@@ -105,7 +105,7 @@ export interface Campaign {
     /** How often the Events API is polled while the campaign runs (also used to fill webhook seq gaps). */
     pollIntervalMs: number;
     webhook?: { host: string; port: number; path: string };
-    /** Case-insensitive whole-word phrases; a matching reply stops everything for the lead and suppresses it. */
+    /** Extra phrases that count as a request to stop, besides the built-in classifier (replies/opt-out.ts). */
     optOut: string[];
     /** How long a lead stays open for replies after its last sequence step. */
     keepOpenMs: number;

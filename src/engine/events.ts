@@ -11,7 +11,9 @@ export type EngineEvent =
   | { type: "lead.failed"; at: number; leadId: string; stepId: string; reason: string; code?: string }
   | { type: "lead.skipped"; at: number; leadId: string; stepId: string; reason: string }
   | { type: "lead.replied"; at: number; leadId: string; afterStep?: string; via: "events" | "webhook" | "thread-check"; text: string }
-  | { type: "lead.opted-out"; at: number; leadId: string; phrase: string }
+  | { type: "lead.opted-out"; at: number; leadId: string; reason: string }
+  /** An ambiguous reply: listed for a person (`outreach review`); nothing more is sent to the lead until then. */
+  | { type: "lead.needs-review"; at: number; leadId: string; reason: string }
   | { type: "lead.actions"; at: number; leadId: string; stepId: string; status?: string; tags: string[]; assignedTo?: string; markedDone?: boolean }
   | { type: "lead.retrying"; at: number; leadId: string; stepId: string; previousReason: string }
   | { type: "send.retry"; at: number; leadId: string; stepId: string; reason: string; retryAt: number }
@@ -45,6 +47,8 @@ export interface RunSummary {
   finished: number;
   replied: number;
   optedOut: number;
+  /** Leads whose reply awaits a person's review. */
+  needsReview: number;
   failedLeads: number;
   steps: StepCounts[];
   /** Earliest due work left, when the run stopped with work remaining. */

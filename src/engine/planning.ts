@@ -4,7 +4,7 @@
  */
 import type { Lead } from "../leads/types.js";
 import type { EngineDeps } from "./ports.js";
-import type { ReplyHandler } from "./reply-handler.js";
+import { ReplyHandler } from "./reply-handler.js";
 import { nextSequenceWork } from "./sequence.js";
 import type { WorkQueue } from "./work-queue.js";
 
@@ -69,7 +69,7 @@ export async function planRun(ctx: PlanContext): Promise<{ toStart: number; inPr
     if (state?.reply) {
       const pending = await replies.pendingReplyWork(state, now);
       if (pending.length === 0) {
-        await replies.finish(lead.id, state.optedOut ? "opted-out" : "replied");
+        await replies.finish(lead.id, ReplyHandler.finishReasonOf(state));
         finished++;
       } else {
         for (const p of pending) queue.pushBound(p.work, p.at);

@@ -4,6 +4,7 @@
  * in fakes. (listmonk's campaign manager declares its Store and Messenger the same way.)
  */
 import type { Campaign } from "../config/types.js";
+import type { Problem } from "../errors.js";
 import type { InboxApi, RateLimitInfo } from "../inbox/types.js";
 import type { Lead } from "../leads/types.js";
 import type { Clock } from "../platform/clock.js";
@@ -22,7 +23,13 @@ export interface ProgressStore {
   patchMeta(patch: Partial<StateMeta>): Promise<void>;
 }
 
-export type RenderResult = { ok: true; text: string } | { ok: false; errors: { variable?: string; message: string }[] };
+/**
+ * A rendered message, or why it cannot be sent. An error with scope "template" fails every lead the same
+ * way (report it once, with a count); notes flag a message that renders but deserves a look.
+ */
+export type RenderResult =
+  | { ok: true; text: string; notes?: { variable: string; value: string; firstName: string; reason: string }[] }
+  | { ok: false; errors: { variable?: string; message: string; scope?: "template"; problem?: Problem }[] };
 
 export interface MessageRenderer {
   render(stepId: string, lead: Lead): RenderResult;

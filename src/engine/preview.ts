@@ -17,7 +17,9 @@ export interface PreviewItem {
   /** Rendered text, when the message renders cleanly. */
   text?: string;
   /** Why it cannot be sent, when it does not. */
-  errors?: { variable?: string; message: string }[];
+  errors?: { variable?: string; message: string; scope?: "template" }[];
+  /** What deserves a look in a message that renders (a name that looked unusual). */
+  notes?: { variable: string; value: string; firstName: string; reason: string }[];
 }
 
 export interface TemplateErrorGroup {
@@ -25,9 +27,23 @@ export interface TemplateErrorGroup {
   /** The variable at fault, or the check that failed ("empty", "too long", …). */
   variable: string;
   message: string;
+  /** "template": the template is at fault (every lead fails alike); absent: the leads' values are. */
+  scope?: "template";
+  /** Leads affected. */
   count: number;
   /** First few leads affected, as "line N (id)". */
   examples: string[];
+}
+
+/** A lead whose name {{firstName}} had to work around: worth a look before sending. */
+export interface UnusualName {
+  line: number;
+  leadId: string;
+  variable: string;
+  value: string;
+  /** What {{firstName}} made of it; "" when nothing (the lead then also has a template error). */
+  firstName: string;
+  reason: string;
 }
 
 export interface PreviewSummary {
@@ -38,12 +54,15 @@ export interface PreviewSummary {
   /** Rows not messaged, by reason: the count and the first rows with what was wrong. */
   skipped: { reason: LeadProblem["reason"]; count: number; rows: { line: number; message: string }[] }[];
   templateErrors: TemplateErrorGroup[];
+  /** Leads whose name looked unusual: how many, and the first ones. */
+  unusualNames: { count: number; rows: UnusualName[] };
   /** Ready leads' zones (undefined = the campaign's), for the projection. */
   zones: (string | undefined)[];
 }
 
 const EXAMPLES = 5;
 const LINES_PER_REASON = 20;
+const UNUSUAL_NAMES_SHOWN = 20;
 
 export async function previewCampaign(input: {
   campaign: Pick<Campaign, "sequence" | "replySteps">;
@@ -66,6 +85,7 @@ export async function previewCampaign(input: {
   const errors = new Map<string, TemplateErrorGroup>();
   const zoneIntern = new Map<string, string>();
   const zones: (string | undefined)[] = [];
+  const unusualNames = { count: 0, rows: [] as UnusualName[] };
   let rows = 0;
   let ready = 0;
   let withErrors = 0;
@@ -85,20 +105,30 @@ export async function previewCampaign(input: {
     }
     const lead = rec.lead;
     let ok = true;
+    let namesNoted: Set<string> | undefined;
     for (const step of steps) {
       const r = input.renderer.render(step.id, lead);
       // One object per item, built in place: this loop runs three times per lead on a 1M-lead preview.
       const item: PreviewItem = r.ok
-        ? { leadId: lead.id, line: lead.line, position: lead.position, step: step.id, kind: step.kind, text: r.text }
+        ? { leadId: lead.id, line: lead.line, position: lead.position, step: step.id, kind: step.kind, text: r.text, ...(r.notes ? { notes: r.notes } : {}) }
         : { leadId: lead.id, line: lead.line, position: lead.position, step: step.id, kind: step.kind, errors: r.errors };
       const wait = input.onItem(item);
       if (wait) await wait;
-      if (r.ok) continue;
+      if (r.ok) {
+        // A lead's name is noted once, however many steps greet it.
+        for (const n of r.notes ?? []) {
+          if (namesNoted?.has(n.variable)) continue;
+          (namesNoted ??= new Set()).add(n.variable);
+          unusualNames.count++;
+          if (unusualNames.rows.length < UNUSUAL_NAMES_SHOWN) unusualNames.rows.push({ line: lead.line, leadId: lead.id, ...n });
+        }
+        continue;
+      }
       ok = false;
       for (const e of r.errors) {
         const variable = e.variable ?? "message";
-        const key = `${step.id}\u0000${variable}\u0000${e.variable ? "" : e.message}`;
-        const g = errors.get(key) ?? { step: step.id, variable, message: e.message, count: 0, examples: [] };
+        const key = `${step.id}\u0000${variable}\u0000${e.variable && !e.scope ? "" : e.message}`;
+        const g = errors.get(key) ?? { step: step.id, variable, message: e.message, ...(e.scope ? { scope: e.scope } : {}), count: 0, examples: [] };
         g.count++;
         if (g.examples.length < EXAMPLES) g.examples.push(`line ${lead.line} (${lead.id})`);
         errors.set(key, g);
@@ -125,6 +155,7 @@ export async function previewCampaign(input: {
     withErrors,
     skipped: [...skipped].map(([reason, v]) => ({ reason, ...v })),
     templateErrors: [...errors.values()],
+    unusualNames,
     zones,
   };
 }

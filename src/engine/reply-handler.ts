@@ -1,12 +1,14 @@
 /**
  * What a reply does to a lead. The first inbound message after our first send:
  *  - ends the no-reply sequence (remaining follow-ups are recorded `skipped: replied`);
- *  - if it matches an opt-out phrase, stops everything and adds the lead to the suppression file;
+ *  - is classified (replies/opt-out.ts): an opt-out stops everything and adds the lead to the
+ *    suppression file; an ambiguous reply marks the lead for review (`outreach review`) and stops it —
+ *    no reply step fires and nothing more is sent until a person decides;
  *  - otherwise queues the reply steps whose `match` it satisfies (each once per lead).
- * Later replies are recorded nowhere: reply steps fire on the first reply only.
+ * Later replies only count when they opt out (or are ambiguous) after the lead finished.
  */
 import type { Lead } from "../leads/types.js";
-import { compileOptOut, type OptOutMatcher } from "../replies/opt-out.js";
+import { compileReplyClassifier, type ReplyClassifier } from "../replies/opt-out.js";
 import type { InboundReply } from "../replies/inbound.js";
 import type { LeadState, ReplyRecord } from "../state/types.js";
 import type { EngineEvent } from "./events.js";
@@ -17,7 +19,7 @@ import type { Work } from "./work-queue.js";
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 export class ReplyHandler {
-  private readonly optOut: OptOutMatcher;
+  private readonly classify: ReplyClassifier;
   private readonly matchers = new Map<string, RegExp>();
   /** Leads contacted and not finished: the ones whose replies matter. */
   private readonly open = new Set<string>();
@@ -29,7 +31,7 @@ export class ReplyHandler {
     private readonly emit: (e: EngineEvent) => void,
     private readonly queue: (work: Work, at: number) => void,
   ) {
-    this.optOut = compileOptOut(deps.campaign.replies.optOut);
+    this.classify = compileReplyClassifier(deps.campaign.replies.optOut);
     for (const step of deps.campaign.replySteps) {
       if (step.match !== undefined) this.matchers.set(step.id, new RegExp(step.match, "iu"));
     }
@@ -103,15 +105,19 @@ export class ReplyHandler {
       }
     }
 
-    const phrase = this.optOut(reply.text);
-    if (phrase !== null) {
-      await store.patchLead(leadId, { optedOut: true });
-      await this.deps.suppress(leadId, `opted out in "${campaign.name}" on ${new Date(reply.at).toISOString()}: "${phrase}"`);
+    const verdict = this.classify(reply.text);
+    if (verdict.class === "opt-out") {
+      await this.optOut(leadId, reply, verdict.reason);
       for (const step of campaign.replySteps) {
         await store.setStep(leadId, step.id, { status: "skipped", updatedAt: now, attempts: 0, reason: "opted out" });
       }
-      this.emit({ type: "lead.opted-out", at: now, leadId, phrase });
       await this.finish(leadId, "opted-out");
+      return;
+    }
+    if (verdict.class === "ambiguous") {
+      // Reply steps stay pending: if a person decides it was no opt-out, they fire on the next run.
+      await this.markForReview(leadId, verdict.reason);
+      await this.finish(leadId, "needs-review");
       return;
     }
     const pending = await this.pendingReplyWork(store.lead(leadId) ?? state, now);
@@ -121,21 +127,34 @@ export class ReplyHandler {
 
   /**
    * A reply from a lead already finished (its reply window closed, or it failed): no reply step
-   * fires any more (keepOpenFor), but a request to stop is still put on the do-not-contact list.
+   * fires any more (keepOpenFor), but a request to stop is still put on the do-not-contact list, and
+   * an unclear one is still listed for review.
    */
   private async recordLateOptOut(leadId: string, reply: InboundReply): Promise<void> {
-    const { store, clock, campaign } = this.deps;
-    const phrase = this.optOut(reply.text);
-    if (phrase === null || store.lead(leadId)?.optedOut) return;
-    await store.patchLead(leadId, { optedOut: true });
-    await this.deps.suppress(leadId, `opted out in "${campaign.name}" on ${new Date(reply.at).toISOString()}: "${phrase}"`);
-    this.emit({ type: "lead.opted-out", at: clock.now(), leadId, phrase });
+    const state = this.deps.store.lead(leadId);
+    if (state?.optedOut) return;
+    const verdict = this.classify(reply.text);
+    if (verdict.class === "opt-out") await this.optOut(leadId, reply, verdict.reason);
+    else if (verdict.class === "ambiguous" && !state?.review) await this.markForReview(leadId, verdict.reason);
+  }
+
+  private async optOut(leadId: string, reply: InboundReply, reason: string): Promise<void> {
+    const { store, campaign, clock } = this.deps;
+    await store.patchLead(leadId, { optedOut: true, ...(store.lead(leadId)?.review ? { review: undefined } : {}) });
+    await this.deps.suppress(leadId, `opted out in "${campaign.name}" on ${new Date(reply.at).toISOString()}: ${reason}`);
+    this.emit({ type: "lead.opted-out", at: clock.now(), leadId, reason });
+  }
+
+  private async markForReview(leadId: string, reason: string): Promise<void> {
+    const now = this.deps.clock.now();
+    await this.deps.store.patchLead(leadId, { review: { at: now, reason } });
+    this.emit({ type: "lead.needs-review", at: now, leadId, reason });
   }
 
   /** Reply steps still to run for a lead that has replied; non-matching steps are recorded as skipped. */
   async pendingReplyWork(state: LeadState, now: number): Promise<{ work: Work; at: number }[]> {
     const reply = state.reply;
-    if (!reply || state.optedOut) return [];
+    if (!reply || state.optedOut || state.review) return [];
     const out: { work: Work; at: number }[] = [];
     for (const step of this.deps.campaign.replySteps) {
       const rec = state.steps[step.id];
@@ -201,7 +220,12 @@ export class ReplyHandler {
       const st = state.steps[s.id]?.status;
       return st === "sent" || st === "failed" || st === "skipped";
     });
-    if (done) await this.finish(leadId, "replied");
+    if (done) await this.finish(leadId, ReplyHandler.finishReasonOf(state));
+  }
+
+  /** Why a replied lead with no reply work left is finished. */
+  static finishReasonOf(state: LeadState): string {
+    return state.optedOut ? "opted-out" : state.review ? "needs-review" : "replied";
   }
 
   async finish(leadId: string, reason: string): Promise<void> {

@@ -149,7 +149,8 @@ export class StepRunner {
   private async runReplyStep(lead: Lead, account: string, stepId: string): Promise<StepResult> {
     const step = this.replyStep(stepId);
     const state = this.deps.store.lead(lead.id);
-    if (!step || !state?.reply || state.optedOut || isSettled(state.steps[stepId])) return {};
+    // An opt-out, or a reply awaiting review, never gets a reply step.
+    if (!step || !state?.reply || state.optedOut || state.review || isSettled(state.steps[stepId])) return {};
 
     if (hasActions(step) && !isSettled(state.steps[actionsKey(stepId)])) {
       // Actions first: they are idempotent PATCHes, so a crash after them and before the message

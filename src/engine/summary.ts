@@ -42,6 +42,7 @@ export function countSteps(
   let finished = 0;
   let replied = 0;
   let optedOut = 0;
+  let needsReview = 0;
   let failedLeads = 0;
   let seen = 0;
   for (const state of states) {
@@ -49,6 +50,7 @@ export function countSteps(
     if (state.finishedAt !== undefined) finished++;
     if (state.reply) replied++;
     if (state.optedOut) optedOut++;
+    if (state.review) needsReview++;
     if (state.finishReason === "failed") failedLeads++;
     if (state.reply?.afterStep) {
       const c = byId.get(state.reply.afterStep);
@@ -64,7 +66,7 @@ export function countSteps(
   }
   // Leads never touched are pending for every sequence step.
   for (const c of steps) if (c.kind === "sequence") c.pending += leadCount - seen;
-  return { leads: leadCount, finished, replied, optedOut, failedLeads, steps };
+  return { leads: leadCount, finished, replied, optedOut, needsReview, failedLeads, steps };
 }
 
 function blank(stepId: string, kind: "sequence" | "reply"): StepCounts {

@@ -115,7 +115,8 @@ function checkRow(
       `"${timezone}" is not an IANA time zone (e.g. "Europe/Berlin"); fix it or leave the cell empty to use the campaign's zone`,
     );
   }
-  const fields: Record<string, string> = {};
+  // No prototype: a "__proto__" or "constructor" header is an ordinary key, not Object.prototype's.
+  const fields = Object.create(null) as Record<string, string>;
   for (let i = 0; i < cells.length; i++) {
     const name = layout.names[i];
     if (name) fields[name] = cells[i] ?? "";

@@ -21,7 +21,6 @@ import { InboxClient } from "../inbox/client.js";
 import { NetworkError, RateLimitedError, ServerError, TimeoutError } from "../inbox/errors.js";
 import type { InboxApi } from "../inbox/types.js";
 import { appendSuppression } from "../leads/suppression.js";
-import type { Lead } from "../leads/types.js";
 import { createRenderer } from "../render/renderer.js";
 import { AccountLanes } from "../schedule/account-lanes.js";
 import { AccountPacer } from "../schedule/account-pacer.js";
@@ -30,6 +29,7 @@ import { computeFingerprint, diffFingerprint, hashFilePrefix } from "../state/fi
 import { acquireLock } from "../state/lock.js";
 import { openState, type StateStore } from "../state/store.js";
 import { systemClock, type Clock } from "./clock.js";
+import { checkRenders } from "./check-renders.js";
 import { collectLeads } from "./collect-leads.js";
 import { explainStartupError, joinTeamOf } from "./team-gate.js";
 import { eventsReplySource, webhookReplySource } from "./reply-sources.js";
@@ -189,28 +189,6 @@ function finish(result: RunResult, campaign: Campaign, stateFile: string): RunRe
     });
   }
   return result;
-}
-
-/** Every lead × message step renders, or the run refuses to start (unless --allow-partial). */
-function checkRenders(campaign: Campaign, leads: Lead[], renderer: Awaited<ReturnType<typeof createRenderer>>, allowPartial: boolean): void {
-  const steps = [...campaign.sequence.map((s) => s.id), ...campaign.replySteps.filter((s) => s.template).map((s) => s.id)];
-  const bad: string[] = [];
-  let count = 0;
-  for (const lead of leads) {
-    for (const step of steps) {
-      const r = renderer.render(step, lead);
-      if (!r.ok) {
-        count++;
-        if (bad.length < 10) bad.push(`line ${lead.line} (lead ${lead.id}) step ${step}: ${r.errors.map((e) => e.message).join("; ")}`);
-      }
-    }
-  }
-  if (count > 0 && !allowPartial) {
-    throw new UserError(`${count} message${count === 1 ? "" : "s"} cannot be rendered; nothing was sent`, {
-      problems: bad.map((message) => ({ file: displayPath(campaign.leads.file), message })),
-      hint: `preview them with: outreach run ${displayPath(campaign.file)} --dry-run  (or pass --allow-partial to send to the other leads; these leads will be marked failed)`,
-    });
-  }
 }
 
 /** The token works and every configured account link exists and can send. */

@@ -7,11 +7,15 @@
  *
  * A variable is *required* when it is output or passed to a helper without a guard. It is optional
  * when it is the first argument of `default`, the condition of `if`/`unless`, or used inside the
- * branch its own `if`/`unless` guards. Paths relative to another context (`../x`, inside
- * `with`/`each`, `@data`) are left to Handlebars' strict mode at render time.
+ * branch its own `if`/`unless` guards. `{{firstName x}}` in a required position also requires that x
+ * holds a first name ("🚀" does not). Every variable named anywhere, required or not, is a *reference*:
+ * the renderer checks that it is a CSV column (or alias), since a typo is a typo even behind `if`.
+ * Built-ins (`lead.*`, `campaign.*`, `step.*`) are checked here. Paths relative to another context
+ * (`../x`, inside `with`/`each`, `@data`) are left to Handlebars' strict mode at render time.
  */
-import type { Problem } from "../errors.js";
+import type { Problem, SourceLocation } from "../errors.js";
 import { HELPER_ARITY } from "./helpers.js";
+import { BUILT_INS, builtInFault, headerWithSpacesFault } from "./variables.js";
 
 type Node = hbs.AST.Node;
 type Expression = hbs.AST.Expression;
@@ -22,6 +26,17 @@ export interface RequiredVariable {
   parts: readonly string[];
   /** Where it is first used without a guard: "file:line:col". */
   where: string;
+  /** Set when the value must also hold a first name: it is output through `{{firstName …}}`. */
+  asFirstName?: true;
+}
+
+/** A CSV column named in a template (required or not), for the renderer's column check. */
+export interface ColumnReference {
+  /** The path as written, e.g. "company" or "company.name". */
+  name: string;
+  parts: readonly string[];
+  /** Where it is first named. */
+  at: Required<SourceLocation>;
 }
 
 export interface PartialSource {
@@ -31,6 +46,10 @@ export interface PartialSource {
 
 export interface Analysis {
   required: RequiredVariable[];
+  /** Columns named in the template, each once, in order of first use. */
+  columns: ColumnReference[];
+  /** Columns given to {{firstName}}, required or not (their unusual values are worth a look). */
+  names: ColumnReference[];
   faults: Problem[];
 }
 
@@ -41,11 +60,13 @@ export function analyzeTemplate(
   partials: ReadonlyMap<string, PartialSource>,
 ): Analysis {
   const required = new Map<string, RequiredVariable>();
+  const columns = new Map<string, ColumnReference>();
+  const names = new Map<string, ColumnReference>();
   const faults: Problem[] = [];
   const inlinePartials = new Set<string>();
   const expanding: string[] = [];
 
-  const at = (f: string, node: Node): { file: string; line: number; column: number } => ({
+  const at = (f: string, node: Node): Required<SourceLocation> => ({
     file: f,
     line: node.loc?.start.line ?? 1,
     column: (node.loc?.start.column ?? 0) + 1, // Handlebars columns are 0-based; editors count from 1
@@ -54,14 +75,32 @@ export function analyzeTemplate(
     faults.push({ ...at(f, node), message });
   };
 
-  /** `site` is the mustache or call the path is in: Handlebars' own loc for a bare path is unreliable. */
-  function requirePath(f: string, path: hbs.AST.PathExpression, guards: ReadonlySet<string>, site: Node): void {
-    // `this`, `../x` and `@root.x` resolve against contexts this analysis does not model.
-    if (path.data || path.depth > 0 || path.parts.length === 0) return;
-    const name = path.parts.join(".");
-    if (guards.has(name) || required.has(name)) return;
+  const where = (f: string, site: Node): string => {
     const { line, column } = at(f, site);
-    required.set(name, { name, parts: [...path.parts], where: `${f}:${line}:${column}` });
+    return `${f}:${line}:${column}`;
+  };
+
+  /** `this`, `../x`, `@root.x` and paths inside `with`/`each` resolve against contexts this analysis does not model. */
+  const isModelled = (path: hbs.AST.PathExpression, scoped: boolean): boolean =>
+    !scoped && !path.data && path.depth === 0 && path.parts.length > 0;
+
+  /** Records a path named anywhere: a built-in is checked now, a column by the renderer against the CSV. */
+  function reference(f: string, path: hbs.AST.PathExpression, site: Node): void {
+    const name = path.parts.join(".");
+    if (BUILT_INS.has(path.parts[0] ?? "")) {
+      const message = builtInFault(path.parts);
+      if (message !== undefined) fault(f, site, message);
+    } else if (!columns.has(name)) {
+      columns.set(name, { name, parts: [...path.parts], at: at(f, site) });
+    }
+  }
+
+  /** `site` is the mustache or call the path is in: Handlebars' own loc for a bare path is unreliable. */
+  function requirePath(f: string, path: hbs.AST.PathExpression, guards: ReadonlySet<string>, site: Node, asFirstName = false): void {
+    const name = path.parts.join(".");
+    const key = asFirstName ? `firstName ${name}` : name;
+    if (guards.has(name) || required.has(key)) return;
+    required.set(key, { name, parts: [...path.parts], where: where(f, site), ...(asFirstName ? { asFirstName: true as const } : {}) });
   }
 
   /** Checks a helper call (`{{name args}}`, `{{#name args}}` or `(name args)`) and its arguments. */
@@ -70,10 +109,12 @@ export function analyzeTemplate(
     node: { path: hbs.AST.PathExpression; params: Expression[]; hash: hbs.AST.Hash } & Node,
     guards: ReadonlySet<string>,
     isBlock: boolean,
+    isOptionalPosition = false,
   ): void {
     const name = node.path.original;
     if (!helpers.has(name)) {
-      fault(f, node, `unknown helper "${name}"; available: ${[...helpers].filter((h) => !h.endsWith("Missing")).join(", ")}`);
+      const available = [...helpers].filter((h) => !h.endsWith("Missing")).join(", ");
+      fault(f, node, headerWithSpacesFault(node.path, node.params, pairs(node.hash).length) ?? `unknown helper "${name}"; available: ${available}`);
       return;
     }
     const arity = HELPER_ARITY[name];
@@ -85,18 +126,26 @@ export function analyzeTemplate(
     }
     node.params.forEach((param, i) => {
       // The value tested by if/unless, and the value `default` replaces, may be empty: that is their point.
-      const isOptional = name === "if" || name === "unless" || (name === "default" && i === 0);
-      visitExpression(f, param, guards, isOptional, node);
+      const isOptional = isOptionalPosition || name === "if" || name === "unless" || (name === "default" && i === 0);
+      visitExpression(f, param, guards, isOptional, node, name === "firstName");
     });
-    for (const pair of pairs(node.hash)) visitExpression(f, pair.value, guards, false, node);
+    for (const pair of pairs(node.hash)) visitExpression(f, pair.value, guards, isOptionalPosition, node);
   }
 
-  function visitExpression(f: string, expr: Expression, guards: ReadonlySet<string>, isOptional: boolean, site: Node): void {
+  function visitExpression(f: string, expr: Expression, guards: ReadonlySet<string>, isOptional: boolean, site: Node, asFirstName = false): void {
     if (expr.type === "PathExpression") {
-      if (!isOptional) requirePath(f, expr as hbs.AST.PathExpression, guards, site);
+      const path = expr as hbs.AST.PathExpression;
+      if (!isModelled(path, scoped)) return;
+      reference(f, path, site);
+      const name = path.parts.join(".");
+      if (asFirstName && !names.has(name)) names.set(name, { name, parts: [...path.parts], at: at(f, site) });
+      if (!isOptional) {
+        requirePath(f, path, guards, site);
+        if (asFirstName) requirePath(f, path, guards, site, true);
+      }
     } else if (expr.type === "SubExpression") {
       // Inside an optional position, e.g. (default (lower company) "x"), nothing is required either.
-      if (!isOptional) visitCall(f, expr as hbs.AST.SubExpression, guards, false);
+      visitCall(f, expr as hbs.AST.SubExpression, guards, false, isOptional);
     }
   }
 
@@ -113,7 +162,7 @@ export function analyzeTemplate(
         const path = m.path as hbs.AST.PathExpression;
         const isCall = m.params.length > 0 || pairs(m.hash).length > 0 || (isSimple(path) && helpers.has(path.original));
         if (isCall) visitCall(f, { ...m, path }, guards, false);
-        else requirePath(f, path, guards, m);
+        else visitExpression(f, path, guards, false, m);
         return;
       }
       case "BlockStatement": {
@@ -121,6 +170,7 @@ export function analyzeTemplate(
         const name = b.path.original;
         if (!helpers.has(name) && b.params.length === 0 && pairs(b.hash).length === 0) {
           // A Mustache section ({{#company}}…{{/company}}): a guard that also switches context.
+          visitExpression(f, b.path as hbs.AST.PathExpression, guards, true, b);
           visitProgram(f, b.inverse, guards);
           return;
         }
@@ -136,6 +186,7 @@ export function analyzeTemplate(
         } else {
           // with/each change the context inside their main block; other helpers keep it.
           if (name !== "with" && name !== "each") visitProgram(f, b.program, guards);
+          else visitScoped(() => visitProgram(f, b.program, guards));
           visitProgram(f, b.inverse, guards);
         }
         return;
@@ -175,8 +226,17 @@ export function analyzeTemplate(
     }
   }
 
+  /** Inside with/each, names resolve against another object: left to strict mode at render time. */
+  let scoped = false;
+  function visitScoped(visit: () => void): void {
+    const outer = scoped;
+    scoped = true;
+    visit();
+    scoped = outer;
+  }
+
   visitProgram(file, ast, new Set());
-  return { required: [...required.values()], faults };
+  return { required: [...required.values()], columns: [...columns.values()], names: [...names.values()], faults };
 }
 
 /** The AST omits `hash` when a call has no key=value arguments, despite its type. */

@@ -5,9 +5,8 @@
  *
  *   {{default value "fallback"}}   value, or the fallback when value is missing, empty or whitespace.
  *                                  Marks `value` as optional: the lead is not rejected for it.
- *   {{firstName full_name}}        first word of a name, capitalised as written: "Jane Doe" → "Jane";
- *                                  skips a leading title ("Dr. Jane Doe" → "Jane") but keeps it when
- *                                  only a surname follows ("Dr. Doe" → "Dr. Doe"); "Doe, Jane" → "Jane".
+ *   {{firstName full_name}}        the first name, as written: "Dr. Jane Doe 🚀" → "Jane", "Doe, Jane" → "Jane",
+ *                                  "Jane Doe, PhD" → "Jane"; "Dr. Doe" → "Dr. Doe"; "🚀" → "" (see names/first-name.ts).
  *   {{spin "Hi" "Hey" "Hello"}}    one of the variants; block form {{#spin}}Hi|Hey|Hello{{/spin}}
  *                                  splits the rendered block on "|". The choice is a hash of (lead
  *                                  id, step id, which spin in the message this is), so a dry-run
@@ -16,6 +15,7 @@
  *   {{#if x}} / {{#unless x}}      the built-ins, except that a whitespace-only string counts as false.
  */
 import type Handlebars from "handlebars";
+import { firstName } from "./names/first-name.js";
 
 /** Per-render state the renderer passes as `data.spin`; helpers read it through `options.data`. */
 export interface SpinState {
@@ -74,29 +74,6 @@ export function isBlank(value: unknown): boolean {
 
 function text(value: unknown): string {
   return value === undefined || value === null ? "" : String(value);
-}
-
-/** Titles that precede a given name; compared without the dot, case-insensitively. */
-const TITLES = new Set(["dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "dame", "rev", "fr"]);
-
-export function firstName(fullName: string): string {
-  let name = fullName.trim();
-  // Fast path for the common "First Last": no comma, and the first word is not a title.
-  const space = name.search(/\s/);
-  if (space > 0 && !name.includes(",") && !TITLES.has(name.slice(0, space).replace(/\.$/, "").toLowerCase())) {
-    return name.slice(0, space);
-  }
-  // "Doe, Jane" (surname first, as many CRMs export) → "Jane Doe".
-  const comma = name.indexOf(",");
-  if (comma > 0) name = `${name.slice(comma + 1).trim()} ${name.slice(0, comma).trim()}`.trim();
-  const words = name.split(/\s+/).filter((w) => w !== "");
-  const [first, second] = words;
-  if (first === undefined) return "";
-  if (TITLES.has(first.replace(/\.$/, "").toLowerCase())) {
-    // "Dr. Jane Doe" → "Jane"; "Dr. Doe" → "Dr. Doe" (the title is how they are addressed).
-    return words.length >= 3 && second !== undefined ? second : words.slice(0, 2).join(" ");
-  }
-  return first;
 }
 
 /** Mixes the occurrence into the seed, then a murmur3 finaliser: stable across Node versions, well spread for small n. */

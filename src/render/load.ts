@@ -7,6 +7,7 @@ import { basename, join } from "node:path";
 import type Handlebars from "handlebars";
 import { UserError, formatProblem, type Problem } from "../errors.js";
 import type { PartialSource } from "./analyze.js";
+import { explainSyntaxError } from "./syntax-errors.js";
 
 export type ParseResult = { ok: true; ast: hbs.AST.Program } | { ok: false; problem: Problem };
 
@@ -29,7 +30,9 @@ export function parseTemplate(env: typeof Handlebars, file: string, source: stri
   try {
     return { ok: true, ast: env.parse(source) };
   } catch (error) {
-    return { ok: false, problem: { file, ...parseErrorLocation(env, error), message: parseErrorMessage(error) } };
+    const at = parseErrorLocation(env, error);
+    const raw = error instanceof Error ? error.message : String(error);
+    return { ok: false, problem: { file, ...at, message: `template syntax error: ${explainSyntaxError(raw, source, at.line)}` } };
   }
 }
 
@@ -74,12 +77,4 @@ function parseErrorLocation(env: typeof Handlebars, error: unknown): { line?: nu
   const loc = lexer?.yylloc;
   const column = loc?.first_line === Number(line) && typeof loc.first_column === "number" ? loc.first_column + 1 : undefined;
   return column === undefined ? { line: Number(line) } : { line: Number(line), column };
-}
-
-function parseErrorMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  // Keep Handlebars' "Expecting …, got …" and its caret excerpt; drop the redundant first line.
-  const [first = "", ...rest] = message.split("\n");
-  const detail = /^Parse error on line \d+:$/.test(first) ? rest.join("\n") : message.replace(/ - \d+:\d+$/, "");
-  return `template syntax error: ${detail}`;
 }

@@ -1,7 +1,7 @@
 /** Reply detection for the engine: where inbound messages come from and how to read them (reference.md §7, §8). */
 export { signPayload, verifySignature, DEFAULT_TOLERANCE_SEC, type SignatureCheck, type SignatureFailure } from "./signature.js";
 export { isInbound, toInboundReply, fromThreadMessage, type InboundReply } from "./inbound.js";
-export { compileOptOut, matchOptOut, type OptOutMatcher } from "./opt-out.js";
+export { compileReplyClassifier, foldText, type ReplyClass, type ReplyClassification, type ReplyClassifier } from "./opt-out.js";
 export { RecentIds, DEFAULT_RECENT_IDS } from "./recent-ids.js";
 export {
   EventsPoller,

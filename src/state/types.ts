@@ -49,6 +49,11 @@ export interface LeadState {
   steps: Record<string, StepRecord>;
   reply?: ReplyRecord;
   optedOut?: boolean;
+  /**
+   * Set when the reply was ambiguous (it may be a request to stop): until a person decides with
+   * `outreach review`, no reply step fires and nothing more is sent. Cleared by that decision.
+   */
+  review?: { at: number; reason: string };
   /** Set when the lead needs no more work; `reason` e.g. "completed", "replied", "opted-out", "failed". */
   finishedAt?: number;
   finishReason?: string;

@@ -44,7 +44,7 @@ describe("replies through the Events API", () => {
     expect(ofType(r.events, "lead.replied").map((e) => [e.leadId, e.via, e.afterStep]).sort()).toEqual(
       [[interested, "events", "intro"], [optOut, "events", "intro"]].sort(),
     );
-    expect(ofType(r.events, "lead.opted-out")).toMatchObject([{ leadId: optOut, phrase: "stop" }]);
+    expect(ofType(r.events, "lead.opted-out")).toMatchObject([{ leadId: optOut, reason: 'asks to stop: "stop messaging"' }]);
     expect(ofType(r.events, "lead.actions")).toMatchObject([{ leadId: interested, stepId: "thank-you", status: "Interested", tags: ["replied"] }]);
     expect(readFileSync(fixture.suppressionPath!, "utf8").split("\n").map((l) => l.split("#")[0]?.trim())).toContain(optOut);
 

@@ -56,7 +56,7 @@ run().then(
     ),
 );
 
-async function run(): Promise<{ rows: number; ready: number; problems: number }> {
+async function run(): Promise<{ rows: number; ready: number; problems: number; templateErrors: number }> {
   const { campaign, flags } = input;
   const renderer = await createRenderer(campaign);
   const suppressed = await loadSuppression(campaign.suppressionFile);
@@ -84,7 +84,9 @@ async function run(): Promise<{ rows: number; ready: number; problems: number }>
         if (jsonOut) return jsonOut.write(jsonLine(item));
         const wait = fileOut?.write(textItem(item));
         const n = shown.get(item.step) ?? 0;
-        if (n < flags.preview || item.errors) {
+        // A lead's own problem is always shown; a template error is the same for every lead, so it is
+        // shown in the first few previews and then once in the summary, with its count.
+        if (n < flags.preview || item.errors?.some((e) => e.scope === undefined)) {
           if (n < flags.preview) shown.set(item.step, n + 1);
           return human.write(textItem(item, s)) ?? wait;
         }
@@ -101,7 +103,7 @@ async function run(): Promise<{ rows: number; ready: number; problems: number }>
     human.write(summaryText(campaign, summary, projection, flags, s));
     await human.flush();
     const problems = summary.withErrors + summary.skipped.filter((k) => k.reason !== "suppressed").reduce((a, k) => a + k.count, 0);
-    return { rows: summary.rows, ready: summary.ready, problems };
+    return { rows: summary.rows, ready: summary.ready, problems, templateErrors: summary.templateErrors.filter((g) => g.scope === "template").length };
   } catch (error) {
     await html?.discard();
     throw error;
@@ -182,7 +184,8 @@ function drained(stream: NodeJS.WritableStream, accepted: boolean): Promise<void
  */
 function jsonLine(item: PreviewItem): string {
   const head = `{"leadId":"${item.leadId}","line":${item.line},"step":"${item.step}",`;
-  return item.errors ? `${head}"ok":false,"errors":${JSON.stringify(item.errors)}}\n` : `${head}"ok":true,"text":${JSON.stringify(item.text ?? "")}}\n`;
+  if (item.errors) return `${head}"ok":false,"errors":${JSON.stringify(item.errors)}}\n`;
+  return `${head}"ok":true,"text":${JSON.stringify(item.text ?? "")}${item.notes ? `,"notes":${JSON.stringify(item.notes)}` : ""}}\n`;
 }
 
 function textItem(item: PreviewItem, s = paint({})): string {
@@ -204,7 +207,19 @@ function summaryText(campaign: Campaign, sum: PreviewSummary, p: Projection | un
     if (k.count > k.rows.length) lines.push(`    … and ${k.count - k.rows.length} more`);
   }
   for (const g of sum.templateErrors) {
+    if (g.scope === "template") {
+      lines.push(`  ${s.red("template error")} ${g.step}: ${g.message} — affects ${g.count} lead${g.count === 1 ? "" : "s"}`);
+      continue;
+    }
     lines.push(`  ${s.red("template")} ${g.step}: ${g.variable === "message" ? "" : `{{${g.variable}}} `}${g.message} ×${g.count} — ${g.examples.join(", ")}${g.count > g.examples.length ? ", …" : ""}`);
+  }
+  const names = sum.unusualNames;
+  if (names.count > 0) {
+    lines.push(`  ${s.yellow("names to check")} ×${names.count} — {{firstName}} had to work around these values:`);
+    for (const n of names.rows) {
+      lines.push(`    ${leadsFile}:${n.line} (${n.leadId}) ${n.variable} ${JSON.stringify(n.value)} → ${n.firstName === "" ? "no first name" : JSON.stringify(n.firstName)}: ${n.reason}`);
+    }
+    if (names.count > names.rows.length) lines.push(`    … and ${names.count - names.rows.length} more (all in --format json, as "notes")`);
   }
   if (p) {
     const tz = campaign.pacing.window.timezone;

@@ -51,6 +51,11 @@ export async function runDryRun(campaign: Campaign, flags: RunFlags): Promise<vo
     if (result.rows === 0) {
       throw new UserError(`${displayPath(campaign.leads.file)} has no leads`, { hint: "add rows below the header line" });
     }
+    if (result.templateErrors > 0) {
+      throw new UserError(`the templates have ${result.templateErrors} error${result.templateErrors === 1 ? "" : "s"} (see above); nothing was sent`, {
+        hint: "a template error fails every lead of its step, so --allow-partial does not accept it: fix the templates and run the dry run again",
+      });
+    }
     if (flags.lookup) await printLookup(campaign, flags);
     if (result.problems > 0 && !flags.allowPartial) {
       throw new UserError(`${result.problems} lead${result.problems === 1 ? "" : "s"} cannot be sent as they are (see above); nothing was sent`, {

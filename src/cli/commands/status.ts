@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { loadCampaign, displayPath } from "../../config/load.js";
 import type { Campaign } from "../../config/types.js";
+import { leadsToReview, type ReviewItem } from "../../engine/review.js";
 import { nextSequenceWork } from "../../engine/sequence.js";
 import { countSteps } from "../../engine/summary.js";
 import { UserError } from "../../errors.js";
@@ -11,6 +12,7 @@ import { readStateSnapshot } from "../../state/load.js";
 import type { LeadState, StateSnapshot } from "../../state/types.js";
 import { formatInstant } from "../report/time.js";
 import { paint } from "../report/style.js";
+import { formatReviewList } from "../report/review-list.js";
 
 export interface StatusReport {
   campaign: string;
@@ -21,6 +23,8 @@ export interface StatusReport {
   replied: number;
   replyRate: number;
   optedOut: number;
+  /** Replies that may be opt-outs, awaiting a person (`outreach review`). */
+  needsReview: ReviewItem[];
   finished: number;
   nextDueAt: number | null;
   failures: { reason: string; count: number; leads: string[] }[];
@@ -84,6 +88,7 @@ export function buildStatus(campaign: Campaign, snapshot: StateSnapshot): Status
     replied: counts.replied,
     replyRate: contacted ? counts.replied / contacted : 0,
     optedOut: counts.optedOut,
+    needsReview: leadsToReview(leads),
     finished: counts.finished,
     nextDueAt: nextDue(campaign, leads),
     failures: [...failures].map(([reason, v]) => ({ reason, ...v })).sort((a, b) => b.count - a.count),
@@ -110,11 +115,12 @@ function formatStatus(r: StatusReport, campaign: Campaign): string {
   const pad = (x: string, n: number): string => (x.length >= n ? `${x} ` : x + " ".repeat(n - x.length));
   const lines = [
     s.bold(r.campaign) + s.dim(`  (${displayPath(r.stateFile)})`),
-    `  contacted ${r.contacted} · replied ${r.replied} (${(r.replyRate * 100).toFixed(1)}%) · opted out ${r.optedOut} · finished ${r.finished}`,
+    `  contacted ${r.contacted} · replied ${r.replied} (${(r.replyRate * 100).toFixed(1)}%) · opted out ${r.optedOut} · to review ${r.needsReview.length} · finished ${r.finished}`,
     `  ${pad("step", 14)}${pad("sent", 7)}${pad("failed", 8)}${pad("skipped", 9)}${pad("pending", 9)}replies`,
     ...r.steps.map((st) => `  ${pad(st.stepId + (st.kind === "reply" ? " ↩" : ""), 14)}${pad(String(st.sent), 7)}${pad(String(st.failed), 8)}${pad(String(st.skipped), 9)}${pad(String(st.pending), 9)}${st.kind === "sequence" ? st.replies : ""}`),
     `  next due follow-up: ${r.nextDueAt === null ? "none" : formatInstant(r.nextDueAt, tz)}`,
   ];
+  if (r.needsReview.length > 0) lines.push(formatReviewList(r.needsReview, campaign).trimEnd());
   if (r.failures.length > 0) {
     lines.push(s.bold("Failures"));
     for (const f of r.failures) lines.push(`  ${s.red(String(f.count))} ${f.reason}\n    leads: ${f.leads.join(", ")}${f.count > f.leads.length ? ", …" : ""}`);

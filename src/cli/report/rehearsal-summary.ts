@@ -18,7 +18,7 @@ export function printRehearsalSummary(out: NodeJS.WriteStream, campaign: Campaig
       const base = st.kind === "sequence" ? `  ${st.stepId.padEnd(12)} sent ${String(st.sent).padStart(4)}` : `  ${(st.stepId + " ↩").padEnd(12)} sent ${String(st.sent).padStart(4)}`;
       return `${base}   skipped ${st.skipped}${st.kind === "sequence" ? ` · replies after it ${st.replies}` : ""}${st.failed ? ` · failed ${st.failed}` : ""}`;
     }),
-    `  reply rate   ${contacted ? ((sum.replied / contacted) * 100).toFixed(1) : "0.0"}% (${sum.replied} of ${contacted} contacted) · opted out ${sum.optedOut}`,
+    `  reply rate   ${contacted ? ((sum.replied / contacted) * 100).toFixed(1) : "0.0"}% (${sum.replied} of ${contacted} contacted) · opted out ${sum.optedOut}${sum.needsReview > 0 ? ` · to review ${sum.needsReview}` : ""}`,
     `  sandbox saw  ${outbound} DMs sent, ${stats.requests} API requests, ${stats.rateLimited} × 429`,
     `  calendar     ${formatSpan(sum.endedAt - sum.startedAt)} of campaign time in ${(wallMs / 1000).toFixed(1)} s of wall time`,
     s.dim(`  Nothing real was sent. Go live with: outreach run ${campaign.file.split("/").slice(-2).join("/")}`),

@@ -41,7 +41,9 @@ const formatters: Formatters = {
   "lead.failed": (e, c) => `${c.s.red("failed")} ${e.stepId} → ${e.leadId}: ${e.reason}`,
   "lead.skipped": (e, c) => `${c.s.dim("skipped")} ${e.stepId} → ${e.leadId}: ${e.reason}`,
   "lead.replied": (e, c) => `${c.s.cyan("reply")} from ${e.leadId}${e.afterStep ? ` after ${e.afterStep}` : ""} ${c.s.dim(`(${e.via})`)}: “${truncate(e.text, 60)}”`,
-  "lead.opted-out": (e, c) => `${c.s.yellow("opted out")} ${e.leadId} (“${e.phrase}”): no more messages; added to the suppression file`,
+  "lead.opted-out": (e, c) => `${c.s.yellow("opted out")} ${e.leadId} (${e.reason}): no more messages; added to the suppression file`,
+  "lead.needs-review": (e, c) =>
+    `${c.s.yellow("to review")} ${e.leadId} (${e.reason}): no reply step, nothing more sent until a person decides with: outreach review <campaign>`,
   "lead.actions": (e) =>
     `actions for ${e.leadId} (${e.stepId}): ${[e.status ? `status ${e.status}` : "", e.tags.length ? `tags ${e.tags.join(", ")}` : "", e.assignedTo ? `assigned to ${e.assignedTo}` : "", e.markedDone ? "marked done" : ""].filter(Boolean).join("; ")}`,
   "lead.retrying": (e, c) => `${c.s.cyan("retrying")} ${e.stepId} → ${e.leadId} (it failed earlier: ${e.previousReason})`,
@@ -61,7 +63,7 @@ export function formatSummary(sum: RunSummary, outcome: string, c: Ctx): string 
   const lines = [
     "",
     c.s.bold(`Run ${outcome}`) + c.s.dim(` — ${formatInstant(sum.startedAt, c.tz)} → ${formatInstant(sum.endedAt, c.tz)} (${formatSpan(sum.endedAt - sum.startedAt)} of campaign time)`),
-    `  leads ${sum.leads} · finished ${sum.finished} · replied ${sum.replied} (${pct(sum.replied, contacted(sum))} of contacted) · opted out ${sum.optedOut} · failed ${sum.failedLeads} · sent this run ${sum.sentThisRun}`,
+    `  leads ${sum.leads} · finished ${sum.finished} · replied ${sum.replied} (${pct(sum.replied, contacted(sum))} of contacted) · opted out ${sum.optedOut}${sum.needsReview > 0 ? ` · to review ${sum.needsReview}` : ""} · failed ${sum.failedLeads} · sent this run ${sum.sentThisRun}`,
     `  ${pad("step", 14)}${pad("sent", 7)}${pad("failed", 8)}${pad("skipped", 9)}${pad("pending", 9)}replies`,
     ...sum.steps.map(
       (st) => `  ${pad(`${st.stepId}${st.kind === "reply" ? " ↩" : ""}`, 14)}${pad(String(st.sent), 7)}${pad(String(st.failed), 8)}${pad(String(st.skipped), 9)}${pad(String(st.pending), 9)}${st.kind === "sequence" ? String(st.replies) : ""}`,

@@ -58,7 +58,7 @@ describe("loadCampaign", () => {
           { limit: 100_000, windowMs: 86_400_000 },
         ],
       },
-      replies: { source: "events", pollIntervalMs: 30_000, optOut: ["stop", "unsubscribe", "not interested"], keepOpenMs: 604_800_000 },
+      replies: { source: "events", pollIntervalMs: 30_000, optOut: [], keepOpenMs: 604_800_000 },
       stateFile: path.join(FIXTURES, ".outreach/minimal-campaign.json"),
       contacted: "skip",
       team: { whenRedisDown: "fail", localShare: 0.25 },

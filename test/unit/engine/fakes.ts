@@ -42,7 +42,7 @@ export function makeCampaign(over: Partial<Campaign> = {}): Campaign {
       perAccount: { perHour: 1000, perDay: 10_000, gapMinMs: 0, gapMaxMs: 0 },
       api: [],
     },
-    replies: { source: "events", pollIntervalMs: 30_000, optOut: ["stop", "unsubscribe", "not interested"], keepOpenMs: 7 * DAY },
+    replies: { source: "events", pollIntervalMs: 30_000, optOut: [], keepOpenMs: 7 * DAY },
     stateFile: "/c/state.json",
     contacted: "skip",
     team: { whenRedisDown: "fail", localShare: 0.25 },

@@ -109,6 +109,32 @@ describe("ReplyHandler.record: opt-outs", () => {
   });
 });
 
+describe("ReplyHandler.record: ambiguous replies wait for a person", () => {
+  it.each(["Not interested right now, maybe next quarter", "Stop?", "I'm interested but please stop messaging this account"])("“%s”: marked for review, no reply step, nothing more sent", async (text) => {
+    const h = setup();
+    await h.handler.record(reply("1", T0, text), "events");
+    const state = h.store.lead("1");
+    expect(state?.review).toMatchObject({ at: T0, reason: expect.any(String) });
+    expect(state?.optedOut).toBeUndefined();
+    expect(h.suppressed).toEqual([]);
+    expect(state?.steps.nudge).toMatchObject({ status: "skipped", reason: "replied" });
+    // The reply step is left pending: if the reviewer says "not an opt-out", it fires on the next run.
+    expect(state?.steps["thank-you"]).toBeUndefined();
+    expect(state).toMatchObject({ finishedAt: T0, finishReason: "needs-review" });
+    expect(h.queued).toEqual([]);
+    expect(h.of("lead.needs-review")).toMatchObject([{ leadId: "1", reason: expect.any(String) }]);
+    expect(await h.handler.pendingReplyWork(state!, T0)).toEqual([]);
+  });
+
+  it("a positive reply that says “stop” in another sense gets its reply step", async () => {
+    const h = setup();
+    await h.handler.record(reply("1", T0, "Don't stop — tell me more, I'm interested!"), "events");
+    expect(h.store.lead("1")?.review).toBeUndefined();
+    expect(h.suppressed).toEqual([]);
+    expect(h.queued.map((q) => q.work)).toEqual([{ kind: "reply", leadId: "1", stepId: "thank-you" }]);
+  });
+});
+
 describe("ReplyHandler: reply steps with `match`", () => {
   const campaign = makeCampaign({
     replySteps: [replyStep({ id: "send-deck", match: "interested|details", delayMs: 0 }), replyStep({ id: "tag-all", template: undefined as never, delayMs: 0, actions: { tags: ["replied"] } })],
@@ -125,7 +151,7 @@ describe("ReplyHandler: reply steps with `match`", () => {
   it("finishes the lead when no reply step matches", async () => {
     const only = makeCampaign({ replySteps: [replyStep({ match: "^yes" })] });
     const h = setup({ campaign: only });
-    await h.handler.record(reply("1", T0, "no thanks, maybe later"), "events");
+    await h.handler.record(reply("1", T0, "what is this about?"), "events");
     await new Promise((r) => setImmediate(r));
     expect(h.queued).toEqual([]);
     expect(h.store.lead("1")).toMatchObject({ finishReason: "replied" });

@@ -1,26 +1,12 @@
 import Handlebars from "handlebars";
 import { describe, expect, it } from "vitest";
-import { firstName, registerHelpers } from "../../../src/render/helpers.js";
+import { registerHelpers } from "../../../src/render/helpers.js";
 
 const env = Handlebars.create();
 registerHelpers(env);
 const render = (source: string, context: object = {}): string => env.compile(source, { noEscape: true })(context);
 
 describe("helpers", () => {
-  it.each([
-    ["Jane Doe", "Jane"],
-    ["  jane   doe ", "jane"],
-    ["Dr. Jane Doe", "Jane"],
-    ["dr Jane Doe", "Jane"],
-    ["Dr. Doe", "Dr. Doe"],
-    ["Prof. Ada B. Lovelace", "Ada"],
-    ["Doe, Jane", "Jane"],
-    ["Cher", "Cher"],
-    ["", ""],
-  ])("firstName(%j) = %j", (name, expected) => {
-    expect(firstName(name)).toBe(expected);
-  });
-
   it.each([
     ['{{default company "your team"}}', { company: "Acme" }, "Acme"],
     ['{{default company "your team"}}', { company: "  " }, "your team"],
