@@ -1,7 +1,7 @@
 /**
  * Phase: `outreach run <yaml> --sandbox --seed <seed>` exactly as a user runs it (embedded sandbox,
  * simulated clock, throwaway state), in-process so this process's CPU time and peak RSS are the
- * rehearsal's. Its terminal output goes nowhere (runPhase ignores the phase's stdout).
+ * rehearsal's. Its terminal output (a line per send, reply and wait) feeds the stall watchdog only.
  */
 import { main } from "../../../src/cli/main.js";
 import { phaseArgs, sendResult } from "../support/child.js";

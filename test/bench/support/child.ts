@@ -19,20 +19,22 @@ export interface PhaseRun<T extends PhaseResult> {
 }
 
 /**
- * `script` is relative to dist/test/bench/ (e.g. "phases/dry-run-cli.js"). With `timeoutMs`, a phase
- * still running after that long is killed (SIGKILL) and the promise rejects with a StalledPhaseError.
+ * `script` is relative to dist/test/bench/ (e.g. "phases/dry-run-cli.js"). With `silenceMs`, a phase
+ * whose stdout stays silent that long is taken for stalled: it is killed (SIGKILL) and the promise
+ * rejects with a StalledPhaseError. (Silence, not total time: on a loaded machine a healthy run is
+ * slow, while a stalled one stops printing.)
  */
 export function runPhase<T extends PhaseResult>(
   script: string,
   args: unknown,
-  opts: { execArgv?: string[]; quiet?: boolean; timeoutMs?: number } = {},
+  opts: { execArgv?: string[]; quiet?: boolean; silenceMs?: number } = {},
 ): Promise<PhaseRun<T>> {
   const path = fileURLToPath(new URL(`../${script}`, import.meta.url));
   const started = performance.now();
   const child = fork(path, [JSON.stringify(args)], {
     execArgv: ["--expose-gc", ...(opts.execArgv ?? [])],
     // The phase's own stdout (e.g. the CLI's summary) is not part of the report; stderr is kept for failures.
-    stdio: ["ignore", opts.quiet === false ? "inherit" : "ignore", "pipe", "ipc"],
+    stdio: ["ignore", opts.quiet === false ? "inherit" : opts.silenceMs !== undefined ? "pipe" : "ignore", "pipe", "ipc"],
   });
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (d: string) => {
@@ -43,10 +45,19 @@ export function runPhase<T extends PhaseResult>(
     result = m as T;
   });
   let stalled = false;
-  const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
-    stalled = true;
-    child.kill("SIGKILL");
-  }, opts.timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  if (opts.silenceMs !== undefined) {
+    const silenceMs = opts.silenceMs;
+    const watch = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        stalled = true;
+        child.kill("SIGKILL");
+      }, silenceMs);
+    };
+    child.stdout?.on("data", watch);
+    watch();
+  }
   return new Promise((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code, signal) => {
@@ -59,14 +70,14 @@ export function runPhase<T extends PhaseResult>(
   });
 }
 
-/** A phase that did not finish within its `timeoutMs` (a run that stopped making progress). */
+/** A phase whose output went silent for its `silenceMs` (a run that stopped making progress). */
 export class StalledPhaseError extends Error {
   override readonly name = "StalledPhaseError";
   constructor(
     readonly script: string,
     readonly wallMs: number,
   ) {
-    super(`${script} was still running after ${(wallMs / 1000).toFixed(0)} s and was killed`);
+    super(`${script} stopped printing and was killed after ${(wallMs / 1000).toFixed(0)} s`);
   }
 }
 
