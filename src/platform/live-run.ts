@@ -6,6 +6,7 @@
  * account links, the lock, and what changed since the last run.
  */
 import { displayPath } from "../config/load.js";
+import { setMaxListeners } from "node:events";
 import { mkdir, readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
@@ -67,6 +68,9 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   // 2. The API: token and account links, checked with one read each.
   // Every request, these checks included, counts against the team quota: all go through the gate.
   const stop = new AbortController();
+  // Every request waiting in the gate and every read in flight listens for the stop: dozens at once
+  // behind a quota hold, which is no leak (each listener goes when its request settles).
+  setMaxListeners(0, stop.signal);
   const gate = createApiLimiter({ windows: campaign.pacing.api, clock });
   gate.onHold = (until, reason) => opts.emit({ type: "rate.held", at: clock.now(), until, reason });
   const api: InboxApi = new InboxClient({
