@@ -11,6 +11,7 @@ import { decideReconciliation, reachesBack } from "../state/reconcile.js";
 import type { EngineEvent } from "./events.js";
 import type { EngineDeps } from "./ports.js";
 import { stripSending } from "./step-records.js";
+import { isStopAbort } from "./stopping.js";
 
 export type ReconcileOutcome = { kind: "delivered"; messageId: string; threadId: string } | { kind: "not-delivered" } | { kind: "unknown" };
 
@@ -54,6 +55,8 @@ export async function reconcileSend(
       await store.setStep(leadId, stepId, { ...stripSending(rec), status: "pending", updatedAt: clock.now(), attempts: rec.attempts });
     }
   } catch (err) {
+    // Stopping: the record stays `sending` and the next run settles it.
+    if (isStopAbort(err, deps.stop)) return { kind: "unknown" };
     if (!(err instanceof InboxError) || err instanceof AuthError) throw err;
     emit({ type: "reconcile.resolved", at: clock.now(), leadId, stepId, outcome: "unknown" });
     return { kind: "unknown" };

@@ -39,6 +39,13 @@ export interface InboxClientOptions {
   userAgent?: string;
   /** Jitter source for read-retry backoff, in [0, 1). Default: none (exact 1 s, 2 s, 4 s, 8 s). */
   random?: () => number;
+  /**
+   * The run's stop signal. When it aborts, every call except a send ends at once with
+   * RequestAbortedError — in flight or between its retries (up to 15 s of backoff) — so Ctrl-C is
+   * never kept waiting by a read. Sends are not cut off: once one has left it finishes (or times out)
+   * and is recorded. A call's own RequestOptions.signal takes precedence. Default: none.
+   */
+  stop?: AbortSignal;
 }
 
 export interface ResolvedClientOptions {
@@ -51,6 +58,7 @@ export interface ResolvedClientOptions {
   onResponse: ((info: RateLimitInfo, status: number) => void) | undefined;
   userAgent: string;
   random: (() => number) | undefined;
+  stop: AbortSignal | undefined;
 }
 
 // A bearer token is printable ASCII (RFC 6750 b64token is a subset); fetch refuses anything above
@@ -100,6 +108,7 @@ export function resolveClientOptions(options: InboxClientOptions): ResolvedClien
     onResponse: options.onResponse,
     userAgent,
     random: options.random,
+    stop: options.stop,
   };
 }
 

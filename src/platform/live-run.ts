@@ -1,11 +1,12 @@
 /**
  * `outreach run` for real (or against the embedded sandbox): the one place where the engine's ports
- * meet real implementations — the HTTP client, the state file and its lock, the Bottleneck gate,
+ * meet real implementations — the HTTP client, the state file and its lock, the team-quota gate and account lanes,
  * the reply source, signals and the wall (or simulated) clock. Everything that can be checked
  * before a message is sent is checked first: the leads, every rendered message, the token, the
  * account links, the lock, and what changed since the last run.
  */
 import { displayPath } from "../config/load.js";
+import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
@@ -74,12 +75,16 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   // 2. The API: token and account links, checked with one read each.
   // Every request, these checks included, counts against the team quota: all go through the gate.
   const stop = new AbortController();
+  // Every request waiting in the gate and every read in flight listens for the stop: dozens at once
+  // behind a quota hold, which is no leak (each listener goes when its request settles).
+  setMaxListeners(0, stop.signal);
   let gate: ApiLimiter | undefined;
   const api: InboxApi = new InboxClient({
     env: opts.env,
     clock,
     ...(opts.connection ? { baseUrl: opts.connection.baseUrl, token: opts.connection.token } : {}),
     onResponse: (info, status) => gate?.observe(info, status),
+    stop: stop.signal,
   });
   const team = opts.solo ? undefined : await joinTeamOf(campaign, opts.env, api, clock, stateFile, opts.note);
   const gated = team?.gate ?? createApiLimiter({ windows: campaign.pacing.api, clock });

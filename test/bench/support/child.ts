@@ -18,14 +18,23 @@ export interface PhaseRun<T extends PhaseResult> {
   wallMs: number;
 }
 
-/** `script` is relative to dist/test/bench/ (e.g. "phases/dry-run-cli.js"). */
-export function runPhase<T extends PhaseResult>(script: string, args: unknown, opts: { execArgv?: string[]; quiet?: boolean } = {}): Promise<PhaseRun<T>> {
+/**
+ * `script` is relative to dist/test/bench/ (e.g. "phases/dry-run-cli.js"). With `silenceMs`, a phase
+ * whose stdout stays silent that long is taken for stalled: it is killed (SIGKILL) and the promise
+ * rejects with a StalledPhaseError. (Silence, not total time: on a loaded machine a healthy run is
+ * slow, while a stalled one stops printing.)
+ */
+export function runPhase<T extends PhaseResult>(
+  script: string,
+  args: unknown,
+  opts: { execArgv?: string[]; quiet?: boolean; silenceMs?: number } = {},
+): Promise<PhaseRun<T>> {
   const path = fileURLToPath(new URL(`../${script}`, import.meta.url));
   const started = performance.now();
   const child = fork(path, [JSON.stringify(args)], {
     execArgv: ["--expose-gc", ...(opts.execArgv ?? [])],
     // The phase's own stdout (e.g. the CLI's summary) is not part of the report; stderr is kept for failures.
-    stdio: ["ignore", opts.quiet === false ? "inherit" : "ignore", "pipe", "ipc"],
+    stdio: ["ignore", opts.quiet === false ? "inherit" : opts.silenceMs !== undefined ? "pipe" : "ignore", "pipe", "ipc"],
   });
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (d: string) => {
@@ -35,14 +44,41 @@ export function runPhase<T extends PhaseResult>(script: string, args: unknown, o
   child.on("message", (m) => {
     result = m as T;
   });
+  let stalled = false;
+  let timer: NodeJS.Timeout | undefined;
+  if (opts.silenceMs !== undefined) {
+    const silenceMs = opts.silenceMs;
+    const watch = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        stalled = true;
+        child.kill("SIGKILL");
+      }, silenceMs);
+    };
+    child.stdout?.on("data", watch);
+    watch();
+  }
   return new Promise((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code, signal) => {
+      clearTimeout(timer);
       const wallMs = performance.now() - started;
+      if (stalled) return reject(new StalledPhaseError(script, wallMs));
       if (result !== undefined && code === 0) resolve({ result, wallMs });
       else reject(new Error(`${script} exited with ${signal ?? code}${result === undefined ? " without a result" : ""}\n${stderr}`));
     });
   });
+}
+
+/** A phase whose output went silent for its `silenceMs` (a run that stopped making progress). */
+export class StalledPhaseError extends Error {
+  override readonly name = "StalledPhaseError";
+  constructor(
+    readonly script: string,
+    readonly wallMs: number,
+  ) {
+    super(`${script} stopped printing and was killed after ${(wallMs / 1000).toFixed(0)} s`);
+  }
 }
 
 /** Reads the phase's JSON argument (argv[2]). */
