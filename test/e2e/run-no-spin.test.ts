@@ -4,7 +4,7 @@
  * the API answered 429. Judged by exit codes, the state and the sandbox's record, never by a timer.
  */
 import { describe, expect, it } from "vitest";
-import { readStateSnapshot } from "../../src/state/store.js";
+import { readStateSnapshot } from "../../src/state/load.js";
 import { runCli, spawnCli } from "../support/cli.js";
 import { expectExactlyOnce, useSandboxCampaign } from "../support/sandbox-campaign.js";
 
