@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { type ConfigProblem, describeValue, isRecord, suggest, valueAt } from "./problem.js";
+import { suggestDuration } from "./duration.js";
 import { campaignSchema, type CampaignInput } from "./schema.js";
 
 type Issue = z.core.$ZodIssue;
@@ -75,6 +76,11 @@ export function issueProblems(issue: Issue, prefix: readonly PropertyKey[], root
   let message = `${issue.message}, got ${describeValue(value)}`;
   if (issue.code === "invalid_value" && typeof value === "string") {
     const guess = suggest(value, issue.values.map(String));
+    if (guess !== undefined) message += ` — did you mean "${guess}"?`;
+  }
+  // Durations and pauses ("3 days", "45 sec - 3 min") get the spelling that works.
+  if (typeof value === "string" && /^expected (?:a duration|a pause)/.test(issue.message)) {
+    const guess = suggestDuration(value);
     if (guess !== undefined) message += ` — did you mean "${guess}"?`;
   }
   return [{ path, anchor: "value", message }];

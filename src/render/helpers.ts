@@ -9,13 +9,15 @@
  *                                  skips a leading title ("Dr. Jane Doe" → "Jane") but keeps it when
  *                                  only a surname follows ("Dr. Doe" → "Dr. Doe"); "Doe, Jane" → "Jane".
  *   {{spin "Hi" "Hey" "Hello"}}    one of the variants; block form {{#spin}}Hi|Hey|Hello{{/spin}}
- *                                  splits the rendered block on "|". The choice is a hash of (lead
+ *                                  splits on the template's own "|" (spin-marks.ts), never on a
+ *                                  "|" that came from a value. The choice is a hash of (lead
  *                                  id, step id, which spin in the message this is), so a dry-run
  *                                  preview shows exactly what will be sent and a re-run sends the same.
  *   {{lower s}} {{upper s}} {{trim s}}   case and whitespace.
  *   {{#if x}} / {{#unless x}}      the built-ins, except that a whitespace-only string counts as false.
  */
 import type Handlebars from "handlebars";
+import { SPIN_SEPARATOR } from "./spin-marks.js";
 
 /** Per-render state the renderer passes as `data.spin`; helpers read it through `options.data`. */
 export interface SpinState {
@@ -60,7 +62,7 @@ export function registerHelpers(env: typeof Handlebars): void {
   env.registerHelper("trim", (value: unknown) => text(value).trim());
   env.registerHelper("spin", function (this: unknown, ...args: unknown[]) {
     const options = args.pop() as Handlebars.HelperOptions;
-    const variants = args.length > 0 ? args : options.fn(this).split("|");
+    const variants = args.length > 0 ? args : options.fn(this).split(SPIN_SEPARATOR);
     const state = (options.data as { spin?: SpinState } | undefined)?.spin;
     // Outside the renderer (no state) the first variant is the stable choice.
     const index = state === undefined ? 0 : pickIndex(state.seed, state.count++, variants.length);

@@ -7,6 +7,7 @@ import { basename, join } from "node:path";
 import type Handlebars from "handlebars";
 import { UserError, formatProblem, type Problem } from "../errors.js";
 import type { PartialSource } from "./analyze.js";
+import { markSpinSeparators } from "./spin-marks.js";
 
 export type ParseResult = { ok: true; ast: hbs.AST.Program } | { ok: false; problem: Problem };
 
@@ -24,10 +25,13 @@ export async function readTemplate(file: string, what: string): Promise<string> 
   }
 }
 
-/** Parses without throwing, so every template's syntax errors can be reported together. */
+/**
+ * Parses without throwing, so every template's syntax errors can be reported together. Block spins'
+ * separators are marked in the tree (spin-marks.ts) so values can never change the alternatives.
+ */
 export function parseTemplate(env: typeof Handlebars, file: string, source: string): ParseResult {
   try {
-    return { ok: true, ast: env.parse(source) };
+    return { ok: true, ast: markSpinSeparators(env.parse(source)) };
   } catch (error) {
     return { ok: false, problem: { file, ...parseErrorLocation(env, error), message: parseErrorMessage(error) } };
   }

@@ -10,10 +10,12 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { Campaign } from "../../config/types.js";
 import { previewCampaign, type PreviewItem, type PreviewSummary } from "../../engine/preview.js";
 import { UserError } from "../../errors.js";
+import { describeFormat, type CsvFormat } from "../../leads/csv-source.js";
 import { readLeads } from "../../leads/read-leads.js";
 import { loadSuppression } from "../../leads/suppression.js";
 import { createRenderer } from "../../render/renderer.js";
 import { projectSchedule } from "../../schedule/projection.js";
+import { safeText } from "../report/safe-text.js";
 import { formatInstant, formatSpan } from "../report/time.js";
 import { paint } from "../report/style.js";
 import type { FromWorker, ToWorker, WorkerInput } from "./dry-run-protocol.js";
@@ -57,7 +59,7 @@ run().then(
 async function run(): Promise<{ rows: number; ready: number; problems: number }> {
   const { campaign, flags } = input;
   const renderer = await createRenderer(campaign);
-  const suppressed = await loadSuppression(campaign.suppressionFile);
+  const suppressed = await loadSuppression({ file: campaign.suppressionFile, mayBeMissing: campaign.suppressionMayBeMissing === true });
   const file = flags.out ? await openOut(flags.out) : undefined;
   const json = flags.format === "json";
   // JSON goes to the file or stdout; the human summary then goes to stderr so stdout stays parseable.
@@ -65,13 +67,14 @@ async function run(): Promise<{ rows: number; ready: number; problems: number }>
   const human = new BatchedWriter(parentSink(humanFd));
   const s = paint({ isTTY: humanFd === 1 ? input.stdoutIsTTY : input.stderrIsTTY });
   const shown = new Map<string, number>();
+  let format: CsvFormat | undefined;
   const fileSink = file ? fileChunkSink(file) : undefined;
   const jsonOut = json ? new BatchedWriter(fileSink ?? parentSink(1)) : undefined;
   const fileOut = fileSink && !json ? new BatchedWriter(fileSink) : undefined;
 
   const summary = await previewCampaign({
     campaign,
-    leads: readLeads(campaign, { suppressed }),
+    leads: readLeads(campaign, { suppressed, onFormat: (f) => (format = f) }),
     renderer,
     signal: stop.signal,
     onItem: (item) => {
@@ -89,7 +92,7 @@ async function run(): Promise<{ rows: number; ready: number; problems: number }>
   await jsonOut?.flush();
   await fileOut?.flush();
   if (file) await closeOut(file);
-  human.write(summaryText(campaign, summary, flags, s));
+  human.write(summaryText(campaign, summary, flags, s, format));
   await human.flush();
   const problems = summary.withErrors + summary.skipped.filter((k) => k.reason !== "suppressed").reduce((a, k) => a + k.count, 0);
   return { rows: summary.rows, ready: summary.ready, problems };
@@ -148,26 +151,28 @@ function jsonLine(item: PreviewItem): string {
   return item.errors ? `${head}"ok":false,"errors":${JSON.stringify(item.errors)}}\n` : `${head}"ok":true,"text":${JSON.stringify(item.text ?? "")}}\n`;
 }
 
+/** A preview item for people (terminal or --out text): values' escapes made visible (safe-text.ts). */
 function textItem(item: PreviewItem, s = paint({})): string {
   const head = `── ${item.step}${item.kind === "reply" ? " (on reply)" : ""} → ${item.leadId} (line ${item.line})`;
   if (item.errors) {
-    return `${s.red(head)}\n${item.errors.map((e) => `   ${s.red("✗")} ${e.variable ? `{{${e.variable}}}: ` : ""}${e.message}`).join("\n")}\n\n`;
+    return `${s.red(head)}\n${item.errors.map((e) => `   ${s.red("✗")} ${e.variable ? `{{${safeText(e.variable)}}}: ` : ""}${safeText(e.message)}`).join("\n")}\n\n`;
   }
-  return `${s.dim(head)}\n${(item.text ?? "").replace(/^/gm, "   ")}\n\n`;
+  return `${s.dim(head)}\n${safeText(item.text ?? "", { multiline: true }).replace(/^/gm, "   ")}\n\n`;
 }
 
-function summaryText(campaign: Campaign, sum: PreviewSummary, flags: RunFlags, s: ReturnType<typeof paint>): string {
-  const lines: string[] = [s.bold(`Dry run of "${campaign.name}" — nothing was sent`)];
+function summaryText(campaign: Campaign, sum: PreviewSummary, flags: RunFlags, s: ReturnType<typeof paint>, format: CsvFormat | undefined): string {
+  const lines: string[] = [s.bold(`Dry run of "${safeText(campaign.name)}" — nothing was sent`)];
+  const leadsFile = displayPath(campaign.leads.file);
+  if (format) lines.push(`  ${leadsFile}: read as ${describeFormat(format)}`);
   const skippedTotal = sum.skipped.reduce((a, k) => a + k.count, 0);
   lines.push(`  rows read ${sum.rows} · ready ${sum.ready} · with template errors ${sum.withErrors} · skipped ${skippedTotal}`);
-  const leadsFile = displayPath(campaign.leads.file);
   for (const k of sum.skipped) {
     lines.push(`  ${s.yellow("skipped")} ${k.reason} ×${k.count}`);
-    for (const r of k.rows) lines.push(`    ${leadsFile}:${r.line}: ${r.message}`);
+    for (const r of k.rows) lines.push(`    ${leadsFile}:${r.line}: ${safeText(r.message)}`);
     if (k.count > k.rows.length) lines.push(`    … and ${k.count - k.rows.length} more`);
   }
   for (const g of sum.templateErrors) {
-    lines.push(`  ${s.red("template")} ${g.step}: ${g.variable === "message" ? "" : `{{${g.variable}}} `}${g.message} ×${g.count} — ${g.examples.join(", ")}${g.count > g.examples.length ? ", …" : ""}`);
+    lines.push(`  ${s.red("template")} ${g.step}: ${g.variable === "message" ? "" : `{{${safeText(g.variable)}}} `}${safeText(g.message)} ×${g.count} — ${g.examples.join(", ")}${g.count > g.examples.length ? ", …" : ""}`);
   }
   if (sum.ready > 0) {
     const start = flags.start ?? Date.now();

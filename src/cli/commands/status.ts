@@ -8,6 +8,7 @@ import { UserError } from "../../errors.js";
 import { readStateSnapshot } from "../../state/store.js";
 import type { LeadState, StateSnapshot } from "../../state/types.js";
 import { formatInstant } from "../report/time.js";
+import { safeStrings } from "../report/safe-text.js";
 import { paint } from "../report/style.js";
 
 export interface StatusReport {
@@ -39,7 +40,8 @@ export function statusCommand(): Command {
         });
       }
       const report = buildStatus(campaign, snapshot);
-      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report, campaign));
+      // JSON stays exact; the text report quotes API failure reasons, so escapes are made visible.
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(safeStrings(report), campaign));
     });
 }
 
