@@ -121,7 +121,9 @@ function pickBranch(branches: readonly Issue[][], value: unknown, union: Schema 
 /** +1 for each literal key of `option` present in `value`, -1 for each absent: how strongly it claims the value. */
 function literalScore(option: Schema, value: unknown): number {
   const shape = unwrap(option);
-  if (!(shape instanceof z.ZodObject) || !isRecord(value)) return 0;
+  // A mapping belongs to a mapping alternative rather than, say, a plain path (`suppression:`).
+  if (!(shape instanceof z.ZodObject)) return isRecord(value) ? -1 : 0;
+  if (!isRecord(value)) return 0;
   let score = 0;
   for (const [key, field] of Object.entries(shape.shape as Record<string, Schema>)) {
     if (unwrap(field) instanceof z.ZodLiteral) score += key in value ? 1 : -1;

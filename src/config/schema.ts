@@ -38,6 +38,8 @@ export const ACCOUNT_ID_SOURCE = "^[0-9a-z]+$";
 /** Step ids are recorded in the state file and appear in logs, so keep them plain. */
 export const STEP_ID_SOURCE = "^[a-z0-9][a-z0-9_-]*$";
 
+const ZONE_EXPECTED = 'expected an IANA time zone like "Europe/London"';
+
 const DURATION_EXPECTED = 'expected a duration like "3d", "90m" or "1h30m"';
 
 const duration = (description: string) =>
@@ -145,11 +147,12 @@ const gap = z
 const pacing = z
   .strictObject({
     timezone: z
-      .string({ error: 'expected an IANA time zone like "Europe/London"' })
+      .string({ error: ZONE_EXPECTED })
       .superRefine((zone, ctx) => {
         const problem = zoneProblem(zone);
-        // messages.ts appends ", got …": the problem already names the value, so it is the expectation.
-        if (problem !== undefined) ctx.addIssue({ code: "custom", message: `expected an IANA time zone like "Europe/London" (${problem})` });
+        if (problem === undefined) return;
+        // An abbreviation or offset Intl accepts gets the reason and the likely IANA name.
+        ctx.addIssue({ code: "custom", message: problem.kind === "unknown" ? ZONE_EXPECTED : `${ZONE_EXPECTED} (${problem.message})` });
       })
       .meta({ description: "IANA zone of the sending window; a lead's own zone wins when leads.timezoneColumn is set." }),
     days,

@@ -29,24 +29,32 @@ const LIKELY_ZONE: Readonly<Record<string, string>> = {
 /** Plain names that are real zones and need no region. */
 const PLAIN_ZONES = new Set(["UTC", "GMT", "ETC/UTC", "ETC/GMT"]);
 
-/**
- * Undefined when `zone` is acceptable; otherwise what is wrong and what to write instead, e.g.
- * `"EST" is an abbreviation with no daylight saving (an hour off half the year); use "America/New_York"`.
- */
-export function zoneProblem(zone: string): string | undefined {
+/** Why a zone name is refused: `unknown` to Intl, or known but an `abbreviation`/fixed `offset`. */
+export interface ZoneProblem {
+  kind: "unknown" | "abbreviation" | "offset";
+  /** What is wrong and what to write instead, e.g. `"EST" is a time-zone abbreviation … use "America/New_York"`. */
+  message: string;
+}
+
+/** Undefined when `zone` is acceptable; otherwise why not and what to write instead. */
+export function zoneProblem(zone: string): ZoneProblem | undefined {
   const upper = zone.toUpperCase();
   if (PLAIN_ZONES.has(upper)) return undefined;
   const likely = LIKELY_ZONE[upper];
   if (likely !== undefined) {
-    return `"${zone}" is a time-zone abbreviation, not an IANA zone: it does not follow daylight saving the way the place does, so windows would be an hour off part of the year; use "${likely}"${upper.startsWith("M") && upper.endsWith("ST") ? ' (or "America/Phoenix" for Arizona, which has no daylight saving)' : ""}`;
+    const arizona = upper.startsWith("M") && upper.endsWith("ST") ? ' (or "America/Phoenix" for Arizona, which has no daylight saving)' : "";
+    return {
+      kind: "abbreviation",
+      message: `"${zone}" is a time-zone abbreviation, not an IANA zone: it does not follow daylight saving the way the place does, so windows would be an hour off part of the year; use "${likely}"${arizona}`,
+    };
   }
   if (/^(?:Etc\/)?(?:UTC|GMT)?[+-]\d/i.test(zone)) {
-    return `"${zone}" is a fixed offset, which does not follow daylight saving; use the place's IANA zone, e.g. "Europe/Berlin"`;
+    return { kind: "offset", message: `"${zone}" is a fixed offset, which does not follow daylight saving; use the place's IANA zone, e.g. "Europe/Berlin"` };
   }
   if (/^[A-Z]{2,5}$/i.test(zone) && zone === upper) {
-    return `"${zone}" is an abbreviation, not an IANA time zone; use the place's zone, like "Europe/Berlin" or "America/New_York"`;
+    return { kind: "abbreviation", message: `"${zone}" is an abbreviation, not an IANA time zone; use the place's zone, like "Europe/Berlin" or "America/New_York"` };
   }
-  if (!isKnownToIntl(zone)) return `"${zone}" is not an IANA time zone; use a name like "Europe/Berlin" or "America/New_York"`;
+  if (!isKnownToIntl(zone)) return { kind: "unknown", message: `"${zone}" is not an IANA time zone; use a name like "Europe/Berlin" or "America/New_York"` };
   return undefined;
 }
 

@@ -11,7 +11,7 @@ const verdicts = new Map<string, string | null>();
 export function leadZoneProblem(zone: string): string | undefined {
   let verdict = verdicts.get(zone);
   if (verdict === undefined) {
-    verdict = zoneProblem(zone) ?? null;
+    verdict = zoneProblem(zone)?.message ?? null;
     // A malicious file could hold a million distinct junk zones; stop caching long before that hurts.
     if (verdicts.size < 10_000) verdicts.set(zone, verdict);
   }
