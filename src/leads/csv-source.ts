@@ -6,7 +6,7 @@
  */
 import { open, type FileHandle } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import { detectDelimiter, showDelimiter, type CsvDelimiter } from "./delimiter.js";
+import { detectDelimiter, firstLine, showDelimiter, type CsvDelimiter } from "./delimiter.js";
 import { createDecoder, decodeSample, describeEncoding, detectEncoding, type CsvEncoding } from "./encoding.js";
 
 /** How a leads file was read: shown by the dry run ("read as UTF-8, ";"-separated …"). */
@@ -19,10 +19,13 @@ export interface CsvFormat {
 const SAMPLE_BYTES = 65_536;
 
 /**
- * The decoded stream of `leads.file` and its format. Throws what `open` throws (the caller turns
+ * The decoded stream of `leads.file`, its format, and its first line as text (for messages about a
+ * wrong delimiter when the parser fails before the header is seen). Throws what `open` throws (the caller turns
  * ENOENT/EISDIR into a UserError); decoding errors (invalid UTF-8) surface as stream errors.
  */
-export async function openCsvSource(leads: { file: string; delimiter?: string; encoding?: string }): Promise<{ stream: Readable; format: CsvFormat }> {
+export async function openCsvSource(
+  leads: { file: string; delimiter?: string; encoding?: string },
+): Promise<{ stream: Readable; format: CsvFormat; headerLine: string }> {
   const handle = await open(leads.file, "r");
   let sample: Buffer;
   try {
@@ -32,14 +35,14 @@ export async function openCsvSource(leads: { file: string; delimiter?: string; e
     throw error;
   }
   const encoding = detectEncoding(sample, leads.encoding);
-  const delimiter: CsvDelimiter =
-    leads.delimiter !== undefined ? { delimiter: leads.delimiter, source: "configured" } : detectDelimiter(decodeSample(sample, encoding));
+  const text = decodeSample(sample, encoding);
+  const delimiter: CsvDelimiter = leads.delimiter !== undefined ? { delimiter: leads.delimiter, source: "configured" } : detectDelimiter(text);
   // The stream closes the handle when it ends or is destroyed.
   const input = handle.createReadStream({ start: encoding.bomBytes });
   const decoder = createDecoder(encoding, leads.file);
   input.on("error", (error) => decoder.destroy(error));
   decoder.on("close", () => input.destroy());
-  return { stream: input.pipe(decoder), format: { encoding, delimiter } };
+  return { stream: input.pipe(decoder), format: { encoding, delimiter }, headerLine: firstLine(text) };
 }
 
 /** One line for people: `UTF-8 (byte-order mark), ";"-separated (detected from the header line)`. */

@@ -54,7 +54,8 @@ export function delimiterMismatch(header: readonly string[], used: CsvDelimiter)
   return undefined;
 }
 
-function firstLine(text: string): string {
+/** The first line of `text`; a line break inside double quotes does not end it. */
+export function firstLine(text: string): string {
   let inQuotes = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];

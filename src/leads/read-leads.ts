@@ -44,7 +44,7 @@ export async function* readLeads(
 ): AsyncGenerator<LeadRecord, void, undefined> {
   const { file } = campaign.leads;
   const fromPosition = options.fromPosition ?? 1;
-  const { stream: input, format } = await openLeadsFile(campaign.leads);
+  const { stream: input, format, headerLine } = await openLeadsFile(campaign.leads);
   const { delimiter } = format.delimiter;
   options.onFormat?.(format);
   const parser = parse(parserOptions(delimiter));
@@ -69,7 +69,11 @@ export async function* readLeads(
       if (position >= fromPosition) yield record;
     }
   } catch (error) {
-    if (error instanceof CsvError) throw syntaxError(file, await locateSyntaxError(campaign.leads, delimiter), error);
+    if (error instanceof CsvError) {
+      // Parsed with the wrong delimiter, a file usually breaks before its header is even seen.
+      if (layout === undefined) locateColumns(campaign.leads, headerLine.split(delimiter), format.delimiter);
+      throw syntaxError(file, await locateSyntaxError(campaign.leads, delimiter), error);
+    }
     // A read failing after open (e.g. EISDIR: open() succeeds on a directory) is still the user's file.
     if (typeof (error as NodeJS.ErrnoException).syscall === "string") throw unreadable(file, error);
     throw error;
@@ -222,7 +226,7 @@ async function locateSyntaxError(leads: LeadsSource, delimiter: string): Promise
 
 type LeadsSource = Pick<Campaign["leads"], "file" | "delimiter" | "encoding">;
 
-async function openLeadsFile(leads: LeadsSource): Promise<{ stream: Readable; format: CsvFormat }> {
+async function openLeadsFile(leads: LeadsSource): Promise<{ stream: Readable; format: CsvFormat; headerLine: string }> {
   try {
     return await openCsvSource(leads);
   } catch (error) {
