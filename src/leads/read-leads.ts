@@ -58,8 +58,9 @@ export async function* readLeads(
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
       const line = lines.advance(cells);
-      if (isBlankLine(cells)) continue;
+      // Cleaned after the line count (which needs the raw line breaks), before anything reads a value.
       for (let i = 0; i < cells.length; i++) cells[i] = cleanValue(cells[i]!);
+      if (isBlankLine(cells)) continue;
       if (layout === undefined) {
         layout = locateColumns(campaign.leads, cells, format.delimiter);
         continue;
