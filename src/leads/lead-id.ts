@@ -39,7 +39,8 @@ export function checkIdCell(cell: string): IdVerdict {
  * write for a long number. A genuine 19-digit id ends in four zeros once in 10,000.
  */
 export function looksRounded(id: string): boolean {
-  return id.length >= 16 && significantDigits(id) <= 15;
+  // The last-digit test first: this runs once per row of a 1M-row file.
+  return id.length >= 16 && id.charCodeAt(id.length - 1) === 48 /* "0" */ && significantDigits(id) <= 15;
 }
 
 /**

@@ -150,4 +150,11 @@ describe("the export corpus: files that cannot be read as configured", () => {
       "→ Set leads.delimiter to the file's separator (or remove it to let outreach detect it from the header line).",
     ]);
   });
+
+  it("the same when the rows parse: the header cell, not a missing column, is the message", async () => {
+    const lines = await failure("lead-zones.csv", { delimiter: ";" });
+    expect(lines[1]).toBe(
+      'lead-zones.csv:1 leads.delimiter: the header cell "x_user_id,first_name,timezone" contains ",", so the file looks ","-separated but leads.delimiter is ";"; set leads.delimiter: "," in the campaign',
+    );
+  });
 });
