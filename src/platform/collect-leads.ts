@@ -9,7 +9,7 @@ import type { Lead, LeadProblem } from "../leads/types.js";
 /**
  * Every valid lead of the campaign, in file order, for a live run (which must be able to render any
  * lead's follow-up at any time). Row problems are reported through `onProblem` and never stop the
- * other rows; a file with no valid lead at all is an error. A lead an later row shows to carry a
+ * other rows; a file with no valid lead at all is an error. A lead that a later row shows to carry a
  * rounded id (two different rows, one id) is dropped and reported too.
  */
 export async function collectLeads(
