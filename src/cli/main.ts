@@ -10,6 +10,7 @@ import { reviewCommand } from "./commands/review.js";
 import { runCommand } from "./commands/run.js";
 import { sandboxCommand } from "./commands/sandbox.js";
 import { statusCommand } from "./commands/status.js";
+import { safeText } from "./report/safe-text.js";
 import { paint } from "./report/style.js";
 import { VERSION } from "./version.js";
 
@@ -43,18 +44,20 @@ function report(err: unknown): number {
     // Commander already printed its message (help, version, or a usage error).
     return err.exitCode === 0 ? 0 : 1;
   }
+  // Messages may quote a CSV value, a header cell or an API answer: escapes made visible (safe-text.ts).
   if (err instanceof UserError) {
-    const problems = (err.details.problems ?? []).map(formatProblem);
+    const problems = (err.details.problems ?? []).map((p) => safeText(formatProblem(p)));
+    const message = safeText(err.message, { multiline: true });
     // Some errors already carry their problems as the message; print each line once.
-    const listed = problems.length > 0 && problems.every((p) => err.message.includes(p));
-    out.write(`${s.red("error")} ${listed ? "" : err.message}${listed ? problems[0] : ""}\n`);
+    const listed = problems.length > 0 && problems.every((p) => message.includes(p));
+    out.write(`${s.red("error")} ${listed ? "" : message}${listed ? problems[0] : ""}\n`);
     for (const p of listed ? problems.slice(1) : problems) out.write(`  ${p}\n`);
-    if (err.details.hint) out.write(`${s.dim("→")} ${err.details.hint}\n`);
+    if (err.details.hint) out.write(`${s.dim("→")} ${safeText(err.details.hint)}\n`);
     return err.exitCode;
   }
   if (err instanceof PausedError) {
-    out.write(`${s.yellow("paused")} ${err.message}\n`);
-    if (err.details.hint) out.write(`${s.dim("→")} ${err.details.hint}\n`);
+    out.write(`${s.yellow("paused")} ${safeText(err.message, { multiline: true })}\n`);
+    if (err.details.hint) out.write(`${s.dim("→")} ${safeText(err.details.hint)}\n`);
     return err.exitCode;
   }
   if (isFsFault(err)) {
@@ -64,11 +67,11 @@ function report(err: unknown): number {
     return 1;
   }
   if (err instanceof InterruptedError) {
-    out.write(`${s.yellow("stopped")} ${err.message}\n`);
-    if (err.details.hint) out.write(`${s.dim("→")} ${err.details.hint}\n`);
+    out.write(`${s.yellow("stopped")} ${safeText(err.message, { multiline: true })}\n`);
+    if (err.details.hint) out.write(`${s.dim("→")} ${safeText(err.details.hint)}\n`);
     return err.exitCode;
   }
-  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const detail = safeText(err instanceof Error ? (err.stack ?? err.message) : String(err), { multiline: true });
   out.write(
     `${s.red("internal error")} outreach ${VERSION} hit an unexpected error — this is a bug.\n` +
       `Please report it with the lines below (they contain no secrets: the API token is never logged).\n${detail}\n`,

@@ -68,3 +68,40 @@ export function formatDuration(ms: number): string {
   }
   return out;
 }
+
+/** Unit words people write → our unit letters. */
+const UNIT_WORDS: Readonly<Record<string, Unit>> = {
+  w: "w", wk: "w", wks: "w", week: "w", weeks: "w",
+  d: "d", day: "d", days: "d",
+  h: "h", hr: "h", hrs: "h", hour: "h", hours: "h",
+  m: "m", min: "m", mins: "m", minute: "m", minutes: "m",
+  s: "s", sec: "s", secs: "s", second: "s", seconds: "s",
+  ms: "ms", msec: "ms", millisecond: "ms", milliseconds: "ms",
+};
+
+/**
+ * The duration someone probably meant, for a did-you-mean: "3 days" → "3d", "1 hour 30 minutes" →
+ * "1h30m", "2H" → "2h", "1.5h" → "1h30m", "45 sec - 3 min" → "45s-3m". Undefined when there is no
+ * clear reading. Ranges are suggested side by side.
+ */
+export function suggestDuration(text: string): string | undefined {
+  const sides = text.split(/\s*(?:-|–|to)\s*/);
+  if (sides.length > 2) return undefined;
+  const parts = sides.map(suggestOne);
+  if (parts.some((p) => p === undefined)) return undefined;
+  const suggestion = parts.join("-");
+  return suggestion === text ? undefined : suggestion;
+}
+
+function suggestOne(text: string): string | undefined {
+  const tokens = [...text.trim().toLowerCase().matchAll(/(\d+(?:[.,]\d+)?)\s*([a-z]+)\s*(?:,|and)?\s*/g)];
+  if (tokens.length === 0 || tokens.map((t) => t[0]).join("") !== text.trim().toLowerCase()) return undefined;
+  let ms = 0;
+  for (const [, amount = "", word = ""] of tokens) {
+    const unit = UNIT_WORDS[word];
+    if (unit === undefined) return undefined;
+    ms += Number(amount.replace(",", ".")) * UNIT_MS[unit];
+  }
+  if (!Number.isSafeInteger(Math.round(ms)) || ms <= 0) return undefined;
+  return formatDuration(ms);
+}

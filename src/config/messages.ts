@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { type ConfigProblem, describeValue, isRecord, suggest, valueAt } from "./problem.js";
+import { suggestDuration } from "./duration.js";
 import { campaignSchema, type CampaignInput } from "./schema.js";
 
 type Issue = z.core.$ZodIssue;
@@ -77,6 +78,11 @@ export function issueProblems(issue: Issue, prefix: readonly PropertyKey[], root
     const guess = suggest(value, issue.values.map(String));
     if (guess !== undefined) message += ` — did you mean "${guess}"?`;
   }
+  // Durations and pauses ("3 days", "45 sec - 3 min") get the spelling that works.
+  if (typeof value === "string" && /^expected (?:a duration|a pause)/.test(issue.message)) {
+    const guess = suggestDuration(value);
+    if (guess !== undefined) message += ` — did you mean "${guess}"?`;
+  }
   return [{ path, anchor: "value", message }];
 }
 
@@ -115,7 +121,9 @@ function pickBranch(branches: readonly Issue[][], value: unknown, union: Schema 
 /** +1 for each literal key of `option` present in `value`, -1 for each absent: how strongly it claims the value. */
 function literalScore(option: Schema, value: unknown): number {
   const shape = unwrap(option);
-  if (!(shape instanceof z.ZodObject) || !isRecord(value)) return 0;
+  // A mapping belongs to a mapping alternative rather than, say, a plain path (`suppression:`).
+  if (!(shape instanceof z.ZodObject)) return isRecord(value) ? -1 : 0;
+  if (!isRecord(value)) return 0;
   let score = 0;
   for (const [key, field] of Object.entries(shape.shape as Record<string, Schema>)) {
     if (unwrap(field) instanceof z.ZodLiteral) score += key in value ? 1 : -1;

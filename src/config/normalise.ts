@@ -62,7 +62,6 @@ export function normaliseCampaign(input: CampaignInput, file: string): Campaign 
     dir,
     leads: {
       file: resolve(input.leads.file),
-      delimiter: input.leads.delimiter,
       idColumn: input.leads.idColumn,
     },
     accounts: input.accounts,
@@ -100,7 +99,13 @@ export function normaliseCampaign(input: CampaignInput, file: string): Campaign 
   if (input.team?.redis !== undefined) campaign.team.redisUrl = input.team.redis;
   if (input.leads.usernameColumn !== undefined) campaign.leads.usernameColumn = input.leads.usernameColumn;
   if (input.leads.timezoneColumn !== undefined) campaign.leads.timezoneColumn = input.leads.timezoneColumn;
-  if (input.suppression !== undefined) campaign.suppressionFile = resolve(input.suppression);
+  if (input.leads.delimiter !== undefined) campaign.leads.delimiter = input.leads.delimiter;
+  if (input.leads.encoding !== undefined) campaign.leads.encoding = input.leads.encoding;
+  if (typeof input.suppression === "string") campaign.suppressionFile = resolve(input.suppression);
+  else if (input.suppression !== undefined) {
+    campaign.suppressionFile = resolve(input.suppression.file);
+    if (input.suppression.create) campaign.suppressionMayBeMissing = true;
+  }
   if (replies.webhook !== undefined) campaign.replies.webhook = { ...replies.webhook };
   return campaign;
 }

@@ -12,11 +12,12 @@
  */
 import { z } from "zod";
 import { DURATION_RANGE_SOURCE, DURATION_SOURCE, parseDuration, parseRange } from "./duration.js";
-import { DAY_NAMES, DAY_RANGE_SOURCE, HOURS_SOURCE, isTimeZone, parseHours } from "./window.js";
+import { isKnownEncoding } from "../leads/encoding.js";
+import { zoneProblem } from "./time-zones.js";
+import { DAY_LIST_SOURCE, DAY_RANGE_SOURCE, HOURS_SOURCE, parseHours } from "./window.js";
 
 /** Defaults, in one place so the schema, the rules and the docs agree. */
 export const DEFAULTS = {
-  delimiter: ",",
   days: "mon-fri",
   hours: "09:00-17:00",
   perAccount: { perHour: 20, perDay: 80, gap: "45s-3m" },
@@ -38,6 +39,8 @@ export const DEFAULTS = {
 export const ACCOUNT_ID_SOURCE = "^[0-9a-z]+$";
 /** Step ids are recorded in the state file and appear in logs, so keep them plain. */
 export const STEP_ID_SOURCE = "^[a-z0-9][a-z0-9_-]*$";
+
+const ZONE_EXPECTED = 'expected an IANA time zone like "Europe/London"';
 
 const DURATION_EXPECTED = 'expected a duration like "3d", "90m" or "1h30m"';
 
@@ -113,11 +116,13 @@ export const stepSchema = z.union([sequenceStep, replyStep], {
 
 const days = z
   .union([
-    z.array(z.enum(DAY_NAMES)).min(1, { error: "expected at least one day" }),
+    z
+      .array(z.string().regex(new RegExp(DAY_LIST_SOURCE), { error: "expected a day name like mon or Monday" }))
+      .min(1, { error: "expected at least one day" }),
     z.string().regex(new RegExp(DAY_RANGE_SOURCE), { error: 'expected a day range like "mon-fri"' }),
   ], { error: 'expected a list of days like [mon, tue] or a range like "mon-fri"' })
   .default(DEFAULTS.days)
-  .meta({ description: 'Days on which to send: a list of mon..sun or a range like "mon-fri". Default: "mon-fri".' });
+  .meta({ description: 'Days on which to send: a list of day names or a range like "mon-fri" or "Mon-Fri" (any case; "Monday" too). Default: "mon-fri".' });
 
 const hours = z
   .string({ error: 'expected hours like "09:00-17:00"' })
@@ -144,8 +149,13 @@ const gap = z
 const pacing = z
   .strictObject({
     timezone: z
-      .string({ error: 'expected an IANA time zone like "Europe/London"' })
-      .refine(isTimeZone, { error: 'expected an IANA time zone like "Europe/London"' })
+      .string({ error: ZONE_EXPECTED })
+      .superRefine((zone, ctx) => {
+        const problem = zoneProblem(zone);
+        if (problem === undefined) return;
+        // An abbreviation or offset Intl accepts gets the reason and the likely IANA name.
+        ctx.addIssue({ code: "custom", message: problem.kind === "unknown" ? ZONE_EXPECTED : `${ZONE_EXPECTED} (${problem.message})` });
+      })
       .meta({ description: "IANA zone of the sending window; a lead's own zone wins when leads.timezoneColumn is set." }),
     days,
     hours,
@@ -270,11 +280,31 @@ export const campaignSchema = z
         delimiter: z
           .string()
           .length(1, { error: "expected a single character" })
-          .default(DEFAULTS.delimiter)
-          .meta({ description: 'CSV field delimiter, one character. Default: ",".' }),
+          .optional()
+          .meta({ description: 'CSV field delimiter, one character. Default: detected from the header line (",", ";", tab or "|").' }),
+        encoding: z
+          .string()
+          .refine(isKnownEncoding, { error: 'expected a character encoding like "windows-1252", "latin1" or "utf-16le"' })
+          .optional()
+          .meta({
+            description:
+              'Character encoding of a CSV without a byte-order mark, e.g. "windows-1252" (Excel\'s plain "CSV" on Windows) or "macintosh". Default: UTF-8, checked strictly; a byte-order mark (UTF-8, UTF-16 LE/BE) always wins.',
+          }),
       })
       .meta({ description: "Where the leads come from." }),
-    suppression: filePath("Do-not-contact list, one X user id per line; opt-outs are appended. Optional.").optional(),
+    suppression: z
+      .union([
+        filePath("Do-not-contact list, one X user id per line; opt-outs are appended. It must exist."),
+        z.strictObject({
+          file: filePath("Do-not-contact list, one X user id per line; opt-outs are appended."),
+          create: z
+            .boolean()
+            .default(false)
+            .meta({ description: "true: a missing file is an empty list, created by the first opt-out. Default: false (a missing file is an error: a misspelt path must not mean an empty list)." }),
+        }),
+      ], { error: "expected a file path, or a mapping like {file: suppression.txt, create: true}" })
+      .optional()
+      .meta({ description: "Optional do-not-contact list. A path (the file must exist) or {file, create: true} to start without one." }),
     accounts: z
       .array(
         z

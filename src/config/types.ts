@@ -70,8 +70,10 @@ export interface Campaign {
   leads: {
     /** Absolute path of the CSV. */
     file: string;
-    /** Single character; default ",". */
-    delimiter: string;
+    /** Single character; absent = detected from the header line (leads/delimiter.ts). */
+    delimiter?: string;
+    /** Encoding of a CSV without a byte-order mark (iconv-lite name); absent = strict UTF-8. */
+    encoding?: string;
     /** Column holding the lead's X user id (externalPlatformId): a digit string. */
     idColumn: string;
     usernameColumn?: string;
@@ -80,6 +82,8 @@ export interface Campaign {
   };
   /** Do-not-contact list: one X user id per line (a `#` starts a comment). Opt-outs are appended here. */
   suppressionFile?: string;
+  /** Whether `suppressionFile` may be missing (then it is an empty list, created by the first opt-out). */
+  suppressionMayBeMissing?: boolean;
   /** Sender account link ids; each lead sticks to one for its whole sequence. */
   accounts: string[];
   /** First message and the no-reply follow-ups, in order. Never empty. */

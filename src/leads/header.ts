@@ -1,5 +1,6 @@
 import { UserError, formatProblem } from "../errors.js";
 import type { Campaign } from "../config/types.js";
+import { delimiterMismatch, type CsvDelimiter } from "./delimiter.js";
 
 /** Where each configured column sits in the header row. */
 export interface ColumnLayout {
@@ -14,7 +15,7 @@ export interface ColumnLayout {
  * Finds the configured columns in the header. A missing column is a file-level mistake (every row
  * would fail the same way), so it throws one UserError rather than producing a problem per row.
  */
-export function locateColumns(leads: Campaign["leads"], header: readonly string[]): ColumnLayout {
+export function locateColumns(leads: Campaign["leads"], header: readonly string[], delimiter?: CsvDelimiter): ColumnLayout {
   const names = header.map((h) => h.trim());
   const wanted: [option: string, column: string | undefined][] = [
     ["leads.idColumn", leads.idColumn],
@@ -43,6 +44,15 @@ export function locateColumns(leads: Campaign["leads"], header: readonly string[
     seen.add(name);
   }
   if (problems.length > 0) {
+    // A whole header in one cell is a delimiter problem, not a naming one: say so instead.
+    const mismatch = delimiter === undefined ? undefined : delimiterMismatch(names, delimiter);
+    if (mismatch !== undefined) {
+      const problem = { file: leads.file, line: 1, path: "leads.delimiter", message: mismatch };
+      throw new UserError(formatProblem(problem), {
+        problems: [problem],
+        hint: "Set leads.delimiter to the file's separator (or remove it to let outreach detect it from the header line).",
+      });
+    }
     throw new UserError(problems.map(formatProblem).join("\n"), {
       problems,
       hint: "Rename the column in the CSV's first line, or point the campaign's leads options at an existing column.",

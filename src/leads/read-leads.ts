@@ -1,13 +1,15 @@
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import type { Readable } from "node:stream";
 import { CsvError, parse, type Options } from "csv-parse";
 import type { Campaign } from "../config/types.js";
 import { UserError } from "../errors.js";
+import { openCsvSource, type CsvFormat } from "./csv-source.js";
 import { locateColumns, type ColumnLayout } from "./header.js";
 import { IdIndex } from "./id-index.js";
+import { checkIdCell, printsAsFloat64, spreadsheetIdMessage } from "./lead-id.js";
 import { isBlankLine, LineCounter } from "./line-counter.js";
-import { isValidTimeZone } from "./timezone.js";
+import { leadZoneProblem } from "./timezone.js";
 import type { Lead, LeadProblem, LeadRecord } from "./types.js";
+import { cleanValue } from "./values.js";
 
 export { summarizeProblems, type ProblemGroup } from "./summarize-problems.js";
 
@@ -19,50 +21,60 @@ export interface ReadLeadsOptions {
    * ids) but nothing is yielded for them. Default 1: yield every row.
    */
   fromPosition?: number;
+  /** Told how the file is read (encoding, delimiter) once it is opened, before the first record. */
+  onFormat?(format: CsvFormat): void;
 }
-
-/** X user ids are unsigned 64-bit integers written in decimal: at most 20 digits. */
-const X_USER_ID = /^\d{1,20}$/;
 
 /**
  * Streams the leads CSV as one record per data row: a valid Lead, or a problem saying why the row
  * will not be messaged. Rows are never kept; memory stays flat apart from one map entry per
  * distinct id (for duplicate detection), so a 1,000,000-row file is fine.
  *
- * Throws UserError for what makes the whole file unusable: missing/unreadable file, a configured
- * column absent from the header, or a CSV syntax error (with its line). An empty or header-only
+ * Every value is cleaned by one rule (values.ts): trimmed of whitespace and invisible characters,
+ * empty when nothing visible is left.
+ *
+ * Throws UserError for what makes the whole file unusable: missing/unreadable file, invalid UTF-8
+ * (with line and byte offset), a configured column absent from the header (saying when the
+ * delimiter is the likely cause), or a CSV syntax error (with its line). An empty or header-only
  * file yields nothing; the caller reports "no leads".
  */
 export async function* readLeads(
   campaign: Pick<Campaign, "leads">,
   options: ReadLeadsOptions,
 ): AsyncGenerator<LeadRecord, void, undefined> {
-  const { file, delimiter } = campaign.leads;
+  const { file } = campaign.leads;
   const fromPosition = options.fromPosition ?? 1;
-  const input = await openLeadsFile(file);
+  const { stream: input, format, headerLine } = await openLeadsFile(campaign.leads);
+  const { delimiter } = format.delimiter;
+  options.onFormat?.(format);
   const parser = parse(parserOptions(delimiter));
   input.on("error", (error) => parser.destroy(error));
   input.pipe(parser);
 
   const lines = new LineCounter();
   let layout: ColumnLayout | undefined;
-  /** id → line of its first row; the line lets a duplicate's message point at the row that won. */
-  const firstSeen = new IdIndex();
+  const seen: SeenIds = { firstLine: new IdIndex(), float64Rows: new Map(), rounded: new Map() };
   let position = 0;
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
       const line = lines.advance(cells);
+      // Cleaned after the line count (which needs the raw line breaks), before anything reads a value.
+      for (let i = 0; i < cells.length; i++) cells[i] = cleanValue(cells[i]!);
       if (isBlankLine(cells)) continue;
       if (layout === undefined) {
-        layout = locateColumns(campaign.leads, cells);
+        layout = locateColumns(campaign.leads, cells, format.delimiter);
         continue;
       }
       position++;
-      const record = checkRow(cells, layout, line, position, firstSeen, options.suppressed);
+      const record = checkRow(cells, layout, line, position, seen, options.suppressed);
       if (position >= fromPosition) yield record;
     }
   } catch (error) {
-    if (error instanceof CsvError) throw syntaxError(file, await locateSyntaxError(file, delimiter), error);
+    if (error instanceof CsvError) {
+      // Parsed with the wrong delimiter, a file usually breaks before its header is even seen.
+      if (layout === undefined) locateColumns(campaign.leads, headerLine.split(delimiter), format.delimiter);
+      throw syntaxError(file, await locateSyntaxError(campaign.leads, delimiter), error);
+    }
     // A read failing after open (e.g. EISDIR: open() succeeds on a directory) is still the user's file.
     if (typeof (error as NodeJS.ErrnoException).syscall === "string") throw unreadable(file, error);
     throw error;
@@ -72,18 +84,38 @@ export async function* readLeads(
   }
 }
 
+/** What earlier rows' ids say about later ones. */
+interface SeenIds {
+  /** id → line of its first row; the line lets a duplicate's message point at the row that won. */
+  firstLine: IdIndex;
+  /**
+   * For ids a float64 prints as themselves (rare: ~0.4% of genuine 19-digit ids): line and a hash
+   * of the row, so two *different* rows sharing one can be told from a plain duplicate.
+   */
+  float64Rows: Map<string, { line: number; hash: number }>;
+  /** Rounded ids (never leads) → their first line, so a second row with the same one says so. */
+  rounded: Map<string, number>;
+}
+
 function checkRow(
   cells: string[],
   layout: ColumnLayout,
   line: number,
   position: number,
-  firstSeen: IdIndex,
+  seen: SeenIds,
   suppressed: ReadonlySet<string>,
 ): LeadRecord {
   const idCell = cells[layout.idIndex];
-  const problem = (reason: LeadProblem["reason"], message: string, id = idCell): LeadRecord => ({
+  const problem = (reason: LeadProblem["reason"], message: string, id = idCell, heldBackLine?: number): LeadRecord => ({
     kind: "problem",
-    problem: id ? { reason, line, position, id, message } : { reason, line, position, message },
+    problem: {
+      reason,
+      line,
+      position,
+      message,
+      ...(id ? { id } : {}),
+      ...(heldBackLine !== undefined ? { heldBackLine } : {}),
+    },
   });
   // A row with the wrong number of cells may have its values shifted into the wrong columns, so
   // nothing in it (not even the id) is trusted or registered for duplicate detection.
@@ -94,26 +126,41 @@ function checkRow(
         "quote values that contain the delimiter, or add the missing cells",
     );
   }
-  if (!idCell) return problem("missing-id", `the id column "${layout.names[layout.idIndex]}" is empty; fill in the lead's X user id`);
-  if (!X_USER_ID.test(idCell)) {
-    return problem(
-      "malformed-id",
-      `"${idCell}" is not an X user id (1–20 digits); use the numeric id, not the @handle`,
-    );
+  const verdict = checkIdCell(idCell ?? "");
+  switch (verdict.kind) {
+    case "missing":
+      return problem("missing-id", `the id column "${layout.names[layout.idIndex]}" is empty; fill in the lead's X user id`);
+    case "malformed":
+      return problem("malformed-id", `"${idCell}" is not an X user id; ${verdict.hint}`);
+    case "spreadsheet": {
+      const id = idCell ?? "";
+      const earlier = seen.rounded.get(id);
+      if (earlier === undefined && seen.rounded.size < 100_000) seen.rounded.set(id, line);
+      const also = earlier === undefined ? "" : ` (line ${earlier} has the same rounded id: two rows collapsed into one)`;
+      return problem("spreadsheet-id", spreadsheetIdMessage(`${verdict.what}${also}`));
+    }
   }
-  const first = firstSeen.get(idCell);
+  const id = idCell!;
+  const rowHash = printsAsFloat64(id) ? hashRow(cells, layout) : undefined;
+  const first = seen.firstLine.get(id);
   if (first !== undefined) {
-    return problem("duplicate", `id ${idCell} already appears on line ${first}; only that first row is used`);
+    const earlier = seen.float64Rows.get(id);
+    if (rowHash !== undefined && earlier !== undefined && earlier.hash !== rowHash) {
+      const what =
+        `id ${id} is also on line ${earlier.line}, for a different ${layout.usernameIndex === undefined ? "row" : "username"}: ` +
+        "a spreadsheet or script rounded two ids into one, so neither row is messaged";
+      return problem("spreadsheet-id", spreadsheetIdMessage(what), id, earlier.line);
+    }
+    return problem("duplicate", `id ${id} already appears on line ${first}; only that first row is used`);
   }
-  firstSeen.set(idCell, line);
-  if (suppressed.has(idCell)) return problem("suppressed", `id ${idCell} is on the suppression list; skipped`);
+  seen.firstLine.set(id, line);
+  if (rowHash !== undefined) seen.float64Rows.set(id, { line, hash: rowHash });
+  if (suppressed.has(id)) return problem("suppressed", `id ${id} is on the suppression list; skipped`);
 
   const timezone = layout.timezoneIndex === undefined ? undefined : cells[layout.timezoneIndex];
-  if (timezone && !isValidTimeZone(timezone)) {
-    return problem(
-      "bad-timezone",
-      `"${timezone}" is not an IANA time zone (e.g. "Europe/Berlin"); fix it or leave the cell empty to use the campaign's zone`,
-    );
+  const zoneProblem = timezone ? leadZoneProblem(timezone) : undefined;
+  if (zoneProblem !== undefined) {
+    return problem("bad-timezone", `${zoneProblem}; fix it or leave the cell empty to use the campaign's zone`);
   }
   // No prototype: a "__proto__" or "constructor" header is an ordinary key, not Object.prototype's.
   const fields = Object.create(null) as Record<string, string>;
@@ -121,11 +168,22 @@ function checkRow(
     const name = layout.names[i];
     if (name) fields[name] = cells[i] ?? "";
   }
-  const lead: Lead = { id: idCell, position, line, fields };
+  const lead: Lead = { id, position, line, fields };
   const username = layout.usernameIndex === undefined ? undefined : cells[layout.usernameIndex];
   if (username) lead.username = username;
   if (timezone) lead.timezone = timezone;
   return { kind: "lead", lead };
+}
+
+/** FNV-1a of what identifies the person in a row: the username when configured, else every other cell. */
+function hashRow(cells: readonly string[], layout: ColumnLayout): number {
+  let h = 0x811c9dc5;
+  cells.forEach((cell, i) => {
+    if (i === layout.idIndex || (layout.usernameIndex !== undefined && i !== layout.usernameIndex)) return;
+    for (let k = 0; k < cell.length; k++) h = Math.imul(h ^ cell.charCodeAt(k), 0x01000193);
+    h = Math.imul(h ^ 0x1f, 0x01000193); // cell separator
+  });
+  return h >>> 0;
 }
 
 function parserOptions(delimiter: string): Options {
@@ -147,7 +205,7 @@ function parserOptions(delimiter: string): Options {
  * (called synchronously before the error): the main loop cannot know, because the error destroys
  * the stream with rows it had not yet received still buffered. Only runs on a broken file.
  */
-async function locateSyntaxError(file: string, delimiter: string): Promise<number> {
+async function locateSyntaxError(leads: LeadsSource, delimiter: string): Promise<number> {
   const lines = new LineCounter();
   const parser = parse({
     ...parserOptions(delimiter),
@@ -156,7 +214,7 @@ async function locateSyntaxError(file: string, delimiter: string): Promise<numbe
       return null; // keep nothing
     },
   });
-  const input = createReadStream(file);
+  const { stream: input } = await openCsvSource(leads);
   input.on("error", (error) => parser.destroy(error));
   try {
     for await (const _ of input.pipe(parser)) void _;
@@ -168,12 +226,13 @@ async function locateSyntaxError(file: string, delimiter: string): Promise<numbe
   return lines.pendingLine;
 }
 
-async function openLeadsFile(file: string): Promise<NodeJS.ReadableStream & { destroy(): void }> {
+type LeadsSource = Pick<Campaign["leads"], "file" | "delimiter" | "encoding">;
+
+async function openLeadsFile(leads: LeadsSource): Promise<{ stream: Readable; format: CsvFormat; headerLine: string }> {
   try {
-    const handle = await open(file, "r");
-    return handle.createReadStream(); // closes the handle when it ends or is destroyed
+    return await openCsvSource(leads);
   } catch (error) {
-    throw unreadable(file, error);
+    throw unreadable(leads.file, error);
   }
 }
 

@@ -12,12 +12,13 @@ export interface ProblemGroup {
 }
 
 /** Reasons in the order a reader should fix them: structural first, deliberate skips last. */
-const ORDER: readonly LeadProblemReason[] = ["ragged-row", "missing-id", "malformed-id", "duplicate", "bad-timezone", "suppressed"];
+const ORDER: readonly LeadProblemReason[] = ["ragged-row", "missing-id", "malformed-id", "spreadsheet-id", "duplicate", "bad-timezone", "suppressed"];
 
 const DESCRIPTION: Record<LeadProblemReason, [singular: string, plural: string, consequence: string]> = {
   "ragged-row": ["row with the wrong number of cells", "rows with the wrong number of cells", "not messaged"],
   "missing-id": ["row without an id", "rows without an id", "not messaged"],
   "malformed-id": ["row whose id is not an X user id", "rows whose id is not an X user id", "not messaged"],
+  "spreadsheet-id": ["row whose id a spreadsheet damaged", "rows whose id a spreadsheet damaged", "not messaged (format the id column as Text and export again)"],
   duplicate: ["duplicate id", "duplicate ids", "only the first row of each is used"],
   "bad-timezone": ["row with an unknown time zone", "rows with an unknown time zone", "not messaged"],
   suppressed: ["suppressed lead", "suppressed leads", "skipped (do-not-contact list)"],

@@ -1,32 +1,66 @@
 import { open, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { UserError } from "../errors.js";
+import { UserError, type Problem } from "../errors.js";
 import { ensurePrivateDir, openPrivateAppend } from "../files/private-files.js";
+import { checkIdCell, spreadsheetIdMessage } from "./lead-id.js";
+import { cleanValue } from "./values.js";
+
+/** Where the do-not-contact list is, and whether it may not exist yet. */
+export interface SuppressionSource {
+  /** Absolute path; undefined = the campaign has no list. */
+  file: string | undefined;
+  /**
+   * true (campaign: `suppression: {file, create: true}`): a missing file is an empty list that the
+   * first opt-out creates. Otherwise a missing file is an error: a misspelt path must never mean
+   * "nobody is suppressed".
+   */
+  mayBeMissing?: boolean;
+}
 
 /**
  * The do-not-contact list: one X user id per line; `#` starts a comment (to the end of the line);
- * blank lines are ignored. A missing file is an empty list: most campaigns start without one, and
- * the first opt-out creates it.
+ * blank lines are ignored; words after the id are a note. Every line whose first word is not an
+ * X user id is reported at once, with its line number (UserError): an entry we cannot honour is
+ * someone we might message against their wish.
  */
-export async function loadSuppression(file?: string): Promise<Set<string>> {
+export async function loadSuppression(source: SuppressionSource): Promise<Set<string>> {
   const ids = new Set<string>();
+  const { file } = source;
   if (file === undefined) return ids;
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return ids;
-    throw new UserError(`Suppression file ${file} cannot be read.`, {
-      problems: [{ file, message: "suppression file cannot be read" }],
-      hint: "Check the campaign's suppression path and the file's permissions.",
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && source.mayBeMissing) return ids;
+    const what = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : "cannot be read";
+    throw new UserError(`suppression file ${file} ${what}; nothing was sent`, {
+      problems: [{ file, message: `suppression file ${what}` }],
+      hint:
+        code === "ENOENT"
+          ? "Check the campaign's suppression path (relative to the campaign file). To start without a list, write suppression: { file: …, create: true }."
+          : "Check the campaign's suppression path and the file's permissions.",
       cause: error,
     });
   }
-  for (const rawLine of text.split(/\r\n|\r|\n/)) {
+  const problems: Problem[] = [];
+  text.split(/\r\n|\r|\n/).forEach((rawLine, index) => {
     const hash = rawLine.indexOf("#");
     // Only the first word counts, so "123  # opted out" and "123 some note" both suppress 123.
-    const id = (hash < 0 ? rawLine : rawLine.slice(0, hash)).trim().split(/\s+/, 1)[0];
-    if (id) ids.add(id.replace(/^\uFEFF/, ""));
+    const word = cleanValue((hash < 0 ? rawLine : rawLine.slice(0, hash)).replace(/^\uFEFF/, "")).split(/\s+/, 1)[0] ?? "";
+    if (word === "") return;
+    const verdict = checkIdCell(word);
+    if (verdict.kind === "ok") ids.add(word);
+    else {
+      const why = verdict.kind === "spreadsheet" ? spreadsheetIdMessage(verdict.what) : `"${word}" is not an X user id; ${verdict.kind === "malformed" ? verdict.hint : "an X user id is 1–20 digits"}`;
+      problems.push({ file, line: index + 1, message: why });
+    }
+  });
+  if (problems.length > 0) {
+    throw new UserError(`${problems.length} line${problems.length === 1 ? "" : "s"} of the suppression file cannot be honoured; nothing was sent`, {
+      problems,
+      hint: "Each line is one numeric X user id (words after it and anything after # are notes). Fix the lines or comment them out with #.",
+    });
   }
   return ids;
 }

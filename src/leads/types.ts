@@ -9,13 +9,14 @@ export interface Lead {
   username?: string;
   /** Per-lead IANA zone from the time-zone column, when present and non-empty. */
   timezone?: string;
-  /** Every CSV column by header name, values as in the file (trimmed). */
+  /** Every CSV column by header name; values trimmed of whitespace and invisible characters (leads/values.ts). */
   fields: Record<string, string>;
 }
 
 export type LeadProblemReason =
   | "missing-id"
   | "malformed-id"
+  | "spreadsheet-id"
   | "duplicate"
   | "suppressed"
   | "ragged-row"
@@ -30,6 +31,11 @@ export interface LeadProblem {
   id?: string;
   /** Human sentence: what was wrong and what to do. */
   message: string;
+  /**
+   * An earlier row that must not be messaged either although it read as a lead: two different rows
+   * sharing one rounded id (reason "spreadsheet-id"). A live run drops the lead on that line.
+   */
+  heldBackLine?: number;
 }
 
 export type LeadRecord = { kind: "lead"; lead: Lead } | { kind: "problem"; problem: LeadProblem };

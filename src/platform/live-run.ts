@@ -21,6 +21,7 @@ import { ensurePrivateDir } from "../files/private-files.js";
 import { InboxClient } from "../inbox/client.js";
 import { NetworkError, RateLimitedError, ServerError, TimeoutError } from "../inbox/errors.js";
 import type { InboxApi } from "../inbox/types.js";
+import { describeFormat } from "../leads/csv-source.js";
 import { appendSuppression } from "../leads/suppression.js";
 import { createRenderer } from "../render/renderer.js";
 import { AccountLanes } from "../schedule/account-lanes.js";
@@ -69,7 +70,17 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
 
   // 1. Inputs: every lead read and every message rendered before anything is sent.
   const renderer = await createRenderer(campaign);
-  const leads = await collectLeads(campaign, suppressionFile, (p) => opts.emit({ type: "leads.problem", at: clock.now(), ...p }));
+  const leads = await collectLeads(
+    campaign,
+    { file: suppressionFile, mayBeMissing: campaign.suppressionMayBeMissing === true || opts.suppressionFile !== undefined },
+    (p) => opts.emit({ type: "leads.problem", at: clock.now(), ...p }),
+    // Said only when it is not the plain case (UTF-8, commas): then the reader may want to know.
+    (format) => {
+      if (format.encoding.source !== "default" || format.delimiter.delimiter !== ",") {
+        opts.note("info", `${displayPath(campaign.leads.file)}: read as ${describeFormat(format)}`);
+      }
+    },
+  );
   checkRenders(campaign, leads, renderer, opts.allowPartial);
 
   // 2. The API: token and account links, checked with one read each.

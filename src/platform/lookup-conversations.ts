@@ -25,7 +25,7 @@ const BATCH = 256;
 /** @throws UserError for a missing or rejected token (nothing else was read). */
 export async function lookupConversations(campaign: Campaign, env: NodeJS.ProcessEnv, note: (level: "info" | "warn", message: string) => void): Promise<ConversationLookup> {
   // Row problems were already listed by the preview.
-  const leads = await collectLeads(campaign, campaign.suppressionFile, () => undefined);
+  const leads = await collectLeads(campaign, { file: campaign.suppressionFile, mayBeMissing: campaign.suppressionMayBeMissing === true }, () => undefined);
   let gate: ApiLimiter | undefined;
   const api = new InboxClient({ env, clock: systemClock, onResponse: (info, status) => gate?.observe(info, status) });
   const team = await joinTeamOf(campaign, env, api, systemClock, campaign.stateFile, note);

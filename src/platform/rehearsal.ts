@@ -8,6 +8,7 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Campaign } from "../config/types.js";
+import { loadSuppression } from "../leads/suppression.js";
 import { startSandbox, type Sandbox } from "../sandbox/index.js";
 import { SimulatedClock, systemClock, type Clock } from "./clock.js";
 
@@ -30,6 +31,8 @@ export interface Rehearsal {
 }
 
 export async function startRehearsal(campaign: Campaign, opts: RehearsalOptions): Promise<Rehearsal> {
+  // The real list is checked as a live run would (missing, invalid lines), then rehearsed on a copy.
+  await loadSuppression({ file: campaign.suppressionFile, mayBeMissing: campaign.suppressionMayBeMissing === true });
   const clock = opts.realtime ? systemClock : new SimulatedClock(Date.now());
   const dir = await mkdtemp(join(tmpdir(), "outreach-rehearsal-"));
   const suppressionFile = join(dir, "suppression.txt");

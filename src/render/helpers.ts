@@ -8,7 +8,8 @@
  *   {{firstName full_name}}        the first name, as written: "Dr. Jane Doe 🚀" → "Jane", "Doe, Jane" → "Jane",
  *                                  "Jane Doe, PhD" → "Jane"; "Dr. Doe" → "Dr. Doe"; "🚀" → "" (see names/first-name.ts).
  *   {{spin "Hi" "Hey" "Hello"}}    one of the variants; block form {{#spin}}Hi|Hey|Hello{{/spin}}
- *                                  splits the rendered block on "|". The choice is a hash of (lead
+ *                                  splits on the template's own "|" (spin-marks.ts), never on a
+ *                                  "|" that came from a value. The choice is a hash of (lead
  *                                  id, step id, which spin in the message this is), so a dry-run
  *                                  preview shows exactly what will be sent and a re-run sends the same.
  *   {{lower s}} {{upper s}} {{trim s}}   case and whitespace.
@@ -16,6 +17,7 @@
  */
 import type Handlebars from "handlebars";
 import { firstName } from "./names/first-name.js";
+import { SPIN_SEPARATOR } from "./spin-marks.js";
 
 /** Per-render state the renderer passes as `data.spin`; helpers read it through `options.data`. */
 export interface SpinState {
@@ -60,7 +62,7 @@ export function registerHelpers(env: typeof Handlebars): void {
   env.registerHelper("trim", (value: unknown) => text(value).trim());
   env.registerHelper("spin", function (this: unknown, ...args: unknown[]) {
     const options = args.pop() as Handlebars.HelperOptions;
-    const variants = args.length > 0 ? args : options.fn(this).split("|");
+    const variants = args.length > 0 ? args : options.fn(this).split(SPIN_SEPARATOR);
     const state = (options.data as { spin?: SpinState } | undefined)?.spin;
     // Outside the renderer (no state) the first variant is the stable choice.
     const index = state === undefined ? 0 : pickIndex(state.seed, state.count++, variants.length);

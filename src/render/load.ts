@@ -8,6 +8,7 @@ import type Handlebars from "handlebars";
 import { UserError, formatProblem, type Problem } from "../errors.js";
 import type { PartialSource } from "./analyze.js";
 import { explainSyntaxError } from "./syntax-errors.js";
+import { markSpinSeparators } from "./spin-marks.js";
 
 export type ParseResult = { ok: true; ast: hbs.AST.Program } | { ok: false; problem: Problem };
 
@@ -25,10 +26,13 @@ export async function readTemplate(file: string, what: string): Promise<string> 
   }
 }
 
-/** Parses without throwing, so every template's syntax errors can be reported together. */
+/**
+ * Parses without throwing, so every template's syntax errors can be reported together. Block spins'
+ * separators are marked in the tree (spin-marks.ts) so values can never change the alternatives.
+ */
 export function parseTemplate(env: typeof Handlebars, file: string, source: string): ParseResult {
   try {
-    return { ok: true, ast: env.parse(source) };
+    return { ok: true, ast: markSpinSeparators(env.parse(source)) };
   } catch (error) {
     const at = parseErrorLocation(env, error);
     const raw = error instanceof Error ? error.message : String(error);

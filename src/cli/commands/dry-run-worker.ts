@@ -11,11 +11,13 @@ import type { Campaign } from "../../config/types.js";
 import { previewCampaign, type PreviewItem, type PreviewSummary } from "../../engine/preview.js";
 import { fsFaultAsUserError } from "../../files/fs-faults.js";
 import { UserError } from "../../errors.js";
+import { describeFormat, type CsvFormat } from "../../leads/csv-source.js";
 import { readLeads } from "../../leads/read-leads.js";
 import { loadSuppression } from "../../leads/suppression.js";
 import { createRenderer } from "../../render/renderer.js";
 import { projectSchedule, type Projection } from "../../schedule/projection.js";
 import { HtmlPreviewFile } from "../../html/preview-file.js";
+import { safeText } from "../report/safe-text.js";
 import { formatInstant, formatSpan } from "../report/time.js";
 import { paint } from "../report/style.js";
 import type { FromWorker, ToWorker, WorkerInput } from "./dry-run-protocol.js";
@@ -59,7 +61,7 @@ run().then(
 async function run(): Promise<{ rows: number; ready: number; problems: number; templateErrors: number }> {
   const { campaign, flags } = input;
   const renderer = await createRenderer(campaign);
-  const suppressed = await loadSuppression(campaign.suppressionFile);
+  const suppressed = await loadSuppression({ file: campaign.suppressionFile, mayBeMissing: campaign.suppressionMayBeMissing === true });
   const html = flags.out && isHtmlPath(flags.out) ? await openHtml(flags.out, campaign) : undefined;
   const file = flags.out && !html ? await openOut(flags.out) : undefined;
   const json = flags.format === "json";
@@ -68,6 +70,7 @@ async function run(): Promise<{ rows: number; ready: number; problems: number; t
   const human = new BatchedWriter(parentSink(humanFd));
   const s = paint({ isTTY: humanFd === 1 ? input.stdoutIsTTY : input.stderrIsTTY });
   const shown = new Map<string, number>();
+  let format: CsvFormat | undefined;
   const fileSink = file ? fileChunkSink(file) : undefined;
   const jsonOut = json ? new BatchedWriter(fileSink ?? parentSink(1)) : undefined;
   const fileOut = fileSink && !json ? new BatchedWriter(fileSink) : undefined;
@@ -75,7 +78,7 @@ async function run(): Promise<{ rows: number; ready: number; problems: number; t
   try {
     const summary = await previewCampaign({
       campaign,
-      leads: readLeads(campaign, { suppressed }),
+      leads: readLeads(campaign, { suppressed, onFormat: (f) => (format = f) }),
       renderer,
       signal: stop.signal,
       onItem: (item) => {
@@ -100,7 +103,7 @@ async function run(): Promise<{ rows: number; ready: number; problems: number; t
     html?.prepareSchedule();
     const projection = summary.ready > 0 ? project(campaign, summary, flags, html?.onSend) : undefined;
     await html?.finish(summary, projection, Date.now());
-    human.write(summaryText(campaign, summary, projection, flags, s));
+    human.write(summaryText(campaign, summary, projection, flags, s, format));
     await human.flush();
     const problems = summary.withErrors + summary.skipped.filter((k) => k.reason !== "suppressed").reduce((a, k) => a + k.count, 0);
     return { rows: summary.rows, ready: summary.ready, problems, templateErrors: summary.templateErrors.filter((g) => g.scope === "template").length };
@@ -188,36 +191,45 @@ function jsonLine(item: PreviewItem): string {
   return `${head}"ok":true,"text":${JSON.stringify(item.text ?? "")}${item.notes ? `,"notes":${JSON.stringify(item.notes)}` : ""}}\n`;
 }
 
+/** A preview item for people (terminal or --out text): values' escapes made visible (safe-text.ts). */
 function textItem(item: PreviewItem, s = paint({})): string {
   const head = `── ${item.step}${item.kind === "reply" ? " (on reply)" : ""} → ${item.leadId} (line ${item.line})`;
   if (item.errors) {
-    return `${s.red(head)}\n${item.errors.map((e) => `   ${s.red("✗")} ${e.variable ? `{{${e.variable}}}: ` : ""}${e.message}`).join("\n")}\n\n`;
+    return `${s.red(head)}\n${item.errors.map((e) => `   ${s.red("✗")} ${e.variable ? `{{${safeText(e.variable)}}}: ` : ""}${safeText(e.message)}`).join("\n")}\n\n`;
   }
-  return `${s.dim(head)}\n${(item.text ?? "").replace(/^/gm, "   ")}\n\n`;
+  return `${s.dim(head)}\n${safeText(item.text ?? "", { multiline: true }).replace(/^/gm, "   ")}\n\n`;
 }
 
-function summaryText(campaign: Campaign, sum: PreviewSummary, p: Projection | undefined, flags: RunFlags, s: ReturnType<typeof paint>): string {
-  const lines: string[] = [s.bold(`Dry run of "${campaign.name}" — nothing was sent`)];
+function summaryText(
+  campaign: Campaign,
+  sum: PreviewSummary,
+  p: Projection | undefined,
+  flags: RunFlags,
+  s: ReturnType<typeof paint>,
+  format: CsvFormat | undefined,
+): string {
+  const lines: string[] = [s.bold(`Dry run of "${safeText(campaign.name)}" — nothing was sent`)];
+  const leadsFile = displayPath(campaign.leads.file);
+  if (format) lines.push(`  ${leadsFile}: read as ${describeFormat(format)}`);
   const skippedTotal = sum.skipped.reduce((a, k) => a + k.count, 0);
   lines.push(`  rows read ${sum.rows} · ready ${sum.ready} · with template errors ${sum.withErrors} · skipped ${skippedTotal}`);
-  const leadsFile = displayPath(campaign.leads.file);
   for (const k of sum.skipped) {
     lines.push(`  ${s.yellow("skipped")} ${k.reason} ×${k.count}`);
-    for (const r of k.rows) lines.push(`    ${leadsFile}:${r.line}: ${r.message}`);
+    for (const r of k.rows) lines.push(`    ${leadsFile}:${r.line}: ${safeText(r.message)}`);
     if (k.count > k.rows.length) lines.push(`    … and ${k.count - k.rows.length} more`);
   }
   for (const g of sum.templateErrors) {
     if (g.scope === "template") {
-      lines.push(`  ${s.red("template error")} ${g.step}: ${g.message} — affects ${g.count} lead${g.count === 1 ? "" : "s"}`);
+      lines.push(`  ${s.red("template error")} ${g.step}: ${safeText(g.message)} — affects ${g.count} lead${g.count === 1 ? "" : "s"}`);
       continue;
     }
-    lines.push(`  ${s.red("template")} ${g.step}: ${g.variable === "message" ? "" : `{{${g.variable}}} `}${g.message} ×${g.count} — ${g.examples.join(", ")}${g.count > g.examples.length ? ", …" : ""}`);
+    lines.push(`  ${s.red("template")} ${g.step}: ${g.variable === "message" ? "" : `{{${safeText(g.variable)}}} `}${safeText(g.message)} ×${g.count} — ${g.examples.join(", ")}${g.count > g.examples.length ? ", …" : ""}`);
   }
   const names = sum.unusualNames;
   if (names.count > 0) {
     lines.push(`  ${s.yellow("names to check")} ×${names.count} — {{firstName}} had to work around these values:`);
     for (const n of names.rows) {
-      lines.push(`    ${leadsFile}:${n.line} (${n.leadId}) ${n.variable} ${JSON.stringify(n.value)} → ${n.firstName === "" ? "no first name" : JSON.stringify(n.firstName)}: ${n.reason}`);
+      lines.push(`    ${leadsFile}:${n.line} (${n.leadId}) ${n.variable} ${safeText(JSON.stringify(n.value))} → ${n.firstName === "" ? "no first name" : safeText(JSON.stringify(n.firstName))}: ${n.reason}`);
     }
     if (names.count > names.rows.length) lines.push(`    … and ${names.count - names.rows.length} more (all in --format json, as "notes")`);
   }

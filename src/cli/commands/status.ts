@@ -11,6 +11,7 @@ import { writeReportFile } from "../../html/report-file.js";
 import { readStateSnapshot } from "../../state/load.js";
 import type { LeadState, StateSnapshot } from "../../state/types.js";
 import { formatInstant } from "../report/time.js";
+import { safeStrings } from "../report/safe-text.js";
 import { paint } from "../report/style.js";
 import { formatReviewList } from "../report/review-list.js";
 
@@ -51,7 +52,8 @@ export function statusCommand(): Command {
         });
       }
       const report = buildStatus(campaign, snapshot);
-      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report, campaign));
+      // JSON stays exact; the text report quotes API failure reasons, so escapes are made visible.
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(safeStrings(report), campaign));
       if (flags.html) {
         await writeReportFile(flags.html, campaign, snapshot, Date.now());
         if (!flags.json) process.stdout.write(`report written to ${flags.html} (open it in a browser)\n`);

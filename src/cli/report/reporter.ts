@@ -8,6 +8,7 @@
  */
 import type { EngineEvent, RunSummary } from "../../engine/events.js";
 import { formatInstant, formatSpan } from "./time.js";
+import { safeStrings, safeText } from "./safe-text.js";
 import { paint, type Style } from "./style.js";
 
 export type ReportMode = "tty" | "plain" | "json";
@@ -86,13 +87,15 @@ export function createReporter(opts: { mode: ReportMode; out: NodeJS.WritableStr
   }
   if (opts.mode === "plain") {
     return {
-      emit: (e) => {
+      emit: (event) => {
+        // CSV values, reply texts and API messages reach a person: escapes made visible (safe-text.ts).
+        const e = safeStrings(event);
         // Short pacing pauses between two sends are routine; a log line each would drown the sends.
         if (e.type === "waiting" && e.reason === "pacing" && e.until - e.at < 5 * 60_000) return;
         const line = formatEvent(e, c);
         if (line !== null) write(e.type === "run.finished" ? line : `${formatInstant(e.at, c.tz)}  ${line}`);
       },
-      note: (level, message) => write(level === "warn" ? `${c.s.yellow("warning")} ${message}` : message),
+      note: (level, message) => write(level === "warn" ? `${c.s.yellow("warning")} ${safeText(message)}` : safeText(message)),
       close: () => undefined,
     };
   }
@@ -117,7 +120,8 @@ class TtyReporter implements Reporter {
     private readonly c: Ctx,
   ) {}
 
-  emit(e: EngineEvent): void {
+  emit(event: EngineEvent): void {
+    const e = safeStrings(event);
     if (e.type === "run.started") {
       this.remaining = e.toStart;
       this.firstStep = e.firstStep;
@@ -140,7 +144,7 @@ class TtyReporter implements Reporter {
 
   note(level: "info" | "warn", message: string): void {
     this.clear();
-    this.out.write(`${level === "warn" ? `${this.c.s.yellow("warning")} ` : ""}${message}\n`);
+    this.out.write(`${level === "warn" ? `${this.c.s.yellow("warning")} ` : ""}${safeText(message)}\n`);
   }
 
   close(): void {

@@ -26,7 +26,8 @@ export async function writeLeadsCsv(file: string, count: number, first = 0): Pro
   for (let i = first; i < first + count; i++) {
     const first = FIRST[i % FIRST.length]!;
     const last = LAST[(i * 7) % LAST.length]!;
-    const id = String(1_000_000_000_000_000_000n + BigInt(i) * 7919n);
+    // Distinct 19-digit ids that never end in four zeros (those read as spreadsheet-rounded and are refused).
+    const id = String(1_000_000_000_000_000_003n + BigInt(i) * 79_190n);
     const row = `${id},${first.toLowerCase()}_${last.toLowerCase()}_${i},${first},${first} ${last},${COMPANY[(i * 3) % COMPANY.length]},${ROLE[i % ROLE.length]},${ZONE[i % ZONE.length]}\n`;
     if (!out.write(row)) await once(out, "drain");
   }

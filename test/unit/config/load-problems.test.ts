@@ -51,7 +51,7 @@ describe("campaign problems: one message form per kind of mistake", () => {
     {
       kind: "bad duration",
       text: doc(...HEAD, ...STEPS, "  - id: nudge", "    template: nudge.hbs", "    after: 3 days", ...PACING),
-      want: ['campaign.yaml:9:12 steps[1].after: expected a duration like "3d", "90m" or "1h30m", got "3 days"'],
+      want: ['campaign.yaml:9:12 steps[1].after: expected a duration like "3d", "90m" or "1h30m", got "3 days" — did you mean "3d"?'],
     },
     {
       kind: "bad hours",
@@ -71,14 +71,36 @@ describe("campaign problems: one message form per kind of mistake", () => {
       want: ['campaign.yaml:8:13 pacing.timezone: expected an IANA time zone like "Europe/London", got "Mars/Olympus"'],
     },
     {
+      kind: "zone abbreviation without daylight saving",
+      text: doc(...HEAD, ...STEPS, "pacing:", "  timezone: EST"),
+      want: [
+        'campaign.yaml:8:13 pacing.timezone: expected an IANA time zone like "Europe/London" ("EST" is a time-zone abbreviation, not an IANA zone: it does not follow daylight saving the way the place does, so windows would be an hour off part of the year; use "America/New_York"), got "EST"',
+      ],
+    },
+    {
+      kind: "pause in words",
+      text: doc(...HEAD, ...STEPS, ...PACING, '  perAccount: {gap: "45 sec - 3 min"}'),
+      want: ['campaign.yaml:9:21 pacing.perAccount.gap: expected a pause like "45s-3m" or "1m", got "45 sec - 3 min" — did you mean "45s-3m"?'],
+    },
+    {
+      kind: "unknown encoding",
+      text: doc("name: T", "leads: {file: leads.csv, idColumn: id, encoding: windows-1525}", "accounts: [acc1, acc2]", ...STEPS, ...PACING),
+      want: ['campaign.yaml:2:50 leads.encoding: expected a character encoding like "windows-1252", "latin1" or "utf-16le", got "windows-1525"'],
+    },
+    {
+      kind: "suppression mapping with a misspelt key",
+      text: doc(...HEAD, ...STEPS, ...PACING, "suppression: {file: dnc.txt, craete: true}"),
+      want: ['campaign.yaml:9:30 suppression.craete: unknown key "craete" — did you mean "create"?'],
+    },
+    {
       kind: "bad day range",
       text: doc(...HEAD, ...STEPS, ...PACING, "  days: mon-fry"),
       want: ['campaign.yaml:9:9 pacing.days: expected a day range like "mon-fri", got "mon-fry"'],
     },
     {
       kind: "bad day in a list",
-      text: doc(...HEAD, ...STEPS, ...PACING, "  days: [mon, thurs]"),
-      want: ['campaign.yaml:9:15 pacing.days[1]: expected one of "sun", "mon", "tue", "wed", "thu", "fri", "sat", got "thurs" — did you mean "thu"?'],
+      text: doc(...HEAD, ...STEPS, ...PACING, "  days: [Mon, thrusday]"),
+      want: ['campaign.yaml:9:15 pacing.days[1]: expected a day name like mon or Monday, got "thrusday"'],
     },
     {
       kind: "bad regular expression",

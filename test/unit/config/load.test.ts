@@ -30,7 +30,7 @@ describe("loadCampaign", () => {
     expect(error.details.problems?.map(formatProblem)).toEqual([
       'test/fixtures/config/broken.yaml:6:18 accounts[1]: duplicate account "acc1", already listed as accounts[0]',
       "test/fixtures/config/broken.yaml:11:15 steps[1].template: template not found: test/fixtures/config/missing.hbs (paths are relative to the campaign file)",
-      'test/fixtures/config/broken.yaml:12:12 steps[1].after: expected a duration like "3d", "90m" or "1h30m", got "3 days"',
+      'test/fixtures/config/broken.yaml:12:12 steps[1].after: expected a duration like "3d", "90m" or "1h30m", got "3 days" — did you mean "3d"?',
       'test/fixtures/config/broken.yaml:14:13 pacing.timezone: expected an IANA time zone like "Europe/London", got "Mars/Olympus"',
       'test/fixtures/config/broken.yaml:15:10 pacing.hours: expected the start before the end, like "09:00-17:00" (overnight windows are not supported), got "17:00-09:00"',
       'test/fixtures/config/broken.yaml:17:5 pacing.perAccount.perHuor: unknown key "perHuor" — did you mean "perHour"?',
@@ -45,7 +45,7 @@ describe("loadCampaign", () => {
       slug: "minimal-campaign",
       file: path.join(FIXTURES, "minimal.yaml"),
       dir: FIXTURES,
-      leads: { file: path.join(FIXTURES, "leads.csv"), delimiter: ",", idColumn: "id" },
+      leads: { file: path.join(FIXTURES, "leads.csv"), idColumn: "id" },
       accounts: ["acc1"],
       sequence: [{ kind: "sequence", id: "intro", template: path.join(FIXTURES, "intro.hbs"), afterMs: 0, index: 0 }],
       replySteps: [{ kind: "reply", id: "ack", delayMs: 0, actions: { tags: [], markDone: true } }],
@@ -76,6 +76,7 @@ describe("loadCampaign", () => {
       timezoneColumn: "tz",
     });
     expect(campaign.suppressionFile).toBe(path.join(FIXTURES, "dnc.txt"));
+    expect(campaign.suppressionMayBeMissing).toBeUndefined();
     // Reply steps may sit anywhere; the sequence keeps its own order and indexes.
     expect(campaign.sequence.map((s) => [s.id, s.index, s.afterMs])).toEqual([
       ["intro", 0, 0],

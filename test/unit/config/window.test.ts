@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isTimeZone, parseDays, parseHours } from "../../../src/config/window.js";
+import { zoneProblem } from "../../../src/config/time-zones.js";
+import { DAY_LIST_SOURCE, DAY_RANGE_SOURCE, parseDays, parseHours } from "../../../src/config/window.js";
 
 describe("parseDays", () => {
   it.each([
@@ -9,8 +10,21 @@ describe("parseDays", () => {
     ["wed", [3]],
     ["sun-sat", [0, 1, 2, 3, 4, 5, 6]],
     [["tue", "mon", "tue"], [1, 2]],
+    ["Mon-Fri", [1, 2, 3, 4, 5]],
+    ["MON - FRI", [1, 2, 3, 4, 5]],
+    ["Saturday-Sunday", [0, 6]],
+    [["Tues", "THURSDAY"], [2, 4]],
   ] as const)("%j → %j", (days, numbers) => {
     expect(parseDays(days)).toEqual(numbers);
+  });
+
+  it.each(["Mon-Fri", "mon-fri", "MON-FRI", "Monday - Friday", "Tues", "thu"])("the schema pattern accepts %j", (text) => {
+    expect(new RegExp(DAY_RANGE_SOURCE).test(text)).toBe(true);
+  });
+
+  it.each(["mo-fr", "Mondays", "weekdays", "mon-", "lun-ven"])("the schema patterns refuse %j", (text) => {
+    expect(new RegExp(DAY_RANGE_SOURCE).test(text)).toBe(false);
+    expect(new RegExp(DAY_LIST_SOURCE).test(text)).toBe(false);
   });
 });
 
@@ -29,13 +43,23 @@ describe("parseHours", () => {
   });
 });
 
-describe("isTimeZone", () => {
+describe("zoneProblem", () => {
+  it.each(["Europe/London", "UTC", "GMT", "America/New_York", "US/Eastern", "Japan"])("accepts %s", (zone) => {
+    expect(zoneProblem(zone)).toBeUndefined();
+  });
+
   it.each([
-    ["Europe/London", true],
-    ["UTC", true],
-    ["Mars/Olympus", false],
-    ["", false],
-  ])("%s → %s", (zone, known) => {
-    expect(isTimeZone(zone)).toBe(known);
+    ["EST", /abbreviation.*daylight saving.*use "America\/New_York"/],
+    ["MST", /use "America\/Denver" \(or "America\/Phoenix" for Arizona/],
+    ["HST", /use "Pacific\/Honolulu"/],
+    ["pst", /use "America\/Los_Angeles"/],
+    ["BST", /use "Europe\/London"/],
+    ["+05:00", /fixed offset/],
+    ["Etc/GMT+5", /fixed offset/],
+    ["PRC", /abbreviation, not an IANA time zone/],
+    ["Mars/Olympus", /not an IANA time zone/],
+    ["", /not an IANA time zone/],
+  ])("refuses %s", (zone, message) => {
+    expect(zoneProblem(zone)?.message).toMatch(message);
   });
 });

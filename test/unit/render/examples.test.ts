@@ -18,7 +18,7 @@ const replySteps: ReplyStep[] = [
 const leadsOptions = { delimiter: ",", idColumn: "x_user_id", usernameColumn: "username", timezoneColumn: "timezone" };
 
 async function read(csv: string, suppression: string): Promise<{ leads: Lead[]; problems: LeadProblem[] }> {
-  const suppressed = await loadSuppression(repo(suppression));
+  const suppressed = await loadSuppression({ file: repo(suppression) });
   const leads: Lead[] = [];
   const problems: LeadProblem[] = [];
   for await (const r of readLeads({ leads: { file: repo(csv), ...leadsOptions } }, { suppressed })) {
