@@ -163,6 +163,8 @@ export class StepRunner {
       updatedAt: sendingAt,
       attempts,
       sendingAt,
+      // The server's view of this instant, for reconciliation (state/reconcile.ts): our clock may be off.
+      ...(this.deps.serverTime ? { serverSendingAt: this.deps.serverTime.toServer(sendingAt) } : {}),
       contentHash: contentHash(content),
     });
 

@@ -17,6 +17,7 @@ import type { ReplySource } from "../engine/ports.js";
 import { InterruptedError, PausedError, UserError } from "../errors.js";
 import { InboxClient } from "../inbox/client.js";
 import { AuthError, InboxError, NetworkError, RateLimitedError, ServerError, TimeoutError } from "../inbox/errors.js";
+import { ServerClock } from "../inbox/server-clock.js";
 import type { InboxApi } from "../inbox/types.js";
 import { appendSuppression } from "../leads/suppression.js";
 import type { Lead } from "../leads/types.js";
@@ -27,7 +28,7 @@ import { createApiLimiter } from "../schedule/api-limiter.js";
 import { computeFingerprint, diffFingerprint, hashFilePrefix } from "../state/fingerprint.js";
 import { acquireLock } from "../state/lock.js";
 import { openState, type StateStore } from "../state/store.js";
-import { systemClock, type Clock } from "./clock.js";
+import { clockFromEnv, type Clock } from "./clock.js";
 import { collectLeads } from "./collect-leads.js";
 import { eventsReplySource, webhookReplySource } from "./reply-sources.js";
 
@@ -55,7 +56,7 @@ export interface LiveRunOptions {
 }
 
 export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise<RunResult> {
-  const clock = opts.clock ?? systemClock;
+  const clock = opts.clock ?? clockFromEnv(opts.env);
   const stateFile = opts.stateFile ?? campaign.stateFile;
   const suppressionFile = opts.suppressionFile ?? campaign.suppressionFile;
 
@@ -69,9 +70,12 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   const stop = new AbortController();
   const gate = createApiLimiter({ windows: campaign.pacing.api, clock });
   gate.onHold = (until, reason) => opts.emit({ type: "rate.held", at: clock.now(), until, reason });
+  // The API's clock, measured from every response: its times (createdAt, resets) are read through it.
+  const serverClock = new ServerClock((offsetMs) => opts.emit({ type: "clock.skew", at: clock.now(), offsetMs }));
   const api: InboxApi = new InboxClient({
     env: opts.env,
     clock,
+    serverClock,
     ...(opts.connection ? { baseUrl: opts.connection.baseUrl, token: opts.connection.token } : {}),
     onResponse: (info, status) => gate.observe(info, status),
   });
@@ -104,7 +108,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
     });
     await checkChanges(store, fingerprint, campaign, opts);
 
-    replies = await createReplySource(campaign, api, gate, clock, store, opts);
+    replies = await createReplySource(campaign, api, gate, clock, serverClock, store, opts);
     const result = await runCampaign({
       campaign,
       leads,
@@ -116,6 +120,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
       renderer,
       replies,
       clock,
+      serverTime: serverClock,
       suppress: async (id, note) => {
         if (suppressionFile) await appendSuppression(suppressionFile, id, note);
       },
@@ -250,13 +255,16 @@ async function createReplySource(
   api: InboxApi,
   gate: ReturnType<typeof createApiLimiter>,
   clock: Clock,
+  serverClock: ServerClock,
   store: StateStore,
   opts: LiveRunOptions,
 ): Promise<ReplySource> {
   const hook = campaign.replies.webhook;
   if (campaign.replies.source !== "webhook" || !hook) return eventsReplySource(api, gate, clock, store);
   const secret = opts.env.INBOX_WEBHOOK_SECRET ?? "";
-  const source = await webhookReplySource({ ...hook, secret }, api, gate, clock, store, (reason) =>
+  // Signatures carry the server's time (t=…, 300 s tolerance): check them against the server's clock.
+  const signatureClock: Clock = { now: () => serverClock.toServer(clock.now()), sleep: (ms, signal) => clock.sleep(ms, signal) };
+  const source = await webhookReplySource({ ...hook, secret }, api, gate, clock, signatureClock, store, (reason) =>
     opts.note("warn", `webhook delivery rejected: ${reason}`),
   );
   opts.note("info", `listening for webhooks on ${source.url}`);
