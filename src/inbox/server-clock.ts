@@ -78,6 +78,14 @@ export class ServerClock {
     return serverMs - (this.reading()?.offsetMs ?? 0);
   }
 
+  /**
+   * The latest instant on our clock that a server instant can be: for a deadline the server sets
+   * (X-RateLimit-Reset), waiting until this is never too early. Unchanged until measured.
+   */
+  latestLocal(serverMs: number): number {
+    return Number.isFinite(this.lo) ? serverMs - this.lo : serverMs;
+  }
+
   private checkSkew(): void {
     const r = this.reading();
     if (!r || !this.onLargeSkew) return;

@@ -124,7 +124,8 @@ export class Transport {
       if (onResponse) {
         inCallback = true;
         const info = parseRateLimitHeaders(res.headers, this.config.clock.now());
-        if (serverClock && info.resetAt !== undefined) info.resetAt = serverClock.toLocal(info.resetAt);
+        // Late rather than early: a reset taken too early would let requests meet a 429.
+        if (serverClock && info.resetAt !== undefined) info.resetAt = serverClock.latestLocal(info.resetAt);
         onResponse(info, res.status);
         inCallback = false;
       }

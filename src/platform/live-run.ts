@@ -70,6 +70,12 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   const stop = new AbortController();
   const gate = createApiLimiter({ windows: campaign.pacing.api, clock });
   gate.onHold = (until, reason) => opts.emit({ type: "rate.held", at: clock.now(), until, reason });
+  const learnedLimits = new Set<number>();
+  gate.onLearned = (w) => {
+    if (learnedLimits.has(w.limit)) return;
+    learnedLimits.add(w.limit);
+    opts.note("info", `the Inbox API allows this team ${w.limit} requests per window, fewer than configured: pacing to the server's limit (its window's length is learned from its rate-limit headers)`);
+  };
   // The API's clock, measured from every response: its times (createdAt, resets) are read through it.
   const serverClock = new ServerClock((offsetMs) => opts.emit({ type: "clock.skew", at: clock.now(), offsetMs }));
   const api: InboxApi = new InboxClient({

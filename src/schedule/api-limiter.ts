@@ -13,6 +13,7 @@
 import type { RateWindow } from "../config/types.js";
 import type { RateLimitInfo } from "../inbox/types.js";
 import type { Clock } from "../platform/clock.js";
+import { QuotaLearner, type LearnedWindow } from "./learned-quota.js";
 import { MinHeap } from "./min-heap.js";
 import { SlidingWindowGate, defaultQuotaMargin } from "./sliding-window.js";
 
@@ -46,6 +47,10 @@ export interface ApiLimiter {
   readonly heldUntil: number | undefined;
   /** Called when a hold is placed or extended: the reporter shows it. */
   onHold?: (until: number, reason: string) => void;
+  /** Called when the server's headers show a stricter quota than configured, and whenever its learned length shrinks. */
+  onLearned?: (window: LearnedWindow) => void;
+  /** Quota windows learned from the server so far (schedule/learned-quota.ts). */
+  learnedWindows(): LearnedWindow[];
   /** Drops queued jobs (rejected with LimiterStoppedError) and resolves once running jobs settle. */
   stop(): Promise<void>;
   stats(): ApiLimiterStats;
@@ -101,8 +106,12 @@ export function createApiLimiter(opts: ApiLimiterOptions): ApiLimiter {
 
 class QuotaLimiter implements ApiLimiter {
   onHold?: (until: number, reason: string) => void;
+  onLearned?: (window: LearnedWindow) => void;
   private readonly clock: Clock;
   private readonly gate: SlidingWindowGate;
+  /** Learns a stricter server quota; only when windows are configured ("off" trusts the user). */
+  private readonly learner: QuotaLearner | undefined;
+  private readonly marginOf: (windowMs: number) => number;
   private readonly maxConcurrent: number;
   private readonly queue = new MinHeap<Job>();
   private seq = 0;
@@ -125,7 +134,14 @@ class QuotaLimiter implements ApiLimiter {
     }
     this.maxConcurrent = maxConcurrent;
     this.clock = opts.clock;
-    this.gate = new SlidingWindowGate(opts.windows, opts.marginMs ?? defaultQuotaMargin);
+    const margin = opts.marginMs;
+    this.marginOf = margin === undefined ? defaultQuotaMargin : () => margin;
+    this.gate = new SlidingWindowGate(opts.windows, this.marginOf);
+    this.learner = opts.windows.length > 0 ? new QuotaLearner(opts.windows) : undefined;
+  }
+
+  learnedWindows(): LearnedWindow[] {
+    return this.learner?.windows() ?? [];
   }
 
   get heldUntil(): number | undefined {
@@ -161,6 +177,11 @@ class QuotaLimiter implements ApiLimiter {
 
   observe(info: RateLimitInfo, status: number): void {
     const now = this.clock.now();
+    const learned = isThrottleStatus(status) ? undefined : this.learner?.observe(info);
+    if (learned) {
+      this.gate.learn(learned.limit, learned.windowMs, this.marginOf(learned.windowMs));
+      this.onLearned?.(learned);
+    }
     const resetAhead = info.resetAt !== undefined && info.resetAt > now ? info.resetAt : undefined;
     if (isThrottleStatus(status) || (status === 503 && info.retryAfterMs !== undefined)) {
       const until = info.retryAfterMs !== undefined ? now + info.retryAfterMs : (resetAhead ?? now + DEFAULT_THROTTLE_MS);
@@ -254,6 +275,8 @@ class QuotaLimiter implements ApiLimiter {
     // The quota counts the request as of its response (see sliding-window.ts), so the slot is
     // closed when the job settles.
     const slot = this.gate.isOff ? -1 : this.gate.begin();
+    const startedAt = this.learner ? this.clock.now() : 0;
+    this.learner?.started(startedAt);
     this.running++;
     let result: Promise<unknown>;
     try {
@@ -264,11 +287,13 @@ class QuotaLimiter implements ApiLimiter {
     result.then(
       (value) => {
         if (slot >= 0) this.gate.end(slot, this.clock.now());
+        this.learner?.ended(startedAt, this.clock.now(), true);
         this.finish();
         job.resolve(value);
       },
       (error: unknown) => {
         if (slot >= 0) this.gate.end(slot, this.clock.now());
+        this.learner?.ended(startedAt, this.clock.now(), isCounted(error));
         this.finish();
         job.reject(error);
       },
@@ -285,6 +310,15 @@ class QuotaLimiter implements ApiLimiter {
   private release(job: Job): void {
     if (job.onAbort) job.signal?.removeEventListener("abort", job.onAbort);
   }
+}
+
+/**
+ * Whether the server counted a request that failed with `error`: not when it refused it (429: "a refused
+ * request is not counted") or the connection was never made. Everything else reached it.
+ */
+function isCounted(error: unknown): boolean {
+  const e = error as { status?: unknown; isConnectFailure?: unknown } | null;
+  return !(typeof e === "object" && e !== null && ((typeof e.status === "number" && isThrottleStatus(e.status)) || e.isConnectFailure === true));
 }
 
 function abortReason(signal: AbortSignal): unknown {
