@@ -21,6 +21,8 @@ import { WorkQueue, type Work } from "./work-queue.js";
 import { LeadWindows } from "./lead-windows.js";
 import { planRun, restorePacing } from "./planning.js";
 import { priorityOf } from "./sequence.js";
+import { ProgressGuard, yieldToEventLoop } from "./progress-guard.js";
+import { describeWait } from "./wait-reason.js";
 
 export interface RunResult {
   outcome: RunOutcome;
@@ -38,6 +40,7 @@ class CampaignEngine {
   private readonly steps: StepRunner;
   private readonly replies: ReplyHandler;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly guard = new ProgressGuard();
   /** Leads assigned per account, for balancing new leads. */
   private readonly load = new Map<string, number>();
   private readonly startedAt: number;
@@ -93,9 +96,15 @@ class CampaignEngine {
       if (stop.aborted) return this.drain("interrupted");
       if (options.limit !== undefined && this.sentThisRun >= options.limit) return this.drain("limit-reached");
 
-      await this.pollReplies(false);
+      const polled = await this.pollReplies(false);
       const dispatched = this.dispatchDue(clock.now());
-      if (dispatched > 0) continue;
+      if (dispatched > 0) {
+        this.guard.progressed();
+        continue;
+      }
+      // Nothing started: give timers, sockets and signal handlers their turn before looking again.
+      // Awaiting settled promises alone would run as microtasks and starve them (issue 8).
+      await yieldToEventLoop();
 
       if (this.inFlight.size > 0) {
         await Promise.race([...this.inFlight, this.deps.replies.arrival?.() ?? never()]);
@@ -104,8 +113,22 @@ class CampaignEngine {
       const next = this.nextDueAt();
       if (next === undefined) return "completed";
       if (options.once) return "once-done";
+      if (!polled && this.guard.idlePass(clock.now())) {
+        this.pausedReason ??= this.spinReason(next);
+        continue;
+      }
       await this.waitUntil(next);
     }
+  }
+
+  /** The pause message when the progress guard trips: what was due, and that it is our bug. */
+  private spinReason(next: number): string {
+    const work = this.queue.peekBound();
+    const what = work && this.queue.nextBoundAt() === next ? ` (${work.kind} for lead ${work.leadId})` : "";
+    return (
+      `internal error: the run loop made no progress in ${this.guard.idlePasses} passes; the work due at ` +
+      `${new Date(next).toISOString()}${what} could not be started. This is a bug, please report it; nothing was sent twice`
+    );
   }
 
   private async drain(outcome: RunOutcome): Promise<RunOutcome> {
@@ -136,7 +159,7 @@ class CampaignEngine {
       if (!lead) continue;
       const opens = nextWindowStart(this.windows.for(lead), now);
       if (opens > now) {
-        this.queue.pushFresh(work, opens, lead.position);
+        this.queue.deferFresh(work, opens, now, lead.position);
         continue;
       }
       const account = chooseAccount(available, this.load);
@@ -169,12 +192,12 @@ class CampaignEngine {
     if (this.steps.sendsMessage(work, state)) {
       const allowed = this.deps.pacing.nextAllowedAt(account, now);
       if (allowed > now) {
-        this.queue.pushBound(work, allowed);
+        this.queue.deferBound(work, allowed, now);
         return false;
       }
       const opens = nextWindowStart(this.windows.for(lead), now);
       if (opens > now) {
-        this.queue.pushBound(work, opens);
+        this.queue.deferBound(work, opens, now);
         return false;
       }
     }
@@ -192,6 +215,7 @@ class CampaignEngine {
       })
       .finally(() => {
         this.inFlight.delete(task);
+        this.guard.progressed();
         this.queue.release(account, this.deps.clock.now());
       });
     this.inFlight.add(task);
@@ -203,7 +227,10 @@ class CampaignEngine {
       .catch((err: unknown) => {
         this.pausedReason ??= `internal error: ${err instanceof Error ? err.message : String(err)}`;
       })
-      .finally(() => this.inFlight.delete(task));
+      .finally(() => {
+        this.inFlight.delete(task);
+        this.guard.progressed();
+      });
     this.inFlight.add(task);
   }
 
@@ -240,7 +267,7 @@ class CampaignEngine {
     const now = clock.now();
     const wakeForPoll = this.replies.hasOpenLeads() ? this.lastPollAt + options.pollIntervalMs : Infinity;
     const target = Math.max(now, Math.min(until, wakeForPoll));
-    const reason = this.waitReason(until);
+    const reason = describeWait(this.queue, until);
     const key = `${until}:${reason.reason}`;
     // Waits under a second are routine between two pieces of work; reporting them is noise.
     if (until - now >= 1000 && key !== this.lastWait) {
@@ -259,32 +286,13 @@ class CampaignEngine {
     }
   }
 
-  private waitReason(until: number): { reason: "window" | "pacing" | "follow-up" | "replies" | "retry"; detail: string } {
-    const bound = this.queue.nextBoundAt();
-    const next = this.queue.peekBound();
-    if (bound !== undefined && next && Math.abs(bound - until) < 1) {
-      switch (next.kind) {
-        case "expire":
-          return { reason: "replies", detail: "contacted leads stay open for replies (replies.keepOpenFor)" };
-        case "reconcile":
-          return { reason: "retry", detail: "checking an uncertain send again" };
-        case "reply":
-          return { reason: "follow-up", detail: "next reply step (its delay, window or pacing)" };
-        case "sequence":
-          return { reason: "follow-up", detail: next.index > 0 ? "next follow-up (its delay, window or pacing)" : "next first message" };
-      }
-    }
-    const fresh = this.queue.nextFreshAt();
-    if (fresh !== undefined && Math.abs(fresh - until) < 1) return { reason: "window", detail: "sending window closed" };
-    if (fresh !== undefined) return { reason: "pacing", detail: "per-account pacing (caps and gaps)" };
-    return { reason: "replies", detail: "leads are open for replies" };
-  }
-
-  private async pollReplies(force: boolean): Promise<void> {
+  /** Polls for replies when the interval has passed or replies were pushed; returns whether it polled. */
+  private async pollReplies(force: boolean): Promise<boolean> {
     const now = this.deps.clock.now();
-    if (!force && now - this.lastPollAt < this.deps.options.pollIntervalMs && !this.replies.hasPushed()) return;
+    if (!force && now - this.lastPollAt < this.deps.options.pollIntervalMs && !this.replies.hasPushed()) return false;
     this.lastPollAt = now;
     await this.replies.poll(this.deps.stop);
+    return true;
   }
 
   /** Settles every `sending` record left by an interrupted run before anything is sent again. */

@@ -5,6 +5,11 @@
  *  - `fresh`: first messages to leads with no account yet, keyed by when their sending window opens
  *    (ties by CSV position, so leads go out in file order).
  * Work for an account that is busy waits in `parked` and is released when that account's send ends.
+ *
+ * The invariant that keeps the engine's dispatch pass finite: a pass at instant `now` takes only
+ * work due at or before `now`, and work it cannot start goes back through `deferBound`/`deferFresh`,
+ * which never key it at or before `now`. Work put back "due now" would be taken again by the same
+ * pass, forever, without the event loop ever running (no timer, socket or signal served: issue 8).
  */
 import { MinHeap } from "../schedule/min-heap.js";
 
@@ -27,6 +32,19 @@ export class WorkQueue {
   pushFresh(work: Work, dueAt: number, position: number): void {
     // Position breaks ties among leads whose windows open at the same instant.
     this.fresh.push(work, dueAt, position);
+  }
+
+  /**
+   * Puts back bound work that cannot start at `now` (pacing, window), due at `at` but strictly
+   * after `now`, so the pass at `now` cannot take it again.
+   */
+  deferBound(work: Work, at: number, now: number): void {
+    this.pushBound(work, Math.max(at, now + 1));
+  }
+
+  /** As deferBound, for a first message whose lead's sending window is closed at `now`. */
+  deferFresh(work: Work, at: number, now: number, position: number): void {
+    this.pushFresh(work, Math.max(at, now + 1), position);
   }
 
   park(account: string, work: Work): void {
@@ -56,14 +74,16 @@ export class WorkQueue {
     return this.fresh.peekKey();
   }
 
+  /** The first bound work due at or before `now` (never later: see the invariant above). */
   popBoundDue(now: number): Work | undefined {
     const key = this.bound.peekKey();
-    return key !== undefined && key <= now + 1 ? this.bound.pop() : undefined;
+    return key !== undefined && key <= now ? this.bound.pop() : undefined;
   }
 
+  /** The first fresh work due at or before `now`. */
   popFreshDue(now: number): Work | undefined {
     const key = this.fresh.peekKey();
-    return key !== undefined && key <= now + 1 ? this.fresh.pop() : undefined;
+    return key !== undefined && key <= now ? this.fresh.pop() : undefined;
   }
 
   get freshCount(): number {
