@@ -165,7 +165,9 @@ export class ReplyHandler {
     const { api, gate } = this.deps;
     const threadId = state.threadId;
     if (!threadId) return false;
-    const page = await gate.schedule(() => api.listMessages(threadId, { limit: 20 }), { priority: 2 });
+    // Priority 0, like the follow-up send that follows it: the less waits between this read and that
+    // send, the smaller the window in which a reply cannot stop the follow-up (v1 has no conditional send).
+    const page = await gate.schedule(() => api.listMessages(threadId, { limit: 20 }), { priority: 0 });
     // Only messages since our first send count: the thread may hold an earlier conversation, and
     // its oldest prospect message would otherwise hide a new reply (record() rejects old ones).
     const since = (this.firstAttemptServerAt(state) ?? Number.POSITIVE_INFINITY) - SERVER_TIME_MARGIN_MS;

@@ -95,18 +95,20 @@ export class StepRunner {
     if (!state || state.reply || state.finishedAt !== undefined) return {};
     if (isSettled(state.steps[step.id])) return {};
 
-    if (index > 0) {
-      // A reply may have landed after this follow-up was queued: look at the thread itself first.
-      try {
-        if (await this.replies.checkThread(lead.id, account, state)) return {};
-      } catch (err) {
-        return this.transient(lead.id, step.id, err);
-      }
-    }
-    return this.sendStep(lead, account, step, () => {
-      const threadId = this.deps.store.lead(lead.id)?.threadId;
-      return threadId && index > 0 ? { threadId } : {};
-    });
+    // A follow-up: a reply may have landed since it was queued, so the thread itself is read first —
+    // after `sending` is on disk (sendStep), so no write stands between that read and the send.
+    const replied =
+      index > 0 ? async (): Promise<boolean> => this.replies.checkThread(lead.id, account, this.deps.store.lead(lead.id) ?? state) : undefined;
+    return this.sendStep(
+      lead,
+      account,
+      step,
+      () => {
+        const threadId = this.deps.store.lead(lead.id)?.threadId;
+        return threadId && index > 0 ? { threadId } : {};
+      },
+      replied,
+    );
   }
 
   private async runReplyStep(lead: Lead, account: string, stepId: string): Promise<StepResult> {
@@ -138,12 +140,17 @@ export class StepRunner {
     return this.sendStep(lead, account, step, () => ({ threadId }));
   }
 
-  /** The exactly-once send: durable `sending`, request, then `sent` — or a settled failure. */
+  /**
+   * The exactly-once send: durable `sending`, request, then `sent` — or a settled failure. `replied`, for
+   * a follow-up, reads the thread between the durable write and the request: true (a reply is there)
+   * takes the attempt back (never sent) and skips the step.
+   */
   private async sendStep(
     lead: Lead,
     account: string,
     step: SequenceStep | ReplyStep,
     where: () => { threadId?: string },
+    replied?: () => Promise<boolean>,
   ): Promise<StepResult> {
     const { store, clock, api, gate, renderer } = this.deps;
     const rendered = renderer.render(step.id, lead);
@@ -168,6 +175,22 @@ export class StepRunner {
       contentHash: contentHash(content),
     });
 
+    if (replied) {
+      let hasReplied: boolean;
+      try {
+        hasReplied = await replied();
+      } catch (err) {
+        await store.setStep(lead.id, step.id, { ...stripSending(prev), status: "pending", updatedAt: clock.now(), attempts: notAnAttempt });
+        return this.transient(lead.id, step.id, err);
+      }
+      if (hasReplied) {
+        // Nothing left: the reply recorded skipped every pending step; this one was mid-attempt.
+        await store.setStep(lead.id, step.id, { ...stripSending(prev), status: "pending", updatedAt: clock.now(), attempts: notAnAttempt });
+        await store.setStep(lead.id, step.id, { status: "skipped", updatedAt: clock.now(), attempts: notAnAttempt, reason: "replied" });
+        return {};
+      }
+    }
+
     const { threadId } = where();
     try {
       const sent = await gate.schedule(
@@ -179,7 +202,9 @@ export class StepRunner {
           const r = await api.quickSend({ accountLinkId: account, externalPlatformId: lead.id, content });
           return { message: r.message, threadId: r.thread.id };
         },
-        { priority: step.kind === "sequence" && step.index === 0 ? 6 : 3 },
+        // Follow-ups first (0): their thread check just ran, and every wait here widens the window in which
+        // a reply landing cannot stop them. Reply steps next, new leads last.
+        { priority: step.kind === "reply" ? 3 : step.index === 0 ? 6 : 0 },
       );
       return this.recordSent(lead.id, account, step, sent.message, sent.threadId);
     } catch (err) {

@@ -47,7 +47,7 @@ export interface ApiLimiter {
   readonly heldUntil: number | undefined;
   /** Called when a hold is placed or extended: the reporter shows it. */
   onHold?: (until: number, reason: string) => void;
-  /** Called when the server's headers show a stricter quota than configured, and whenever its learned length shrinks. */
+  /** Called when the server's headers show a stricter quota than configured, and whenever its learned length shrinks (a window not reported for a while is forgotten: learned-quota.ts). */
   onLearned?: (window: LearnedWindow) => void;
   /** Quota windows learned from the server so far (schedule/learned-quota.ts). */
   learnedWindows(): LearnedWindow[];
@@ -177,7 +177,8 @@ class QuotaLimiter implements ApiLimiter {
 
   observe(info: RateLimitInfo, status: number): void {
     const now = this.clock.now();
-    const learned = isThrottleStatus(status) ? undefined : this.learner?.observe(info);
+    for (const limit of this.learner?.expire(now) ?? []) this.gate.unlearn(limit);
+    const learned = isThrottleStatus(status) ? undefined : this.learner?.observe(info, now);
     if (learned) {
       this.gate.learn(learned.limit, learned.windowMs, this.marginOf(learned.windowMs));
       this.onLearned?.(learned);

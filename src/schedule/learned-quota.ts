@@ -25,8 +25,19 @@ import type { RateLimitInfo } from "../inbox/types.js";
 const HISTORY = 1024;
 
 export interface LearnedWindow extends RateWindow {
-  /** How many responses narrowed the estimate so far. */
+  /** How many responses bounded the estimate so far. */
   samples: number;
+  /** When the server last reported this limit (ms, our clock). */
+  seenAt: number;
+}
+
+/**
+ * A learned window the server has not reported for this long is dropped (its quota was raised, or a
+ * temporary squeeze ended): at least 30 s, or ten of its windows. Should it bind again, the server
+ * reports it again before it is spent (the headers show the window with the fewest requests left).
+ */
+export function forgetAfterMs(windowMs: number): number {
+  return Math.max(30_000, 10 * windowMs);
 }
 
 export class QuotaLearner {
@@ -64,25 +75,39 @@ export class QuotaLearner {
   }
 
   /**
-   * Feeds one response's headers (called while its request is still counted as running). Returns the
-   * window to enforce when this response learned or narrowed one, else undefined.
+   * Feeds one response's headers (called while its request is still counted as running), received at
+   * `now` (ms, our clock). Returns the window to enforce when this response learned or narrowed one.
    */
-  observe(info: RateLimitInfo): LearnedWindow | undefined {
+  observe(info: RateLimitInfo, now: number): LearnedWindow | undefined {
     const { limit, remaining, resetAt } = info;
     if (limit === undefined || remaining === undefined || resetAt === undefined) return undefined;
-    if (!(limit < this.smallestConfigured) || limit < 1 || remaining >= limit) return undefined;
+    if (!(limit < this.smallestConfigured) || limit < 1) return undefined;
+    const known = this.learned.get(limit);
+    if (known) known.seenAt = now;
+    if (remaining >= limit) return undefined;
     const oldestBound = this.oldestCountedStart(limit - remaining);
     if (oldestBound === undefined) return undefined;
     const bound = Math.ceil(resetAt - oldestBound);
     if (bound <= 0) return undefined;
-    const known = this.learned.get(limit);
     if (known && known.windowMs <= bound) {
       known.samples++;
       return undefined;
     }
-    const window: LearnedWindow = { limit, windowMs: bound, samples: (known?.samples ?? 0) + 1 };
+    const window: LearnedWindow = { limit, windowMs: bound, samples: (known?.samples ?? 0) + 1, seenAt: now };
     this.learned.set(limit, window);
     return window;
+  }
+
+  /** Drops the windows not reported for forgetAfterMs; returns their limits (the gate stops enforcing them). */
+  expire(now: number): number[] {
+    const gone: number[] = [];
+    for (const [limit, w] of this.learned) {
+      if (now - w.seenAt > forgetAfterMs(w.windowMs)) {
+        this.learned.delete(limit);
+        gone.push(limit);
+      }
+    }
+    return gone;
   }
 
   /** The learned windows, by limit (for tests and the benchmark's report). */

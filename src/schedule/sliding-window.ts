@@ -106,6 +106,12 @@ export class SlidingWindowGate {
     this.rings.push(ring);
   }
 
+  /** Stops enforcing the learned window with this limit (configured windows stay). */
+  unlearn(limit: number): void {
+    const i = this.rings.findIndex((r) => r.limit === limit && r.learned);
+    if (i >= 0) this.rings.splice(i, 1);
+  }
+
   /** True when there is no window at all ("off"): every start is allowed at once. */
   get isOff(): boolean {
     return this.rings.length === 0;

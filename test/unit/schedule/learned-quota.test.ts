@@ -61,7 +61,7 @@ describe("QuotaLearner", () => {
   it("learns nothing from a server whose limit is the configured one", () => {
     const learner = new QuotaLearner([{ limit: 300, windowMs: 60_000 }]);
     learner.started(T0);
-    expect(learner.observe({ limit: 300, remaining: 299, resetAt: T0 + 61_000 })).toBeUndefined();
+    expect(learner.observe({ limit: 300, remaining: 299, resetAt: T0 + 61_000 }, T0 + 5)).toBeUndefined();
     expect(learner.windows()).toEqual([]);
   });
 
@@ -74,9 +74,21 @@ describe("QuotaLearner", () => {
     }
     learner.started(T0 + 300);
     // c = 3: this request and the two latest answered ones (T0+100, T0+200); the oldest of them started at T0+100.
-    expect(learner.observe({ limit: 10, remaining: 7, resetAt: T0 + 5_100 })).toEqual({ limit: 10, windowMs: 5_000, samples: 1 });
+    expect(learner.observe({ limit: 10, remaining: 7, resetAt: T0 + 5_100 }, T0 + 305)).toEqual({ limit: 10, windowMs: 5_000, samples: 1, seenAt: T0 + 305 });
     // A looser bound later does not widen it.
-    expect(learner.observe({ limit: 10, remaining: 7, resetAt: T0 + 9_000 })).toBeUndefined();
+    expect(learner.observe({ limit: 10, remaining: 7, resetAt: T0 + 9_000 }, T0 + 310)).toBeUndefined();
+  });
+
+  it("forgets a learned window the server has not reported for ten of its windows (at least 30 s)", () => {
+    const learner = new QuotaLearner([{ limit: 300, windowMs: 60_000 }]);
+    learner.started(T0);
+    expect(learner.observe({ limit: 3, remaining: 2, resetAt: T0 + 2_000 }, T0 + 5)).toMatchObject({ limit: 3, windowMs: 2_000 });
+    expect(learner.expire(T0 + 30_000)).toEqual([]);
+    // Still reported (remaining full): it stays.
+    learner.observe({ limit: 3, remaining: 3, resetAt: T0 + 29_000 }, T0 + 29_000);
+    expect(learner.expire(T0 + 58_000)).toEqual([]);
+    expect(learner.expire(T0 + 59_001)).toEqual([3]);
+    expect(learner.windows()).toEqual([]);
   });
 
   it("leaves out requests the server refused (429) or never saw", () => {
@@ -85,6 +97,6 @@ describe("QuotaLearner", () => {
     learner.ended(T0, T0 + 5, false);
     learner.started(T0 + 300);
     // c = 2 but only one counted request is known besides this one: no bound rather than a wrong one.
-    expect(learner.observe({ limit: 10, remaining: 8, resetAt: T0 + 5_100 })).toBeUndefined();
+    expect(learner.observe({ limit: 10, remaining: 8, resetAt: T0 + 5_100 }, T0 + 305)).toBeUndefined();
   });
 });
