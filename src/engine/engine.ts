@@ -23,6 +23,7 @@ import { planRun, restorePacing } from "./planning.js";
 import { priorityOf } from "./sequence.js";
 import { ProgressGuard, yieldToEventLoop } from "./progress-guard.js";
 import { describeWait } from "./wait-reason.js";
+import { interruptibleGate, isStopAbort } from "./stopping.js";
 
 export interface RunResult {
   outcome: RunOutcome;
@@ -50,7 +51,12 @@ class CampaignEngine {
   /** The last wait reported, so a wake-up for a reply poll does not repeat it. */
   private lastWait = "";
 
-  constructor(private readonly deps: EngineDeps) {
+  private readonly deps: EngineDeps;
+
+  constructor(given: EngineDeps) {
+    // A stop drops requests still waiting in the gate (a quota hold can last minutes): see stopping.ts.
+    const deps = { ...given, gate: interruptibleGate(given.gate, given.stop) };
+    this.deps = deps;
     this.startedAt = deps.clock.now();
     for (const lead of deps.leads) this.leadsById.set(lead.id, lead);
     for (const account of deps.campaign.accounts) this.load.set(account, 0);
@@ -210,6 +216,8 @@ class CampaignEngine {
       .run(account, priorityOf(work), () => this.steps.run(work, lead, account, isNew))
       .then((result) => this.afterStep(work, result))
       .catch((err: unknown) => {
+        // A request dropped by a stop leaves its state as it was: the next run plans it again.
+        if (isStopAbort(err, this.deps.stop)) return;
         // A bug or a failed state write: stop safely rather than guess.
         this.pausedReason ??= `internal error while running ${work.kind} for lead ${work.leadId}: ${err instanceof Error ? err.message : String(err)}`;
       })
@@ -225,6 +233,7 @@ class CampaignEngine {
   private track(p: Promise<void>): void {
     const task = p
       .catch((err: unknown) => {
+        if (isStopAbort(err, this.deps.stop)) return;
         this.pausedReason ??= `internal error: ${err instanceof Error ? err.message : String(err)}`;
       })
       .finally(() => {
@@ -307,7 +316,7 @@ class CampaignEngine {
     this.deps.emit({ type: "reconcile.started", at: this.deps.clock.now(), count: uncertain.length });
     for (const { leadId, stepId } of uncertain) {
       const resolved = await this.steps.reconcile(leadId, stepId);
-      if (!resolved) this.pausedReason ??= `could not confirm whether lead ${leadId} got step "${stepId}" (the Inbox API did not answer); nothing was re-sent`;
+      if (!resolved && !this.deps.stop.aborted) this.pausedReason ??= `could not confirm whether lead ${leadId} got step "${stepId}" (the Inbox API did not answer); nothing was re-sent`;
     }
   }
 

@@ -20,7 +20,10 @@ export class ProgressGuard {
   private idle = 0;
   private since = 0;
 
-  /** Work started, in-flight work settled or replies were polled: the loop is healthy. */
+  /**
+   * Work started or in-flight work settled: the loop is healthy. (A pass that polled for replies
+   * neither counts nor resets: polls come once a poll interval, and a spin could hide between them.)
+   */
   progressed(): void {
     this.idle = 0;
   }

@@ -13,6 +13,7 @@ import type { LeadState, StepRecord } from "../state/types.js";
 import type { EngineEvent } from "./events.js";
 import { serverTimeOf, type EngineDeps } from "./ports.js";
 import { attemptServerAt, stripSending } from "./step-records.js";
+import { isStopAbort } from "./stopping.js";
 
 export type ReconcileOutcome = { kind: "delivered"; messageId: string; threadId: string } | { kind: "not-delivered" } | { kind: "unknown" };
 
@@ -60,6 +61,8 @@ export async function reconcileSend(
       await store.setStep(leadId, stepId, { ...stripSending(rec), status: "pending", updatedAt: clock.now(), attempts: rec.attempts });
     }
   } catch (err) {
+    // Stopping: the record stays `sending` and the next run settles it.
+    if (isStopAbort(err, deps.stop)) return { kind: "unknown" };
     if (!(err instanceof InboxError) || err instanceof AuthError) throw err;
     emit({ type: "reconcile.resolved", at: clock.now(), leadId, stepId, outcome: "unknown" });
     return { kind: "unknown" };

@@ -68,6 +68,7 @@ export class ReplyHandler {
       try {
         batch = await this.deps.replies.fetch(signal);
       } catch (err) {
+        if (signal.aborted) return; // stopping: the next run polls from the saved cursor
         // The per-follow-up thread check still protects every lead; the poll is retried next time.
         this.emit({ type: "replies.gap", at: this.deps.clock.now(), message: `could not poll for replies: ${err instanceof Error ? err.message : String(err)}` });
         return;

@@ -23,6 +23,7 @@ import type { LeadState } from "../state/types.js";
 import type { EngineEvent } from "./events.js";
 import type { EngineDeps } from "./ports.js";
 import { reconcileSend } from "./reconciler.js";
+import { isStopAbort } from "./stopping.js";
 import type { ReplyHandler } from "./reply-handler.js";
 import { actionsKey, describeError, hasActions, isAccountProblem, isSettled, stripSending } from "./step-records.js";
 import { runReplyActions } from "./reply-actions.js";
@@ -50,6 +51,17 @@ const MAX_BACKOFF_MS = 60_000;
 
 /** When the API could not be read at all (the client already retried the read 5 times), look again this much later. */
 const RECHECK_MS = 30_000;
+
+/**
+ * The wait after a 429 before the same work runs again: the server's Retry-After, but at least 1 s
+ * (the docs' backoff starts at 1 s). A Retry-After of 0 or a date in the past would otherwise send
+ * the same request again at once, and again, for as long as the server keeps refusing it.
+ */
+const MIN_RETRY_AFTER_MS = 1_000;
+
+function retryAfter(err: RateLimitedError): number {
+  return Math.max(MIN_RETRY_AFTER_MS, err.retryAfterMs);
+}
 
 function backoff(attempt: number): number {
   return Math.min(MAX_BACKOFF_MS, TRANSIENT_BACKOFF_MS * 2 ** Math.max(0, attempt - 1));
@@ -208,9 +220,14 @@ export class StepRunner {
       );
       return this.recordSent(lead.id, account, step, sent.message, sent.threadId);
     } catch (err) {
+      if (isStopAbort(err, this.deps.stop)) {
+        // Dropped from the gate by a stop before it left: nothing was sent.
+        await store.setStep(lead.id, step.id, { ...stripSending(prev), status: "pending", updatedAt: clock.now(), attempts: notAnAttempt });
+        return {};
+      }
       if (err instanceof RateLimitedError) {
         // Never processed by the server (reference §2): safe to send again after the hold.
-        const until = clock.now() + err.retryAfterMs;
+        const until = clock.now() + retryAfter(err);
         gate.holdUntil(until, "the Inbox API answered 429 Too Many Requests");
         await store.setStep(lead.id, step.id, { ...stripSending(prev), status: "pending", updatedAt: clock.now(), attempts: notAnAttempt });
         return { retryAt: until };
@@ -320,8 +337,10 @@ export class StepRunner {
 
   /** A transient failure of a read before sending: try again later, pausing if it keeps happening. */
   private transient(leadId: string, stepId: string, err: unknown): StepResult {
+    // The run is stopping: the next run plans this work again from the state.
+    if (isStopAbort(err, this.deps.stop)) return {};
     if (err instanceof RateLimitedError) {
-      const until = this.deps.clock.now() + err.retryAfterMs;
+      const until = this.deps.clock.now() + retryAfter(err);
       this.deps.gate.holdUntil(until, "the Inbox API answered 429 Too Many Requests");
       return { retryAt: until };
     }

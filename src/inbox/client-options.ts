@@ -45,6 +45,13 @@ export interface InboxClientOptions {
   userAgent?: string;
   /** Jitter source for read-retry backoff, in [0, 1). Default: none (exact 1 s, 2 s, 4 s, 8 s). */
   random?: () => number;
+  /**
+   * The run's stop signal. When it aborts, every call except a send ends at once with
+   * RequestAbortedError — in flight or between its retries (up to 15 s of backoff) — so Ctrl-C is
+   * never kept waiting by a read. Sends are not cut off: once one has left it finishes (or times out)
+   * and is recorded. A call's own RequestOptions.signal takes precedence. Default: none.
+   */
+  stop?: AbortSignal;
 }
 
 export interface ResolvedClientOptions {
@@ -58,6 +65,7 @@ export interface ResolvedClientOptions {
   serverClock: ServerClock | undefined;
   userAgent: string;
   random: (() => number) | undefined;
+  stop: AbortSignal | undefined;
 }
 
 // Header values may not hold control characters; fetch would throw a TypeError quoting the whole value
@@ -95,6 +103,7 @@ export function resolveClientOptions(options: InboxClientOptions): ResolvedClien
     serverClock: options.serverClock,
     userAgent,
     random: options.random,
+    stop: options.stop,
   };
 }
 

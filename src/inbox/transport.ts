@@ -67,6 +67,9 @@ export class Transport {
   }
 
   async request<T>(call: ApiCall, o: RequestOptions | undefined): Promise<T> {
+    // A send is never aborted by the run's stop (see ResolvedClientOptions.stop); everything else is.
+    const stop = call.isSend ? undefined : this.config.stop;
+    if (stop && o?.signal === undefined) o = { ...o, signal: stop };
     const signal = o?.signal;
     // Aborted before anything went out: a plain abort, even for a send (nothing can have been delivered).
     if (signal?.aborted) throw abortedError(call, signal);

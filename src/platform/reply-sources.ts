@@ -23,7 +23,8 @@ interface CursorStore {
 function createPoller(api: InboxApi, gate: RequestGate, clock: Clock, store: CursorStore, seen: RecentIds): EventsPoller {
   return new EventsPoller({
     // Polls count against the team quota like any other request.
-    api: { listEvents: (q, o) => gate.schedule(() => api.listEvents(q, o), { priority: 1 }) },
+    // A stop (o.signal) also drops a poll still waiting in the gate, e.g. behind a quota hold.
+    api: { listEvents: (q, o) => gate.schedule(() => api.listEvents(q, o), { priority: 1, ...(o?.signal ? { signal: o.signal } : {}) }) },
     afterSeq: store.meta.eventsSeq,
     ...(store.meta.eventsPolledAt !== undefined ? { lastPolledAt: store.meta.eventsPolledAt } : {}),
     clock,

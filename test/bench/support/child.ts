@@ -18,8 +18,15 @@ export interface PhaseRun<T extends PhaseResult> {
   wallMs: number;
 }
 
-/** `script` is relative to dist/test/bench/ (e.g. "phases/dry-run-cli.js"). */
-export function runPhase<T extends PhaseResult>(script: string, args: unknown, opts: { execArgv?: string[]; quiet?: boolean } = {}): Promise<PhaseRun<T>> {
+/**
+ * `script` is relative to dist/test/bench/ (e.g. "phases/dry-run-cli.js"). With `timeoutMs`, a phase
+ * still running after that long is killed (SIGKILL) and the promise rejects with a StalledPhaseError.
+ */
+export function runPhase<T extends PhaseResult>(
+  script: string,
+  args: unknown,
+  opts: { execArgv?: string[]; quiet?: boolean; timeoutMs?: number } = {},
+): Promise<PhaseRun<T>> {
   const path = fileURLToPath(new URL(`../${script}`, import.meta.url));
   const started = performance.now();
   const child = fork(path, [JSON.stringify(args)], {
@@ -35,14 +42,32 @@ export function runPhase<T extends PhaseResult>(script: string, args: unknown, o
   child.on("message", (m) => {
     result = m as T;
   });
+  let stalled = false;
+  const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
+    stalled = true;
+    child.kill("SIGKILL");
+  }, opts.timeoutMs);
   return new Promise((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code, signal) => {
+      clearTimeout(timer);
       const wallMs = performance.now() - started;
+      if (stalled) return reject(new StalledPhaseError(script, wallMs));
       if (result !== undefined && code === 0) resolve({ result, wallMs });
       else reject(new Error(`${script} exited with ${signal ?? code}${result === undefined ? " without a result" : ""}\n${stderr}`));
     });
   });
+}
+
+/** A phase that did not finish within its `timeoutMs` (a run that stopped making progress). */
+export class StalledPhaseError extends Error {
+  override readonly name = "StalledPhaseError";
+  constructor(
+    readonly script: string,
+    readonly wallMs: number,
+  ) {
+    super(`${script} was still running after ${(wallMs / 1000).toFixed(0)} s and was killed`);
+  }
 }
 
 /** Reads the phase's JSON argument (argv[2]). */

@@ -1,0 +1,101 @@
+/**
+ * The run loop under the pacing that once made it spin (issue 8: a core burnt, Ctrl-C ignored), and
+ * Ctrl-C while the run waits a long time — on an account's hourly cap, or behind the team quota after
+ * the API answered 429. Judged by exit codes, the state and the sandbox's record, never by a timer.
+ */
+import { describe, expect, it } from "vitest";
+import { readStateSnapshot } from "../../src/state/store.js";
+import { runCli, spawnCli } from "../support/cli.js";
+import { expectExactlyOnce, useSandboxCampaign } from "../support/sandbox-campaign.js";
+
+const ACCOUNTS = ["acctspinaaaaaaaaaaaaaaa1", "acctspinbbbbbbbbbbbbbbb2"];
+const { setUp } = useSandboxCampaign(ACCOUNTS);
+
+/** Team quota far above what the run reaches, so only the per-account pacing binds. */
+const OPEN_API = { perMinute: 100_000, perHour: 1_000_000, perDay: 10_000_000 };
+
+/** Each lead's intro status in the saved state (snapshot + journal), counted. */
+async function introStatuses(stateFile: string): Promise<Record<string, number>> {
+  const state = await readStateSnapshot(stateFile);
+  const counts: Record<string, number> = {};
+  for (const lead of Object.values(state?.leads ?? {})) {
+    const status = lead.steps["intro"]?.status ?? "pending";
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+  return counts;
+}
+
+describe("outreach run: pacing that used to spin the loop", () => {
+  it("one account, 5–15 ms gaps, a follow-up 1 s later: every lead gets both steps exactly once", async () => {
+    const { sandbox, fixture, env } = await setUp(40, {}, {
+      accounts: ACCOUNTS.slice(0, 1),
+      perAccount: { perHour: 100_000, perDay: 100_000, gap: "5ms-15ms" },
+      api: OPEN_API,
+      followUpAfter: "1s",
+      keepOpenFor: "0s",
+      pollEvery: "1s",
+    });
+    const r = await runCli(["run", fixture.yamlPath, "--json"], { env, timeoutMs: 60_000 });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.events.find((e) => e.type === "run.finished")).toMatchObject({ outcome: "completed" });
+    expectExactlyOnce(sandbox, fixture);
+  });
+
+  // Whole-second gaps: a timer that fires a millisecond early used to find the send due "now + 1" and
+  // loop on it. 8 leads × 2 steps over 2 accounts is about 8 s of gaps.
+  it("two accounts, 1 s gaps: every lead gets both steps exactly once", async () => {
+    const { sandbox, fixture, env } = await setUp(8, {}, {
+      perAccount: { perHour: 100_000, perDay: 100_000, gap: "1s" },
+      api: OPEN_API,
+      followUpAfter: "1s",
+      keepOpenFor: "0s",
+      pollEvery: "1s",
+    });
+    const r = await runCli(["run", fixture.yamlPath, "--json"], { env, timeoutMs: 60_000 });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expectExactlyOnce(sandbox, fixture);
+  });
+});
+
+describe("outreach run: Ctrl-C during a long wait", () => {
+  it("SIGINT while waiting an hour for the account's hourly cap: exits 130, the rest still pending", async () => {
+    const { sandbox, fixture, env } = await setUp(4, {}, {
+      accounts: ACCOUNTS.slice(0, 1),
+      followUps: 0,
+      perAccount: { perHour: 2, perDay: 100, gap: "0s" },
+      api: OPEN_API,
+    });
+    const cli = spawnCli(["run", fixture.yamlPath, "--json"], { env, timeoutMs: 60_000 });
+    await cli.waitForEvent("waiting", (e) => e.until - e.at > 30 * 60_000);
+    cli.kill("SIGINT");
+    const r = await cli.done;
+    expect(r.code).toBe(130);
+    expect(r.events.find((e) => e.type === "run.finished")).toMatchObject({ outcome: "interrupted" });
+    expect(sandbox.messages({ direction: "outbound" })).toHaveLength(2);
+    // Leads never contacted have no record yet: the next run plans them from the CSV.
+    expect(await introStatuses(fixture.stateFile)).toEqual({ sent: 2 });
+  });
+
+  it("SIGINT while every request is held after a 429 with a one-hour Retry-After: exits 130, nothing left sending", async () => {
+    // The sandbox allows 4 requests an hour (the campaign believes in far more): start-up checks and
+    // the first sends use them, the next request gets 429 and the run holds all work for the hour.
+    const { sandbox, fixture, env } = await setUp(6, { rateLimit: [{ limit: 4, windowMs: 3_600_000 }] }, {
+      followUps: 0,
+      api: OPEN_API,
+    });
+    const cli = spawnCli(["run", fixture.yamlPath, "--json"], { env, timeoutMs: 60_000 });
+    await cli.waitForEvent("rate.held", (e) => e.until - e.at > 30 * 60_000);
+    cli.kill("SIGINT");
+    const r = await cli.done;
+    expect(r.code).toBe(130);
+    expect(r.events.find((e) => e.type === "run.finished")).toMatchObject({ outcome: "interrupted" });
+    const sent = r.events.filter((e) => e.type === "lead.sent").length;
+    expect(sandbox.messages({ direction: "outbound" })).toHaveLength(sent);
+    // The sends that waited behind the hold went back to pending: none is left `sending`.
+    const statuses = await introStatuses(fixture.stateFile);
+    expect(statuses["sending"]).toBeUndefined();
+    expect(statuses["sent"]).toBe(sent);
+  });
+});
