@@ -6,6 +6,8 @@
  * `npm run chaos` runs the long variant; test/e2e/chaos-soak.test.ts a short one inside `npm test`.
  */
 import { randomBytes } from "node:crypto";
+import { expect } from "vitest";
+import { seededRandom } from "../../src/sandbox/ids.js";
 import { DEFAULT_TEAM_LIMITS } from "../../src/sandbox/index.js";
 import { makeCampaign } from "../support/campaign-fixture.js";
 import { apiEnv, runCli, spawnCli, type CliProcess } from "../support/cli.js";
@@ -43,23 +45,11 @@ const ACCOUNTS = ["chaosacct1", "chaosacct2"];
 const FOLLOW_UP_AFTER_MS = 3_000;
 const REPLY_TEXT = "Sounds good, tell me more";
 
-/** mulberry32 over a hash of the seed: small, fast, reproducible. */
-function seeded(seed: string): () => number {
-  let a = [...seed].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 2654435761) >>> 0, 1779033703);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   const log = opts.log ?? (() => undefined);
-  const random = seeded(opts.seed);
+  const random = seededRandom(opts.seed, "chaos-soak");
   const between = ([min, max]: [number, number]): number => Math.round(min + random() * (max - min));
   const sandbox = await startSandboxServer(
     ["--accounts", ACCOUNTS.join(","), "--reply-rate", "0", "--server-error-rate", "0.1", "--lost-response-rate", "0.05", "--latency", "0-40", "--seed", opts.seed],
@@ -233,4 +223,16 @@ export function formatSoakReport(r: SoakReport): string {
     `duplicates ${r.duplicates.length} · missing ${r.missing.length} · follow-ups after a seen reply ${r.followUpsAfterSeenReply.length} · failed leads ${r.failedLeads} (without a reason ${r.failedWithoutReason.length}) · status mismatches ${r.statusMismatches.length}`,
     `follow-ups that crossed a reply in flight (no conditional send in v1): ${r.followUpsInFlight} of ${r.replies} replies; blind window from the last thread read to the send: median ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${sorted.at(-1) ?? 0} ms`,
   ].join("\n");
+}
+
+/** What every soak must show, long or short: the promises held, and the faults really happened. */
+export function expectSoakHeld(r: SoakReport, minKills: number): void {
+  expect(r.stalls).toBe(0);
+  expect(r.duplicates).toEqual([]);
+  expect(r.missing).toEqual([]);
+  expect(r.followUpsAfterSeenReply).toEqual([]);
+  expect(r.failedWithoutReason).toEqual([]);
+  expect(r.statusMismatches).toEqual([]);
+  expect(r.kills + r.compactionKills).toBeGreaterThanOrEqual(minKills);
+  expect(r.serverErrors + r.lostResponses + r.rateLimited).toBeGreaterThan(0);
 }
