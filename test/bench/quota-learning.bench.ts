@@ -7,14 +7,9 @@
  * Targets: no 429 after the first response, and ≥ 90% of the server's allowed rate (10 requests/s),
  * measured by the sandbox's own counters from the third window on (the first two teach the runner).
  */
-import { join } from "node:path";
 import type { RateWindow } from "../../src/config/types.js";
-import { runPhase, type PhaseResult } from "./support/child.js";
-import { createFixture, openPacing } from "./support/fixture.js";
-import { sampleRate } from "./support/rate-sampler.js";
-import { startSandboxProcess } from "./support/sandbox-process.js";
+import { runAgainstQuota } from "./support/quota-run.js";
 import { fixed, int, mb, note, printTable, secs, verdict } from "./support/table.js";
-import type { LiveSendArgs, LiveSendResult } from "./phases/live-send.js";
 
 const SERVER: RateWindow = { limit: 20, windowMs: 2_000 };
 const CONFIGURED: RateWindow = { limit: 1_200, windowMs: 60_000 };
@@ -23,41 +18,16 @@ const LEADS = 1_000;
 const ACCOUNTS = Array.from({ length: 4 }, (_, i) => `learnacct${i}`);
 const TARGET_SHARE = 0.9;
 
-type Run = LiveSendResult & PhaseResult;
+const { run, final, sampler } = await runAgainstQuota({ name: "quota-learning", leads: LEADS, accounts: ACCOUNTS, server: [SERVER], configured: [CONFIGURED], sendForMs: SEND_FOR_MS });
+const measured = sampler.rateBetween(run.runStartedAt + 2 * SERVER.windowMs, run.endAt);
+const allowed = (SERVER.limit * 1000) / SERVER.windowMs;
+const share = measured.perSecond / allowed;
 
-const fixture = await createFixture("quota-learning", { leads: LEADS, steps: 1, pacing: openPacing({ api: false }), accounts: ACCOUNTS });
-const sandbox = await startSandboxProcess({ rateLimit: [SERVER], accountLinks: ACCOUNTS, replyRate: 0 });
-try {
-  const sampler = sampleRate(sandbox);
-  const args: LiveSendArgs = {
-    campaignFile: fixture.campaignFile,
-    url: sandbox.url,
-    token: sandbox.token,
-    stateFile: join(fixture.dir, "state", "quota-learning.json"),
-    fsync: true,
-    api: [CONFIGURED],
-    stopAfterMs: SEND_FOR_MS,
-  };
-  let run: Run;
-  try {
-    run = (await runPhase<Run>("phases/live-send.js", args)).result;
-  } finally {
-    await sampler.stop();
-  }
-  const final = await sandbox.stats();
-  const measured = sampler.rateBetween(run.runStartedAt + 2 * SERVER.windowMs, run.endAt);
-  const allowed = (SERVER.limit * 1000) / SERVER.windowMs;
-  const share = measured.perSecond / allowed;
-
-  printTable(
-    `Quota learning: server allows ${SERVER.limit} requests / ${SERVER.windowMs} ms (sliding), campaign configured for ${CONFIGURED.limit}/min, 4 accounts, ~${SEND_FOR_MS / 1000} s of sending`,
-    ["allowed req/s", "achieved req/s", "utilisation", "requests", "sends", "429s", "gate holds", "measured over", "peak RSS"],
-    [[fixed(allowed, 1), fixed(measured.perSecond, 2), `${fixed(share * 100, 1)}%`, int(final.requests), int(final.sends), int(final.rateLimited), int(run.events["rate.held"] ?? 0), secs(measured.overMs), mb(run.maxRssKb)]],
-  );
-  // The run's first request (the account check) is alone: every 429 the sandbox served came after the first response.
-  note(`429s after the first response: ${final.rateLimited} (target 0) ${verdict(final.rateLimited === 0)}`);
-  note(`utilisation ${fixed(share * 100, 1)}% of the server's allowed rate from the third window on (target ≥ ${TARGET_SHARE * 100}%) ${verdict(share >= TARGET_SHARE)}`);
-} finally {
-  await sandbox.close();
-  await fixture.cleanup();
-}
+printTable(
+  `Quota learning: server allows ${SERVER.limit} requests / ${SERVER.windowMs} ms (sliding), campaign configured for ${CONFIGURED.limit}/min, 4 accounts, ~${SEND_FOR_MS / 1000} s of sending`,
+  ["allowed req/s", "achieved req/s", "utilisation", "requests", "sends", "429s", "gate holds", "measured over", "peak RSS"],
+  [[fixed(allowed, 1), fixed(measured.perSecond, 2), `${fixed(share * 100, 1)}%`, int(final.requests), int(final.sends), int(final.rateLimited), int(run.events["rate.held"] ?? 0), secs(measured.overMs), mb(run.maxRssKb)]],
+);
+// The run's first request (the account check) is alone: every 429 the sandbox served came after the first response.
+note(`429s after the first response: ${final.rateLimited} (target 0) ${verdict(final.rateLimited === 0)}`);
+note(`utilisation ${fixed(share * 100, 1)}% of the server's allowed rate from the third window on (target ≥ ${TARGET_SHARE * 100}%) ${verdict(share >= TARGET_SHARE)}`);
