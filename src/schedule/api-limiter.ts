@@ -81,6 +81,8 @@ export function isThrottleStatus(status: number): boolean {
 
 // A 429 without Retry-After or a future reset: v1's 429 body says "Try again in 60 seconds" (reference.md §4).
 const DEFAULT_THROTTLE_MS = 60_000;
+// A wait for quota this long is announced (onHold); shorter ones are ordinary pacing.
+const LONG_WAIT_MS = 10_000;
 // The longest quota window is a day; a reset header further out than that is wrong, not a reason to stall longer.
 const MAX_HOLD_MS = 86_400_000;
 // Priority occupies the high part of the heap key and a sequence number the low part, so equal
@@ -118,6 +120,8 @@ class QuotaLimiter implements ApiLimiter {
   private running = 0;
   /** End of the current hold; 0 = none. Cleared lazily once passed. */
   private holdAt = 0;
+  /** The end of the last long quota wait announced through onHold (see noticeLongWait). */
+  private noticedUntil = 0;
   /** True while one clock.sleep is pending to re-run drain(); one wake-up at a time is enough. */
   private sleeping = false;
   private stopped = false;
@@ -245,11 +249,24 @@ class QuotaLimiter implements ApiLimiter {
         const at = this.startAllowedAt(now);
         // Infinity: the quota's next slot waits on a response still in flight; its finish() drains again.
         if (at === Number.POSITIVE_INFINITY) return;
-        if (at > now) return this.wakeIn(at - now);
+        if (at > now) {
+          this.noticeLongWait(now, at);
+          return this.wakeIn(at - now);
+        }
       }
       this.queue.pop();
       this.start(job);
     }
+  }
+
+  /**
+   * A quota window (configured or learned from the server) that keeps every request waiting for long is
+   * announced like a hold, so a run that waits an hour says so instead of falling silent.
+   */
+  private noticeLongWait(now: number, at: number): void {
+    if (at - now < LONG_WAIT_MS || at <= this.holdAt || at <= this.noticedUntil) return;
+    this.noticedUntil = at;
+    this.onHold?.(at, "the team's API quota is used up until then");
   }
 
   private startAllowedAt(now: number): number {
