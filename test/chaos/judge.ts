@@ -21,7 +21,7 @@ export interface Verdict {
   followUpsInFlight: number;
   /** For each follow-up: ms from the runner's last read of the thread to the stored send (the blind window). */
   blindWindowsMs: number[];
-  /** Replies injected, and how many of them the runner answered with the reply step. */
+  /** Leads that replied (the sandbox holds an inbound message from them). */
   replies: number;
   /** Failure groups of `status` without a reason. */
   failedWithoutReason: string[];
