@@ -83,6 +83,17 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   let stopped = false;
   const background = [injectReplies(), burstRateLimits()];
   try {
+    return await soak();
+  } finally {
+    stopped = true;
+    await Promise.all(background);
+    // Whatever happened (a run that would not start, a failed check), the sandbox process goes too.
+    await sandbox.close();
+    fixture.cleanup();
+  }
+
+  async function soak(): Promise<SoakReport> {
+  try {
     for (let i = 0; i < opts.kills; i++) {
       const cli = start();
       const done = await Promise.race([killMoment(cli), watch(cli)]);
@@ -120,9 +131,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     { serverErrors: stats.serverErrors, lostResponses: stats.lostResponses, rateLimited: stats.rateLimited },
     judge({ messages: await sandbox.messages(), leadIds: fixture.leadIds, intro: "intro", followUp: "follow-up-1", replyStep: "thank-you", status }),
   );
-  await sandbox.close();
-  fixture.cleanup();
   return report;
+  }
 
   /** A random moment of the run's work: from its start (inputs checked, state open, reconciling) on. */
   async function killMoment(cli: CliProcess): Promise<false> {
