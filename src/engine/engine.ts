@@ -150,9 +150,11 @@ class CampaignEngine {
   private dispatchDue(now: number): number {
     let started = 0;
     // Due follow-ups, reply steps and retries go before new leads.
-    for (let work = this.queue.popBoundDue(now); work; work = this.queue.popBoundDue(now)) {
+    // --limit counts sends in flight too: check before taking each piece of work, not only after one started.
+    while (!this.limitReached()) {
+      const work = this.queue.popBoundDue(now);
+      if (!work) break;
       if (this.tryStart(work, now)) started++;
-      if (this.limitReached()) return started;
     }
     for (;;) {
       if (this.limitReached() || this.deps.stop.aborted || this.pausedReason) break;

@@ -18,6 +18,8 @@ export type EngineEvent =
   | { type: "lead.retrying"; at: number; leadId: string; stepId: string; previousReason: string }
   | { type: "send.retry"; at: number; leadId: string; stepId: string; reason: string; retryAt: number }
   | { type: "rate.held"; at: number; until: number; reason: string }
+  /** This machine's clock differs from the Inbox API's by `offsetMs` (server − ours; > 0: ours is behind). */
+  | { type: "clock.skew"; at: number; offsetMs: number }
   | { type: "waiting"; at: number; until: number; reason: "window" | "pacing" | "follow-up" | "replies" | "retry"; detail: string }
   | { type: "replies.gap"; at: number; message: string }
   | { type: "run.stopping"; at: number; inFlight: number }

@@ -91,6 +91,25 @@ export interface ReplySource {
   close?(): Promise<void>;
 }
 
+/**
+ * The Inbox API server's clock as measured from its responses (inbox/server-clock.ts). Times the API
+ * writes (createdAt) are converted with it before they meet times of our clock, and back.
+ */
+export interface ServerTime {
+  /** Our clock's epoch ms → the server's. */
+  toServer(localMs: number): number;
+  /** The server's epoch ms → ours. */
+  toLocal(serverMs: number): number;
+}
+
+/** The two clocks taken to agree: what the engine assumes when no measurement is wired in (tests, fakes). */
+export const SAME_CLOCK: ServerTime = { toServer: (ms) => ms, toLocal: (ms) => ms };
+
+/** The deps' server clock, or SAME_CLOCK. */
+export function serverTimeOf(deps: Pick<EngineDeps, "serverTime">): ServerTime {
+  return deps.serverTime ?? SAME_CLOCK;
+}
+
 export interface EngineOptions {
   /** Do only what is due now, then exit (for cron). */
   once: boolean;
@@ -120,6 +139,8 @@ export interface EngineDeps {
   clock: Clock;
   /** Team-wide lead claims; absent without a team Redis. */
   claims?: LeadClaims;
+  /** The API server's clock relative to `clock`; default SAME_CLOCK. */
+  serverTime?: ServerTime;
   /** Appends an id to the do-not-contact file (opt-outs). */
   suppress(leadId: string, note: string): Promise<void>;
   emit(event: EngineEvent): void;

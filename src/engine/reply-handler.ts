@@ -12,11 +12,16 @@ import { compileReplyClassifier, type ReplyClassifier } from "../replies/opt-out
 import type { InboundReply } from "../replies/inbound.js";
 import type { LeadState, ReplyRecord } from "../state/types.js";
 import type { EngineEvent } from "./events.js";
-import type { EngineDeps } from "./ports.js";
+import { serverTimeOf, type EngineDeps } from "./ports.js";
+import { attemptServerAt } from "./step-records.js";
 import type { Work } from "./work-queue.js";
 
-/** A reply older than our first send (minus clock skew) belongs to an earlier conversation. */
-const CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * A reply older than our first send belongs to an earlier conversation. Both sides are on the server's
+ * clock (replies carry createdAt; our send's start is converted, see firstAttemptServerAt), so this only
+ * absorbs the measurement's error and an API whose servers disagree among themselves.
+ */
+const SERVER_TIME_MARGIN_MS = 5 * 60_000;
 
 export class ReplyHandler {
   private readonly classify: ReplyClassifier;
@@ -88,8 +93,8 @@ export class ReplyHandler {
     const state = store.lead(leadId);
     if (!state?.account || state.reply) return;
     if (reply.accountLinkId && reply.accountLinkId !== state.account) return;
-    const firstSendAt = firstAttemptAt(state);
-    if (firstSendAt === undefined || reply.at < firstSendAt - CLOCK_SKEW_MS) return;
+    const firstSendAt = this.firstAttemptServerAt(state);
+    if (firstSendAt === undefined || reply.at < firstSendAt - SERVER_TIME_MARGIN_MS) return;
     if (state.finishedAt !== undefined) return this.recordLateOptOut(leadId, reply);
 
     const afterStep = lastSentSequenceStep(state, campaign.sequence.map((s) => s.id));
@@ -166,7 +171,8 @@ export class ReplyHandler {
         continue;
       }
       const work: Work = rec?.status === "sending" ? { kind: "reconcile", leadId: state.id, stepId: step.id } : { kind: "reply", leadId: state.id, stepId: step.id };
-      out.push({ work, at: Math.max(now, reply.at + step.delayMs) });
+      // reply.at is the server's createdAt: the delay runs on our clock from that instant.
+      out.push({ work, at: Math.max(now, serverTimeOf(this.deps).toLocal(reply.at) + step.delayMs) });
     }
     return out;
   }
@@ -179,10 +185,12 @@ export class ReplyHandler {
     const { api, gate } = this.deps;
     const threadId = state.threadId;
     if (!threadId) return false;
-    const page = await gate.schedule(() => api.listMessages(threadId, { limit: 20 }), { priority: 2 });
+    // Priority 0, like the follow-up send that follows it: the less waits between this read and that
+    // send, the smaller the window in which a reply cannot stop the follow-up (v1 has no conditional send).
+    const page = await gate.schedule(() => api.listMessages(threadId, { limit: 20 }), { priority: 0 });
     // Only messages since our first send count: the thread may hold an earlier conversation, and
     // its oldest prospect message would otherwise hide a new reply (record() rejects old ones).
-    const since = (firstAttemptAt(state) ?? Number.POSITIVE_INFINITY) - CLOCK_SKEW_MS;
+    const since = (this.firstAttemptServerAt(state) ?? Number.POSITIVE_INFINITY) - SERVER_TIME_MARGIN_MS;
     const inbound = page.messages
       .filter((m) => m.authorId !== account && !m.deletedAt && Date.parse(m.createdAt) >= since)
       .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))[0];
@@ -236,19 +244,20 @@ export class ReplyHandler {
     await this.deps.store.patchLead(leadId, { finishedAt: this.deps.clock.now(), finishReason: reason });
   }
 
+  /** When our first attempt to message this lead began, on the server's clock (replies' createdAt compare with it). */
+  private firstAttemptServerAt(state: LeadState): number | undefined {
+    let first: number | undefined;
+    for (const rec of Object.values(state.steps)) {
+      const at = attemptServerAt(rec, serverTimeOf(this.deps));
+      if (at !== undefined && (first === undefined || at < first)) first = at;
+    }
+    return first;
+  }
+
   private leadByPlatformId(reply: InboundReply): string | undefined {
     const id = reply.prospectPlatformId;
     return id !== undefined && this.leadsById.has(id) ? id : undefined;
   }
-}
-
-function firstAttemptAt(state: LeadState): number | undefined {
-  let first: number | undefined;
-  for (const rec of Object.values(state.steps)) {
-    const at = rec.sendingAt ?? rec.sentAt;
-    if (at !== undefined && (first === undefined || at < first)) first = at;
-  }
-  return first;
 }
 
 function lastSentSequenceStep(state: LeadState, order: string[]): string | undefined {

@@ -2,6 +2,7 @@
 import { InboxError } from "../inbox/errors.js";
 import type { ReplyStep } from "../config/types.js";
 import type { StepRecord } from "../state/types.js";
+import type { ServerTime } from "./ports.js";
 
 export function actionsKey(stepId: string): string {
   return `${stepId}:actions`;
@@ -19,8 +20,18 @@ export function isSettled(rec: StepRecord | undefined): boolean {
 /** A step record without the fields that only describe an in-flight attempt. */
 export function stripSending(rec: StepRecord | undefined): Omit<StepRecord, "status" | "updatedAt" | "attempts"> {
   if (!rec) return {};
-  const { sendingAt: _s, contentHash: _h, status: _st, updatedAt: _u, attempts: _a, ...rest } = rec;
+  const { sendingAt: _s, serverSendingAt: _ss, contentHash: _h, status: _st, updatedAt: _u, attempts: _a, ...rest } = rec;
   return rest;
+}
+
+/**
+ * When the record's attempt (or, for a step sent without one, its send) began, on the API server's
+ * clock (epoch ms): measured when it was recorded, else converted with today's measurement.
+ */
+export function attemptServerAt(rec: StepRecord, serverTime: ServerTime): number | undefined {
+  if (rec.serverSendingAt !== undefined) return rec.serverSendingAt;
+  const local = rec.sendingAt ?? rec.sentAt;
+  return local === undefined ? undefined : serverTime.toServer(local);
 }
 
 export function isAccountProblem(err: InboxError): boolean {

@@ -114,18 +114,21 @@ export class StepRunner {
     if (index === 0) {
       const stopped = await this.guardFirstContact(lead.id, step.id);
       if (stopped) return stopped;
-    } else {
-      // A reply may have landed after this follow-up was queued: look at the thread itself first.
-      try {
-        if (await this.replies.checkThread(lead.id, account, state)) return {};
-      } catch (err) {
-        return this.transient(lead.id, step.id, err);
-      }
     }
-    return this.sendStep(lead, account, step, () => {
-      const threadId = this.deps.store.lead(lead.id)?.threadId;
-      return threadId && index > 0 ? { threadId } : {};
-    });
+    // A follow-up: a reply may have landed since it was queued, so the thread itself is read first —
+    // after `sending` is on disk (sendStep), so no write stands between that read and the send.
+    const replied =
+      index > 0 ? async (): Promise<boolean> => this.replies.checkThread(lead.id, account, this.deps.store.lead(lead.id) ?? state) : undefined;
+    return this.sendStep(
+      lead,
+      account,
+      step,
+      () => {
+        const threadId = this.deps.store.lead(lead.id)?.threadId;
+        return threadId && index > 0 ? { threadId } : {};
+      },
+      replied,
+    );
   }
 
   /**
@@ -188,12 +191,17 @@ export class StepRunner {
     return this.sendStep(lead, account, step, () => ({ threadId }));
   }
 
-  /** The exactly-once send: durable `sending`, request, then `sent` — or a settled failure. */
+  /**
+   * The exactly-once send: durable `sending`, request, then `sent` — or a settled failure. `replied`, for
+   * a follow-up, reads the thread between the durable write and the request: true (a reply is there)
+   * takes the attempt back (never sent) and skips the step.
+   */
   private async sendStep(
     lead: Lead,
     account: string,
     step: SequenceStep | ReplyStep,
     where: () => { threadId?: string },
+    replied?: () => Promise<boolean>,
   ): Promise<StepResult> {
     const { store, clock, api, gate, renderer } = this.deps;
     const rendered = renderer.render(step.id, lead);
@@ -213,8 +221,26 @@ export class StepRunner {
       updatedAt: sendingAt,
       attempts,
       sendingAt,
+      // The server's view of this instant, for reconciliation (state/reconcile.ts): our clock may be off.
+      ...(this.deps.serverTime ? { serverSendingAt: this.deps.serverTime.toServer(sendingAt) } : {}),
       contentHash: contentHash(content),
     });
+
+    if (replied) {
+      let hasReplied: boolean;
+      try {
+        hasReplied = await replied();
+      } catch (err) {
+        await store.setStep(lead.id, step.id, { ...stripSending(prev), status: "pending", updatedAt: clock.now(), attempts: notAnAttempt });
+        return this.transient(lead.id, step.id, err);
+      }
+      if (hasReplied) {
+        // Nothing left: the reply recorded skipped every pending step; this one was mid-attempt.
+        await store.setStep(lead.id, step.id, { ...stripSending(prev), status: "pending", updatedAt: clock.now(), attempts: notAnAttempt });
+        await store.setStep(lead.id, step.id, { status: "skipped", updatedAt: clock.now(), attempts: notAnAttempt, reason: "replied" });
+        return {};
+      }
+    }
 
     const { threadId } = where();
     try {
@@ -227,7 +253,9 @@ export class StepRunner {
           const r = await api.quickSend({ accountLinkId: account, externalPlatformId: lead.id, content });
           return { message: r.message, threadId: r.thread.id };
         },
-        { priority: step.kind === "sequence" && step.index === 0 ? 6 : 3 },
+        // Follow-ups first (0): their thread check just ran, and every wait here widens the window in which
+        // a reply landing cannot stop them. Reply steps next, new leads last.
+        { priority: step.kind === "reply" ? 3 : step.index === 0 ? 6 : 0 },
       );
       return this.recordSent(lead.id, account, step, sent.message, sent.threadId);
     } catch (err) {

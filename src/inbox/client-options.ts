@@ -5,6 +5,7 @@
  */
 import { UserError } from "../errors.js";
 import { type Clock, systemClock } from "../platform/clock.js";
+import type { ServerClock } from "./server-clock.js";
 import type { RateLimitInfo } from "./types.js";
 
 /** v1 base URL (reference.md §1). */
@@ -35,6 +36,11 @@ export interface InboxClientOptions {
    * an exception propagates unchanged out of the call (for a send, the send may have gone out).
    */
   onResponse?: (info: RateLimitInfo, status: number) => void;
+  /**
+   * Fed every response's `Date` header and every sent message's `createdAt`, so the server's clock is
+   * known; when given, `X-RateLimit-Reset` reaches `onResponse` converted to our clock. Default: none.
+   */
+  serverClock?: ServerClock;
   /** Default: "inbox-outreach". */
   userAgent?: string;
   /** Jitter source for read-retry backoff, in [0, 1). Default: none (exact 1 s, 2 s, 4 s, 8 s). */
@@ -56,6 +62,7 @@ export interface ResolvedClientOptions {
   clock: Clock;
   fetch: typeof fetch;
   onResponse: ((info: RateLimitInfo, status: number) => void) | undefined;
+  serverClock: ServerClock | undefined;
   userAgent: string;
   random: (() => number) | undefined;
   stop: AbortSignal | undefined;
@@ -106,6 +113,7 @@ export function resolveClientOptions(options: InboxClientOptions): ResolvedClien
     clock: options.clock ?? systemClock,
     fetch: options.fetch ?? globalThis.fetch,
     onResponse: options.onResponse,
+    serverClock: options.serverClock,
     userAgent,
     random: options.random,
     stop: options.stop,

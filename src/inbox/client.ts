@@ -53,14 +53,14 @@ export class InboxClient implements InboxApi {
 
   quickSend(body: QuickSendBody, o?: RequestOptions): Promise<QuickSendResult> {
     return this.transport.request(
-      { method: "POST", path: "/threads/messages", body, isSend: true, isExpectedBody: isQuickSendResult },
+      { method: "POST", path: "/threads/messages", body, isSend: true, isExpectedBody: isQuickSendResult, serverInstant: (j) => (j as QuickSendResult).message.createdAt },
       o,
     );
   }
 
   sendInThread(threadId: string, body: ThreadMessageBody, o?: RequestOptions): Promise<Message> {
     return this.transport.request(
-      { method: "POST", path: `/threads/${seg(threadId)}/messages`, body, isSend: true, isExpectedBody: hasStringId },
+      { method: "POST", path: `/threads/${seg(threadId)}/messages`, body, isSend: true, isExpectedBody: hasStringId, serverInstant: (j) => (j as Message).createdAt },
       o,
     );
   }

@@ -35,6 +35,8 @@ export interface ApiCall extends ErrorContext {
   isIdempotent?: boolean;
   /** Minimal shape check of a 2xx body; failing it is an UnexpectedResponseError. */
   isExpectedBody?: (json: unknown) => boolean;
+  /** A server timestamp (ISO) in a 2xx body written while handling this request: the sent message's createdAt. */
+  serverInstant?: (json: unknown) => unknown;
 }
 
 // Codes meaning the TCP connection was never made, so the server cannot have seen the request.
@@ -119,6 +121,8 @@ export class Transport {
     }, timeoutMs);
     const onCallerAbort = (): void => controller.abort();
     callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+    const serverClock = this.config.serverClock;
+    const startedAt = serverClock ? this.config.clock.now() : 0;
     try {
       const res = await this.config.fetch(url, {
         method: call.method,
@@ -126,14 +130,25 @@ export class Transport {
         body: body ?? null,
         signal: controller.signal,
       });
+      const answeredAt = serverClock ? this.config.clock.now() : 0;
+      // The Date header is whole seconds (RFC 9110 §5.6.7): the server's instant lies within the next 1000 ms.
+      serverClock?.observe(Date.parse(res.headers.get("date") ?? ""), 1000, startedAt, answeredAt);
       const onResponse = this.config.onResponse;
       if (onResponse) {
         inCallback = true;
-        onResponse(parseRateLimitHeaders(res.headers, this.config.clock.now()), res.status);
+        const info = parseRateLimitHeaders(res.headers, this.config.clock.now());
+        // Late rather than early: a reset taken too early would let requests meet a 429.
+        if (serverClock && info.resetAt !== undefined) info.resetAt = serverClock.latestLocal(info.resetAt);
+        onResponse(info, res.status);
         inCallback = false;
       }
       const text = await res.text();
-      if (res.status >= 200 && res.status < 300) return parseBody(text, res.status, call);
+      if (res.status >= 200 && res.status < 300) {
+        const json = parseBody(text, res.status, call);
+        const instant = serverClock && call.serverInstant ? call.serverInstant(json) : undefined;
+        if (typeof instant === "string") serverClock?.observe(Date.parse(instant), 1, startedAt, answeredAt);
+        return json;
+      }
       throw classifyResponse(res.status, this.redact(text), res.headers, {
         method: call.method,
         path: call.path,

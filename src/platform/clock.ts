@@ -28,6 +28,22 @@ export const systemClock: Clock = {
     }),
 };
 
+/**
+ * TEST ONLY: `OUTREACH_TEST_CLOCK_SKEW_MS` (a signed integer, ms) makes the runner's clock run that far
+ * ahead (positive) or behind (negative) of the machine's, as a badly set clock would; the e2e tests
+ * prove with it that a skewed client sends nothing twice. Undocumented for users; ignored when unset,
+ * empty or not an integer.
+ */
+export const TEST_CLOCK_SKEW_ENV = "OUTREACH_TEST_CLOCK_SKEW_MS";
+
+/** systemClock, or systemClock shifted by the test-only skew variable above. */
+export function clockFromEnv(env: NodeJS.ProcessEnv): Clock {
+  const raw = env[TEST_CLOCK_SKEW_ENV]?.trim() ?? "";
+  if (!/^-?\d+$/.test(raw) || Number(raw) === 0) return systemClock;
+  const skewMs = Number(raw);
+  return { now: () => Date.now() + skewMs, sleep: systemClock.sleep };
+}
+
 interface PendingSleep {
   at: number;
   seq: number;

@@ -20,6 +20,7 @@ import { fsFaultAsPaused, fsFaultAsUserError } from "../files/fs-faults.js";
 import { ensurePrivateDir } from "../files/private-files.js";
 import { InboxClient } from "../inbox/client.js";
 import { NetworkError, RateLimitedError, ServerError, TimeoutError } from "../inbox/errors.js";
+import { ServerClock } from "../inbox/server-clock.js";
 import type { InboxApi } from "../inbox/types.js";
 import { describeFormat } from "../leads/csv-source.js";
 import { appendSuppression } from "../leads/suppression.js";
@@ -30,7 +31,7 @@ import { createApiLimiter, type ApiLimiter } from "../schedule/api-limiter.js";
 import { computeFingerprint, diffFingerprint, hashFilePrefix } from "../state/fingerprint.js";
 import { acquireLock } from "../state/lock.js";
 import { openState, type StateStore } from "../state/store.js";
-import { systemClock, type Clock } from "./clock.js";
+import { clockFromEnv, type Clock } from "./clock.js";
 import { checkRenders } from "./check-renders.js";
 import { collectLeads } from "./collect-leads.js";
 import { explainStartupError, joinTeamOf } from "./team-gate.js";
@@ -64,7 +65,7 @@ export interface LiveRunOptions {
 }
 
 export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise<RunResult> {
-  const clock = opts.clock ?? systemClock;
+  const clock = opts.clock ?? clockFromEnv(opts.env);
   const stateFile = opts.stateFile ?? campaign.stateFile;
   const suppressionFile = opts.suppressionFile ?? campaign.suppressionFile;
 
@@ -90,9 +91,12 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   // behind a quota hold, which is no leak (each listener goes when its request settles).
   setMaxListeners(0, stop.signal);
   let gate: ApiLimiter | undefined;
+  // The API's clock, measured from every response: its times (createdAt, resets) are read through it.
+  const serverClock = new ServerClock((offsetMs) => opts.emit({ type: "clock.skew", at: clock.now(), offsetMs }));
   const api: InboxApi = new InboxClient({
     env: opts.env,
     clock,
+    serverClock,
     ...(opts.connection ? { baseUrl: opts.connection.baseUrl, token: opts.connection.token } : {}),
     onResponse: (info, status) => gate?.observe(info, status),
     stop: stop.signal,
@@ -101,6 +105,12 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   const gated = team?.gate ?? createApiLimiter({ windows: campaign.pacing.api, clock });
   gate = gated;
   gated.onHold = (until, reason) => opts.emit({ type: "rate.held", at: clock.now(), until, reason });
+  const learnedLimits = new Set<number>();
+  gated.onLearned = (w) => {
+    if (learnedLimits.has(w.limit)) return;
+    learnedLimits.add(w.limit);
+    opts.note("info", `the Inbox API allows this team ${w.limit} requests per window, fewer than configured: pacing to the server's limit (its window's length is learned from its rate-limit headers)`);
+  };
   const shownState = displayPath(stateFile);
   let lock: Awaited<ReturnType<typeof acquireLock>>;
   try {
@@ -148,7 +158,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
       throw fsFaultAsUserError(err, shownState, "open the state file");
     }
 
-    replies = await createReplySource(campaign, api, gated, clock, store, opts);
+    replies = await createReplySource(campaign, api, gated, clock, serverClock, store, opts);
     const result = await runCampaign({
       campaign,
       leads,
@@ -161,6 +171,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
       renderer,
       replies,
       clock,
+      serverTime: serverClock,
       suppress: async (id, note) => {
         if (!suppressionFile) return;
         await appendSuppression(suppressionFile, id, note).catch((err: unknown) => {
@@ -273,13 +284,16 @@ async function createReplySource(
   api: InboxApi,
   gate: ApiLimiter,
   clock: Clock,
+  serverClock: ServerClock,
   store: StateStore,
   opts: LiveRunOptions,
 ): Promise<ReplySource> {
   const hook = campaign.replies.webhook;
   if (campaign.replies.source !== "webhook" || !hook) return eventsReplySource(api, gate, clock, store);
   const secret = opts.env.INBOX_WEBHOOK_SECRET ?? "";
-  const source = await webhookReplySource({ ...hook, secret }, api, gate, clock, store, (reason) =>
+  // Signatures carry the server's time (t=…, 300 s tolerance): check them against the server's clock.
+  const signatureClock: Clock = { now: () => serverClock.toServer(clock.now()), sleep: (ms, signal) => clock.sleep(ms, signal) };
+  const source = await webhookReplySource({ ...hook, secret }, api, gate, clock, signatureClock, store, (reason) =>
     opts.note("warn", `webhook delivery rejected: ${reason}`),
   );
   opts.note("info", `listening for webhooks on ${source.url}`);

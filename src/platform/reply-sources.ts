@@ -56,6 +56,8 @@ export async function webhookReplySource(
   api: InboxApi,
   gate: RequestGate,
   clock: Clock,
+  /** The server's time on our clock (platform/live-run.ts): what a signature's `t=` is checked against. */
+  signatureClock: Clock,
   store: CursorStore,
   onRejected: (reason: string) => void,
 ): Promise<ReplySource & { url: string }> {
@@ -72,7 +74,7 @@ export async function webhookReplySource(
 
   const listener = await startWebhookListener({
     ...opts,
-    clock,
+    clock: signatureClock,
     seen,
     afterSeq: store.meta.eventsSeq,
     onEvent: (event: InboxEvent) => {

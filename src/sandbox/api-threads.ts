@@ -128,6 +128,7 @@ function readCursor(q: URLSearchParams): { id: string; timestamp: string } | und
 
 function listMessages(ctx: RequestContext): { body: MessagesPage } {
   const thread = requireThread(ctx);
+  thread.lastListedAt = ctx.now;
   // Default 50, max 100 (spec: threads.thread.messages.list).
   const limit = queryInt(ctx.query, "limit", 1, 100, 50) ?? 50;
   const cursor = readCursor(ctx.query);

@@ -32,6 +32,11 @@ export interface SandboxMessage {
   createdAt: string;
   /** The message was stored but its HTTP response was deliberately lost. */
   responseLost: boolean;
+  /**
+   * Outbound: when the sender last listed this thread's messages before sending (ISO), if it did. A reply
+   * created after it could not have been seen by that read: the window a send without a condition leaves.
+   */
+  threadListedAt?: string;
 }
 
 export interface MessageFilter {
@@ -74,6 +79,7 @@ export function listSandboxMessages(world: World, filter: MessageFilter = {}): S
       content: r.message.content,
       createdAt: r.message.createdAt,
       responseLost: r.responseLost,
+      ...(r.threadListedAt !== undefined ? { threadListedAt: new Date(r.threadListedAt).toISOString() } : {}),
     });
   }
   return out;

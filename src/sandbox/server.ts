@@ -102,7 +102,9 @@ export class SandboxRuntime implements ControlHost {
     const respond = async (status: number, body: string, extra: Record<string, string> = {}): Promise<void> => {
       if (status === 429) world.stats.rateLimited++;
       if (status >= 500) world.stats.serverErrors++;
-      const headers = { ...this.rateHeaders(world, now), ...extra };
+      // Date from the sandbox's own clock (Node would stamp the wall clock): a rehearsal's simulated
+      // time is the server time its clients measure (inbox/server-clock.ts).
+      const headers = { Date: new Date(this.clock.now()).toUTCString(), ...this.rateHeaders(world, now), ...extra };
       if (latency > 0) await sleep(latency);
       writeJson(res, status, body, headers);
     };

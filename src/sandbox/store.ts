@@ -50,6 +50,8 @@ export interface ThreadRecord {
   positions: Map<string, number>;
   hasOutbound: boolean;
   hasInbound: boolean;
+  /** Clock ms of the last GET /threads/{id}/messages: what a client could know of the thread when it next sends. */
+  lastListedAt?: number;
   /** Cached wire view; cleared on every change, shared (immutable) by events taken meanwhile. */
   view: ThreadView | undefined;
 }
@@ -62,6 +64,8 @@ export interface SentRecord {
   externalPlatformId: string;
   /** The send was stored but its HTTP response was deliberately lost (lostResponseRate / failNext). */
   responseLost: boolean;
+  /** Outbound: when the sender last listed the thread's messages before this send (clock ms), if ever. */
+  threadListedAt?: number;
 }
 
 const EMPTY_CONTEXT: ProspectContext = { tags: [], statusId: null, valuation: null, notes: null };
@@ -179,6 +183,7 @@ export class Store {
       accountLinkId: thread.accountLinkId,
       externalPlatformId: thread.prospectId,
       responseLost: false,
+      ...(isOutbound && thread.lastListedAt !== undefined ? { threadListedAt: thread.lastListedAt } : {}),
     };
     this.log.push(record);
     const view = this.view(thread);

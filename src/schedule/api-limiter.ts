@@ -13,6 +13,7 @@
 import type { RateWindow } from "../config/types.js";
 import type { RateLimitInfo } from "../inbox/types.js";
 import type { Clock } from "../platform/clock.js";
+import { QuotaLearner, type LearnedWindow } from "./learned-quota.js";
 import { MinHeap } from "./min-heap.js";
 import { SlidingWindowGate, defaultQuotaMargin } from "./sliding-window.js";
 
@@ -46,6 +47,10 @@ export interface ApiLimiter {
   readonly heldUntil: number | undefined;
   /** Called when a hold is placed or extended: the reporter shows it. */
   onHold?: (until: number, reason: string) => void;
+  /** Called when the server's headers show a stricter quota than configured, and whenever its learned length shrinks (a window not reported for a while is forgotten: learned-quota.ts). */
+  onLearned?: (window: LearnedWindow) => void;
+  /** Quota windows learned from the server so far (schedule/learned-quota.ts). */
+  learnedWindows(): LearnedWindow[];
   /** Drops queued jobs (rejected with LimiterStoppedError) and resolves once running jobs settle. */
   stop(): Promise<void>;
   stats(): ApiLimiterStats;
@@ -76,6 +81,8 @@ export function isThrottleStatus(status: number): boolean {
 
 // A 429 without Retry-After or a future reset: v1's 429 body says "Try again in 60 seconds" (reference.md §4).
 const DEFAULT_THROTTLE_MS = 60_000;
+// A wait for quota this long is announced (onHold); shorter ones are ordinary pacing.
+const LONG_WAIT_MS = 10_000;
 // The longest quota window is a day; a reset header further out than that is wrong, not a reason to stall longer.
 const MAX_HOLD_MS = 86_400_000;
 // Priority occupies the high part of the heap key and a sequence number the low part, so equal
@@ -101,14 +108,20 @@ export function createApiLimiter(opts: ApiLimiterOptions): ApiLimiter {
 
 class QuotaLimiter implements ApiLimiter {
   onHold?: (until: number, reason: string) => void;
+  onLearned?: (window: LearnedWindow) => void;
   private readonly clock: Clock;
   private readonly gate: SlidingWindowGate;
+  /** Learns a stricter server quota; only when windows are configured ("off" trusts the user). */
+  private readonly learner: QuotaLearner | undefined;
+  private readonly marginOf: (windowMs: number) => number;
   private readonly maxConcurrent: number;
   private readonly queue = new MinHeap<Job>();
   private seq = 0;
   private running = 0;
   /** End of the current hold; 0 = none. Cleared lazily once passed. */
   private holdAt = 0;
+  /** The end of the last long quota wait announced through onHold (see noticeLongWait). */
+  private noticedUntil = 0;
   /** True while one clock.sleep is pending to re-run drain(); one wake-up at a time is enough. */
   private sleeping = false;
   private stopped = false;
@@ -125,7 +138,14 @@ class QuotaLimiter implements ApiLimiter {
     }
     this.maxConcurrent = maxConcurrent;
     this.clock = opts.clock;
-    this.gate = new SlidingWindowGate(opts.windows, opts.marginMs ?? defaultQuotaMargin);
+    const margin = opts.marginMs;
+    this.marginOf = margin === undefined ? defaultQuotaMargin : () => margin;
+    this.gate = new SlidingWindowGate(opts.windows, this.marginOf);
+    this.learner = opts.windows.length > 0 ? new QuotaLearner(opts.windows) : undefined;
+  }
+
+  learnedWindows(): LearnedWindow[] {
+    return this.learner?.windows() ?? [];
   }
 
   get heldUntil(): number | undefined {
@@ -161,6 +181,12 @@ class QuotaLimiter implements ApiLimiter {
 
   observe(info: RateLimitInfo, status: number): void {
     const now = this.clock.now();
+    for (const limit of this.learner?.expire(now) ?? []) this.gate.unlearn(limit);
+    const learned = isThrottleStatus(status) ? undefined : this.learner?.observe(info, now);
+    if (learned) {
+      this.gate.learn(learned.limit, learned.windowMs, this.marginOf(learned.windowMs));
+      this.onLearned?.(learned);
+    }
     const resetAhead = info.resetAt !== undefined && info.resetAt > now ? info.resetAt : undefined;
     if (isThrottleStatus(status) || (status === 503 && info.retryAfterMs !== undefined)) {
       const until = info.retryAfterMs !== undefined ? now + info.retryAfterMs : (resetAhead ?? now + DEFAULT_THROTTLE_MS);
@@ -223,11 +249,24 @@ class QuotaLimiter implements ApiLimiter {
         const at = this.startAllowedAt(now);
         // Infinity: the quota's next slot waits on a response still in flight; its finish() drains again.
         if (at === Number.POSITIVE_INFINITY) return;
-        if (at > now) return this.wakeIn(at - now);
+        if (at > now) {
+          this.noticeLongWait(now, at);
+          return this.wakeIn(at - now);
+        }
       }
       this.queue.pop();
       this.start(job);
     }
+  }
+
+  /**
+   * A quota window (configured or learned from the server) that keeps every request waiting for long is
+   * announced like a hold, so a run that waits an hour says so instead of falling silent.
+   */
+  private noticeLongWait(now: number, at: number): void {
+    if (at - now < LONG_WAIT_MS || at <= this.holdAt || at <= this.noticedUntil) return;
+    this.noticedUntil = at;
+    this.onHold?.(at, "the team's API quota is used up until then");
   }
 
   private startAllowedAt(now: number): number {
@@ -254,6 +293,8 @@ class QuotaLimiter implements ApiLimiter {
     // The quota counts the request as of its response (see sliding-window.ts), so the slot is
     // closed when the job settles.
     const slot = this.gate.isOff ? -1 : this.gate.begin();
+    const startedAt = this.learner ? this.clock.now() : 0;
+    this.learner?.started(startedAt);
     this.running++;
     let result: Promise<unknown>;
     try {
@@ -264,11 +305,13 @@ class QuotaLimiter implements ApiLimiter {
     result.then(
       (value) => {
         if (slot >= 0) this.gate.end(slot, this.clock.now());
+        this.learner?.ended(startedAt, this.clock.now(), true);
         this.finish();
         job.resolve(value);
       },
       (error: unknown) => {
         if (slot >= 0) this.gate.end(slot, this.clock.now());
+        this.learner?.ended(startedAt, this.clock.now(), isCounted(error));
         this.finish();
         job.reject(error);
       },
@@ -285,6 +328,15 @@ class QuotaLimiter implements ApiLimiter {
   private release(job: Job): void {
     if (job.onAbort) job.signal?.removeEventListener("abort", job.onAbort);
   }
+}
+
+/**
+ * Whether the server counted a request that failed with `error`: not when it refused it (429: "a refused
+ * request is not counted") or the connection was never made. Everything else reached it.
+ */
+function isCounted(error: unknown): boolean {
+  const e = error as { status?: unknown; isConnectFailure?: unknown } | null;
+  return !(typeof e === "object" && e !== null && ((typeof e.status === "number" && isThrottleStatus(e.status)) || e.isConnectFailure === true));
 }
 
 function abortReason(signal: AbortSignal): unknown {

@@ -25,6 +25,8 @@ interface Ring {
   count: number;
   /** The latest response time among requests whose slots were reused (all older than the ring). */
   floor: number;
+  /** Learned from the server's headers rather than configured (see learn()). */
+  learned: boolean;
 }
 
 /**
@@ -55,7 +57,7 @@ export class SlidingWindowGate {
       if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`Rate window limit must be an integer >= 1, got ${limit}`);
       if (!(windowMs > 0)) throw new RangeError(`Rate window length must be > 0 ms, got ${windowMs}`);
       const marginMs = typeof margin === "function" ? margin(windowMs) : margin;
-      return { limit, windowMs, marginMs, times: new Float64Array(limit), next: 0, count: 0, floor: Number.NEGATIVE_INFINITY };
+      return { limit, windowMs, marginMs, times: new Float64Array(limit), next: 0, count: 0, floor: Number.NEGATIVE_INFINITY, learned: false };
     });
   }
 
@@ -70,8 +72,44 @@ export class SlidingWindowGate {
     // Called only when the server says the quota is nearly spent, so a linear pass is fine.
     const from = now - r.windowMs;
     let inWindow = 0;
-    for (let i = 0; i < r.count; i++) if (r.times[i]! > from) inWindow++;
+    // The last `count` starts, wherever they sit (a learned ring fills from the middle, see learn()).
+    for (let n = this.seq - r.count; n < this.seq; n++) if (r.times[n % r.limit]! > from) inWindow++;
     return r.limit - inWindow;
+  }
+
+  /**
+   * Enforces one more window from now on, or re-sizes the one with this limit that was learned before
+   * (schedule/learned-quota.ts). A new window starts from the history of the widest existing one (its last
+   * `limit` starts), so requests made before it was learned count; without any window it starts empty.
+   */
+  learn(limit: number, windowMs: number, marginMs: number): void {
+    const existing = this.rings.find((r) => r.limit === limit && r.learned);
+    if (existing) {
+      existing.windowMs = windowMs;
+      existing.marginMs = marginMs;
+      return;
+    }
+    const ring: Ring = { limit, windowMs, marginMs, times: new Float64Array(limit), next: 0, count: 0, floor: Number.NEGATIVE_INFINITY, learned: true };
+    const source = this.rings.reduce<Ring | undefined>((best, r) => (r.limit >= limit && (!best || r.limit > best.limit) ? r : best), undefined);
+    if (source) {
+      // Start n sits in slot n % limit of every ring; copy the last `limit` starts the source still holds.
+      const known = Math.min(source.count, this.seq);
+      for (let n = this.seq - known; n < this.seq; n++) {
+        const at = source.times[n % source.limit]!;
+        if (n >= this.seq - limit) ring.times[n % limit] = at;
+        else if (at > ring.floor) ring.floor = at;
+      }
+      if (source.floor > ring.floor) ring.floor = source.floor;
+      ring.count = Math.min(limit, known);
+      ring.next = this.seq % limit;
+    }
+    this.rings.push(ring);
+  }
+
+  /** Stops enforcing the learned window with this limit (configured windows stay). */
+  unlearn(limit: number): void {
+    const i = this.rings.findIndex((r) => r.limit === limit && r.learned);
+    if (i >= 0) this.rings.splice(i, 1);
   }
 
   /** True when there is no window at all ("off"): every start is allowed at once. */

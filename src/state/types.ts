@@ -17,6 +17,12 @@ export interface StepRecord {
   attempts: number;
   /** Epoch ms when the current/last attempt was recorded as `sending`. */
   sendingAt?: number;
+  /**
+   * The same instant on the Inbox API server's clock (epoch ms), as measured from its responses when the
+   * attempt was recorded; absent when nothing was measured. Reconciliation compares the API's createdAt
+   * with this, never with `sendingAt`, so a client clock that is off (or corrected since) cannot mislead it.
+   */
+  serverSendingAt?: number;
   /** Epoch ms when the API confirmed the message (or reconciliation found it). */
   sentAt?: number;
   messageId?: string;
@@ -27,7 +33,7 @@ export interface StepRecord {
 }
 
 export interface ReplyRecord {
-  /** Epoch ms of the reply message (its createdAt). */
+  /** Epoch ms of the reply message (its createdAt, on the API server's clock). */
   at: number;
   messageId: string;
   /** First 500 characters of the reply, for match rules and status. */

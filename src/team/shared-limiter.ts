@@ -15,6 +15,7 @@
  */
 import type { ApiLimiter, ApiLimiterStats, ScheduleOptions } from "../schedule/api-limiter.js";
 import { LimiterStoppedError, isThrottleStatus } from "../schedule/api-limiter.js";
+import type { LearnedWindow } from "../schedule/learned-quota.js";
 import { MinHeap } from "../schedule/min-heap.js";
 import type { RateLimitInfo } from "../inbox/types.js";
 import type { Clock } from "../platform/clock.js";
@@ -67,6 +68,8 @@ export function createSharedLimiter(opts: SharedLimiterOptions): ApiLimiter {
 
 class SharedLimiter implements ApiLimiter {
   onHold?: (until: number, reason: string) => void;
+  /** Never called: the shared log keeps the configured windows; a stricter server is met by its 429s and headers, held team-wide. */
+  onLearned?: (window: LearnedWindow) => void;
   private readonly queue = new MinHeap<Job>();
   private readonly maxConcurrent: number;
   private seq = 0;
@@ -88,6 +91,11 @@ class SharedLimiter implements ApiLimiter {
   private heldCount = 0;
   private grants = 0;
 
+
+  /** The team gate learns no window of its own (see onLearned). */
+  learnedWindows(): LearnedWindow[] {
+    return [];
+  }
   constructor(private readonly opts: SharedLimiterOptions) {
     this.maxConcurrent = opts.maxConcurrent ?? 8;
     opts.redis.onReconnect(() => {

@@ -9,14 +9,10 @@
  * limited). It is taken over the steady state: from one window after sending started (the first
  * window may legitimately burst its whole allowance at once) to the end of the run.
  */
-import { join } from "node:path";
 import type { RateWindow } from "../../src/config/types.js";
 import { defaultQuotaMargin } from "../../src/schedule/sliding-window.js";
-import { runPhase, type PhaseResult } from "./support/child.js";
-import { createFixture, openPacing } from "./support/fixture.js";
-import { startSandboxProcess } from "./support/sandbox-process.js";
+import { runAgainstQuota } from "./support/quota-run.js";
 import { fixed, int, mb, note, printTable, secs, verdict } from "./support/table.js";
-import type { LiveSendArgs, LiveSendResult } from "./phases/live-send.js";
 
 const WINDOW: RateWindow = { limit: 50, windowMs: 1000 };
 const SEND_FOR_MS = 10_000;
@@ -25,65 +21,22 @@ const LEADS = 2_000;
 const ACCOUNTS = Array.from({ length: 8 }, (_, i) => `benchacct${i}`);
 const TARGET_SHARE = 0.95;
 
-interface Sample {
-  at: number;
-  requests: number;
-  rateLimited: number;
-}
+const { run, final, sampler } = await runAgainstQuota({ name: "rate-limited", leads: LEADS, accounts: ACCOUNTS, server: [WINDOW], configured: [WINDOW], sendForMs: SEND_FOR_MS });
+const measured = sampler.rateBetween(run.runStartedAt + WINDOW.windowMs, run.endAt);
+const allowed = (WINDOW.limit * 1000) / WINDOW.windowMs;
+// What the runner's gate itself permits, ignoring response time: it waits windowMs + margin + 1 ms
+// past the `limit`-th most recent response (sliding-window.ts).
+const margin = defaultQuotaMargin(WINDOW.windowMs);
+const ceiling = (WINDOW.limit * 1000) / (WINDOW.windowMs + margin + 1);
+const achieved = measured.perSecond;
+const share = achieved / allowed;
+const holds = run.events["rate.held"] ?? 0;
 
-type Run = LiveSendResult & PhaseResult;
-
-const fixture = await createFixture("rate-limited", { leads: LEADS, steps: 1, pacing: openPacing({ api: false }), accounts: ACCOUNTS });
-const sandbox = await startSandboxProcess({ rateLimit: [WINDOW], accountLinks: ACCOUNTS, replyRate: 0 });
-try {
-  const samples: Sample[] = [];
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      const s = await sandbox.stats();
-      samples.push({ at: Date.now(), requests: s.requests, rateLimited: s.rateLimited });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  })();
-  const args: LiveSendArgs = {
-    campaignFile: fixture.campaignFile,
-    url: sandbox.url,
-    token: sandbox.token,
-    stateFile: join(fixture.dir, "state", "rate-limited.json"),
-    fsync: true,
-    api: [WINDOW],
-    stopAfterMs: SEND_FOR_MS,
-  };
-  let run: Run;
-  try {
-    run = (await runPhase<Run>("phases/live-send.js", args)).result;
-  } finally {
-    sampling = false;
-    await sampler;
-  }
-  const final = await sandbox.stats();
-
-  const from = samples.find((s) => s.at >= run.runStartedAt + WINDOW.windowMs);
-  const to = [...samples].reverse().find((s) => s.at <= run.endAt);
-  if (!from || !to || to.at <= from.at) throw new Error("too few samples of the sandbox's counters to compute a rate");
-  const allowed = (WINDOW.limit * 1000) / WINDOW.windowMs;
-  // What the runner's gate itself permits, ignoring response time: it waits windowMs + margin + 1 ms
-  // past the `limit`-th most recent response (sliding-window.ts).
-  const margin = defaultQuotaMargin(WINDOW.windowMs);
-  const ceiling = (WINDOW.limit * 1000) / (WINDOW.windowMs + margin + 1);
-  const achieved = ((to.requests - from.requests) * 1000) / (to.at - from.at);
-  const share = achieved / allowed;
-  const holds = run.events["rate.held"] ?? 0;
-
-  printTable(
-    `Rate-limited: team quota ${WINDOW.limit} requests / ${WINDOW.windowMs} ms (sliding), gate set to match, 8 accounts, ~${SEND_FOR_MS / 1000} s of sending`,
-    ["allowed req/s", "gate ceiling req/s", "achieved req/s", "share", "requests", "sends", "429s", "gate holds", "measured over", "peak RSS"],
-    [[fixed(allowed, 1), fixed(ceiling, 1), fixed(achieved, 1), `${fixed(share * 100, 1)}%`, int(final.requests), int(final.sends), int(final.rateLimited), int(holds), secs(to.at - from.at), mb(run.maxRssKb)]],
-  );
-  note(`achieved ${fixed(share * 100, 1)}% of the allowed rate (target ≥ ${TARGET_SHARE * 100}%) ${verdict(share >= TARGET_SHARE)}`);
-  note(`(the gate's own ceiling with its ${margin} ms margin is ${fixed((ceiling / allowed) * 100, 1)}% of the allowed rate; achieved ${fixed((achieved / ceiling) * 100, 1)}% of that ceiling)`);
-  note(`429s served: ${final.rateLimited} (target 0) ${verdict(final.rateLimited === 0)}`);
-} finally {
-  await sandbox.close();
-  await fixture.cleanup();
-}
+printTable(
+  `Rate-limited: team quota ${WINDOW.limit} requests / ${WINDOW.windowMs} ms (sliding), gate set to match, 8 accounts, ~${SEND_FOR_MS / 1000} s of sending`,
+  ["allowed req/s", "gate ceiling req/s", "achieved req/s", "share", "requests", "sends", "429s", "gate holds", "measured over", "peak RSS"],
+  [[fixed(allowed, 1), fixed(ceiling, 1), fixed(achieved, 1), `${fixed(share * 100, 1)}%`, int(final.requests), int(final.sends), int(final.rateLimited), int(holds), secs(measured.overMs), mb(run.maxRssKb)]],
+);
+note(`achieved ${fixed(share * 100, 1)}% of the allowed rate (target ≥ ${TARGET_SHARE * 100}%) ${verdict(share >= TARGET_SHARE)}`);
+note(`(the gate's own ceiling with its ${margin} ms margin is ${fixed((ceiling / allowed) * 100, 1)}% of the allowed rate; achieved ${fixed((achieved / ceiling) * 100, 1)}% of that ceiling)`);
+note(`429s served: ${final.rateLimited} (target 0) ${verdict(final.rateLimited === 0)}`);

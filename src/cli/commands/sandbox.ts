@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { parseDuration, parseRange } from "../../config/duration.js";
+import type { RateWindow } from "../../config/types.js";
 import { UserError } from "../../errors.js";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox/index.js";
 
@@ -18,6 +19,8 @@ export interface SandboxFlags {
   unreachableRate?: string;
   serverErrorRate?: string;
   lostResponseRate?: string;
+  latency?: string;
+  seed?: string;
   accounts?: string;
   webhookUrl?: string;
 }
@@ -46,6 +49,12 @@ export function sandboxOptionsFromFlags(flags: SandboxFlags, env: NodeJS.Process
   rate("--unreachable-rate", flags.unreachableRate, (n) => (options.unreachableRate = n));
   rate("--server-error-rate", flags.serverErrorRate, (n) => (options.serverErrorRate = n));
   rate("--lost-response-rate", flags.lostResponseRate, (n) => (options.lostResponseRate = n));
+  if (flags.latency !== undefined) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(flags.latency.trim());
+    if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) problems.push(`--latency: expected milliseconds like 40 or a range like 5-80, got "${flags.latency}"`);
+    else options.latencyMs = m[2] === undefined ? Number(m[1]) : [Number(m[1]), Number(m[2])];
+  }
+  if (flags.seed !== undefined) options.seed = flags.seed;
   if (flags.replyDelay !== undefined) {
     const range = parseRange(flags.replyDelay);
     if (!range) problems.push(`--reply-delay: expected a duration like 10m or a range like 5m-2h, got "${flags.replyDelay}"`);
@@ -56,7 +65,7 @@ export function sandboxOptionsFromFlags(flags: SandboxFlags, env: NodeJS.Process
     else if (flags.rateLimit !== "default") {
       const windows = parseRateWindows(flags.rateLimit);
       if (windows) options.rateLimit = windows;
-      else problems.push(`--rate-limit: expected "off", "default" or sliding windows like "20/1s,600/1m", got "${flags.rateLimit}"`);
+      else problems.push(`--rate-limit: expected "off", "default" or windows like 20/2s,1000/1h, got "${flags.rateLimit}"`);
     }
   }
   if (flags.accounts !== undefined) {
@@ -77,14 +86,17 @@ export function sandboxOptionsFromFlags(flags: SandboxFlags, env: NodeJS.Process
   return options;
 }
 
-/** "20/1s,600/1m" → one sliding window per item (limit / window length); undefined when malformed. */
-function parseRateWindows(text: string): { limit: number; windowMs: number }[] | undefined {
-  const windows = text.split(",").map((item) => {
-    const m = /^\s*(\d+)\s*\/\s*(\S+)\s*$/.exec(item);
-    const windowMs = m ? parseDuration(m[2]!) : undefined;
-    return m && windowMs !== undefined && windowMs > 0 && Number(m[1]) > 0 ? { limit: Number(m[1]), windowMs } : undefined;
-  });
-  return windows.every((w) => w !== undefined) ? (windows as { limit: number; windowMs: number }[]) : undefined;
+/** "20/2s,1000/1h" → sliding windows (requests per duration); undefined when any part is malformed. */
+export function parseRateWindows(text: string): RateWindow[] | undefined {
+  const windows: RateWindow[] = [];
+  for (const part of text.split(",")) {
+    const m = /^\s*(\d+)\s*\/\s*(\S+)\s*$/.exec(part);
+    const limit = m ? Number(m[1]) : 0;
+    const windowMs = m?.[2] ? parseDuration(m[2]) : undefined;
+    if (!Number.isSafeInteger(limit) || limit < 1 || windowMs === undefined || windowMs <= 0) return undefined;
+    windows.push({ limit, windowMs });
+  }
+  return windows;
 }
 
 export function sandboxCommand(): Command {
@@ -95,10 +107,12 @@ export function sandboxCommand(): Command {
     .option("--token <token>", "API token clients must send (default: a random sandbox_… token)")
     .option("--reply-rate <r>", "share of prospects who reply, 0..1 (default 0.2)")
     .option("--reply-delay <d>", "reply delay: 10m, or a range like 5m-2h (default 1m-1h)")
-    .option("--rate-limit <mode>", 'team quota: default (300/min, 10k/h, 100k/day), off, or sliding windows like "20/1s,600/1m"')
+    .option("--rate-limit <mode>", "team quota: default (300/min, 10k/h, 100k/day), off, or sliding windows like 20/2s,1000/1h")
     .option("--unreachable-rate <r>", "share of prospects whose DMs are closed, 0..1 (default 0)")
     .option("--server-error-rate <r>", "share of API requests answered 500, 0..1 (default 0)")
     .option("--lost-response-rate <r>", "share of sends stored but answered with a dropped connection, 0..1 (default 0)")
+    .option("--latency <ms>", "delay before each API response: 40, or a range like 5-80 (ms; default 0)")
+    .option("--seed <s>", "seed for everything invented: ids, who replies, which faults fire (default sandbox)")
     .option("--accounts <ids>", "comma-separated account link ids (default: two generated ids)")
     .option("--webhook-url <url>", "POST events here, signed with INBOX_WEBHOOK_SECRET")
     .action(async (flags: SandboxFlags) => {

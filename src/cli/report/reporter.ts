@@ -50,6 +50,8 @@ const formatters: Formatters = {
   "lead.retrying": (e, c) => `${c.s.cyan("retrying")} ${e.stepId} → ${e.leadId} (it failed earlier: ${e.previousReason})`,
   "send.retry": (e, c) => `${c.s.yellow("retry")} ${e.stepId} → ${e.leadId}: ${e.reason}; next try ${formatInstant(e.retryAt, c.tz)}`,
   "rate.held": (e, c) => `${c.s.yellow("holding")} all requests until ${formatInstant(e.until, c.tz)}: ${e.reason}`,
+  "clock.skew": (e, c) =>
+    `${c.s.yellow("clock")} this machine's clock is ${formatSpan(Math.abs(e.offsetMs))} ${e.offsetMs < 0 ? "ahead of" : "behind"} the Inbox API's. Sends and replies are matched in the API's time, so nothing is sent twice, but sending windows and follow-up delays run on this clock: set it right (enable NTP).`,
   waiting: (e, c) => `${c.s.dim("waiting")} until ${formatInstant(e.until, c.tz)} (${formatSpan(e.until - e.at)}): ${e.detail}`,
   "replies.gap": (e, c) => `${c.s.yellow("replies")} ${e.message}`,
   "run.stopping": (e) => `stopping: letting ${e.inFlight} send${e.inFlight === 1 ? "" : "s"} in flight finish…`,

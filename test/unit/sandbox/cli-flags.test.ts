@@ -45,6 +45,22 @@ describe("outreach sandbox flags", () => {
     for (const bad of ["20", "0/1s", "20/0s", "20/1s,x"]) expect(() => sandboxOptionsFromFlags({ rateLimit: bad }, {})).toThrow(/--rate-limit/);
   });
 
+  it("takes a stricter team quota as sliding windows, latency in ms and a seed", () => {
+    expect(sandboxOptionsFromFlags({ rateLimit: "20/2s, 1000/1h", latency: "5-80", seed: "soak" }, {})).toEqual({
+      rateLimit: [
+        { limit: 20, windowMs: 2_000 },
+        { limit: 1_000, windowMs: 3_600_000 },
+      ],
+      latencyMs: [5, 80],
+      seed: "soak",
+    });
+    expect(sandboxOptionsFromFlags({ latency: "40" }, {})).toEqual({ latencyMs: 40 });
+    for (const rateLimit of ["20", "0/2s", "20/2x", "20/2s,", "fast"]) {
+      expect(() => sandboxOptionsFromFlags({ rateLimit }, {}), rateLimit).toThrow(/--rate-limit: expected "off", "default" or windows like 20\/2s/);
+    }
+    expect(() => sandboxOptionsFromFlags({ latency: "80-5" }, {})).toThrow(/--latency/);
+  });
+
   it("reports every bad flag at once and never echoes the webhook secret", () => {
     let error: unknown;
     try {

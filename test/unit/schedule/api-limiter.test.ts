@@ -153,6 +153,23 @@ describe("queue", () => {
   });
 });
 
+describe("a long wait for quota is announced", () => {
+  it("requests kept waiting ≥ 10 s by a window are reported through onHold once, short waits are not", async () => {
+    const clock = new SimulatedClock(T0);
+    const limiter = createApiLimiter({ windows: [{ limit: 2, windowMs: 60_000 }], clock, marginMs: 0 });
+    const notices: number[] = [];
+    limiter.onHold = (until) => void notices.push(until - T0);
+    await Promise.all(Array.from({ length: 5 }, () => limiter.schedule(async () => undefined)));
+    // Two batches wait a full window each (60 s + 1 ms past the last response): each announced once.
+    expect(notices).toEqual([60_001, 120_002]);
+    const short = createApiLimiter({ windows: [{ limit: 2, windowMs: 5_000 }], clock: new SimulatedClock(T0), marginMs: 0 });
+    const none: number[] = [];
+    short.onHold = (until) => void none.push(until);
+    await Promise.all(Array.from({ length: 5 }, () => short.schedule(async () => undefined)));
+    expect(none).toEqual([]);
+  });
+});
+
 describe("holds", () => {
   function setup() {
     const clock = new SimulatedClock(T0);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Message, Thread } from "../../../src/inbox/types.js";
-import { CLOCK_SKEW_ALLOWANCE_MS, decideReconciliation, reachesBack } from "../../../src/state/reconcile.js";
+import { SERVER_TIME_ALLOWANCE_MS, decideReconciliation, reachesBack, type ReconciliationContext } from "../../../src/state/reconcile.js";
 import type { StepRecord } from "../../../src/state/types.js";
 
 const contentHash = (text: string): string => createHash("sha256").update(text).digest("hex").slice(0, 32);
@@ -11,6 +11,9 @@ const TEXT = "Hi Ada, quick question about your launch";
 
 const record: StepRecord = { status: "sending", updatedAt: SENDING_AT, attempts: 1, sendingAt: SENDING_AT, contentHash: contentHash(TEXT) };
 const thread = { id: "th-1" } as Thread;
+/** The clocks agree and the lead got nothing from us before. */
+const ctx: ReconciliationContext = { knownMessageIds: new Set(), attemptServerAt: SENDING_AT };
+const TEN_MINUTES = 10 * 60_000;
 
 function message(over: Partial<Message>): Message {
   return {
@@ -31,11 +34,11 @@ describe("decideReconciliation", () => {
     {
       name: "our message older than sendingAt − 5 min (an earlier campaign)",
       thread,
-      messages: [message({ createdAt: new Date(SENDING_AT - CLOCK_SKEW_ALLOWANCE_MS - 1).toISOString() })],
+      messages: [message({ createdAt: new Date(SENDING_AT - SERVER_TIME_ALLOWANCE_MS - 1).toISOString() })],
       expected: { outcome: "not-delivered" },
     },
     {
-      name: "our message stamped slightly before sendingAt (clock skew)",
+      name: "our message stamped slightly before the attempt (the API's servers disagree by a minute)",
       thread,
       messages: [message({ id: "m-skew", createdAt: new Date(SENDING_AT - 60_000).toISOString() })],
       expected: { outcome: "delivered", messageId: "m-skew", sentAt: SENDING_AT - 60_000 },
@@ -55,18 +58,63 @@ describe("decideReconciliation", () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      expect(decideReconciliation(record, c.thread, c.messages, ACCOUNT, contentHash)).toEqual(c.expected);
+      expect(decideReconciliation(record, c.thread, c.messages, ACCOUNT, contentHash, ctx)).toEqual(c.expected);
     });
   }
 
   it("refuses a record that is not an in-flight send (a bug in the caller)", () => {
-    expect(() => decideReconciliation({ ...record, status: "sent" }, thread, [], ACCOUNT, contentHash)).toThrow(/bug/);
+    expect(() => decideReconciliation({ ...record, status: "sent" }, thread, [], ACCOUNT, contentHash, ctx)).toThrow(/bug/);
+  });
+});
+
+describe("decideReconciliation with a client clock that is off", () => {
+  // Our clock runs 10 minutes fast or slow: `sendingAt` is ours, createdAt the API's. The attempt's
+  // start on the server's clock (serverSendingAt, or the offset measured now) is what counts.
+  for (const skew of [TEN_MINUTES, -TEN_MINUTES]) {
+    const ours = SENDING_AT + skew;
+    const skewed: StepRecord = { ...record, sendingAt: ours, updatedAt: ours };
+    const label = skew > 0 ? "fast" : "slow";
+
+    it(`clock 10 min ${label}: the delivered message (stamped by the server just after the attempt) is found`, () => {
+      const m = message({ id: "m-real", createdAt: new Date(SENDING_AT + 300).toISOString() });
+      expect(decideReconciliation(skewed, thread, [m], ACCOUNT, contentHash, { knownMessageIds: new Set(), attemptServerAt: SENDING_AT })).toEqual({
+        outcome: "delivered",
+        messageId: "m-real",
+        sentAt: SENDING_AT + 300,
+      });
+    });
+
+    it(`clock 10 min ${label}: an identical text from an older run is still not this attempt`, () => {
+      const old = message({ id: "m-old", createdAt: new Date(SENDING_AT - SERVER_TIME_ALLOWANCE_MS - 1).toISOString() });
+      expect(decideReconciliation(skewed, thread, [old], ACCOUNT, contentHash, { knownMessageIds: new Set(), attemptServerAt: SENDING_AT })).toEqual({
+        outcome: "not-delivered",
+      });
+    });
+  }
+
+  it("identity: a match newer than the lead's last known message of ours is this attempt, whatever the times say", () => {
+    // The server-time estimate is wildly wrong (an hour late), but the thread shows our intro, then this attempt.
+    const known: ReconciliationContext = { knownMessageIds: new Set(["m-intro"]), attemptServerAt: SENDING_AT + 3_600_000 };
+    const intro = message({ id: "m-intro", content: "intro text", createdAt: new Date(SENDING_AT - 86_400_000).toISOString() });
+    const attempt = message({ id: "m-now", createdAt: new Date(SENDING_AT).toISOString() });
+    expect(decideReconciliation(record, thread, [attempt, intro], ACCOUNT, contentHash, known)).toEqual({ outcome: "delivered", messageId: "m-now", sentAt: SENDING_AT });
+  });
+
+  it("identity: the same text older than the last known message is an earlier conversation, not this attempt", () => {
+    const known: ReconciliationContext = { knownMessageIds: new Set(["m-intro"]), attemptServerAt: SENDING_AT - 3_600_000 };
+    const older = message({ id: "m-older", createdAt: new Date(SENDING_AT - 7_200_000).toISOString() });
+    const intro = message({ id: "m-intro", content: "intro text", createdAt: new Date(SENDING_AT - 60_000).toISOString() });
+    expect(decideReconciliation(record, thread, [intro, older], ACCOUNT, contentHash, known)).toEqual({ outcome: "not-delivered" });
   });
 });
 
 describe("reachesBack", () => {
   it("says whether the fetched page goes back past the cutoff", () => {
-    expect(reachesBack(record, [message({})])).toBe(false);
-    expect(reachesBack(record, [message({ createdAt: new Date(SENDING_AT - CLOCK_SKEW_ALLOWANCE_MS - 1).toISOString() })])).toBe(true);
+    expect(reachesBack([message({})], ctx)).toBe(false);
+    expect(reachesBack([message({ createdAt: new Date(SENDING_AT - SERVER_TIME_ALLOWANCE_MS - 1).toISOString() })], ctx)).toBe(true);
+  });
+
+  it("or reaches the lead's last known message of ours", () => {
+    expect(reachesBack([message({ id: "m-intro" })], { knownMessageIds: new Set(["m-intro"]), attemptServerAt: SENDING_AT })).toBe(true);
   });
 });
