@@ -21,6 +21,7 @@ import { WorkQueue, type Work } from "./work-queue.js";
 import { LeadWindows } from "./lead-windows.js";
 import { planRun, restorePacing } from "./planning.js";
 import { priorityOf } from "./sequence.js";
+import { explainWait } from "./wait-reason.js";
 
 export interface RunResult {
   outcome: RunOutcome;
@@ -240,8 +241,21 @@ class CampaignEngine {
     const now = clock.now();
     const wakeForPoll = this.replies.hasOpenLeads() ? this.lastPollAt + options.pollIntervalMs : Infinity;
     const target = Math.max(now, Math.min(until, wakeForPoll));
-    const reason = this.waitReason(until);
-    const key = `${until}:${reason.reason}`;
+    const bound = this.queue.peekBound();
+    const boundAt = this.queue.nextBoundAt();
+    const freshAt = this.queue.nextFreshAt();
+    const reason = explainWait(
+      {
+        ...this.deps,
+        windows: this.windows,
+        leadsById: this.leadsById,
+        ...(bound && boundAt !== undefined ? { bound: { work: bound, at: boundAt } } : {}),
+        ...(freshAt !== undefined ? { freshAt } : {}),
+      },
+      now,
+      until,
+    );
+    const key = `${until}:${reason.detail}`;
     // Waits under a second are routine between two pieces of work; reporting them is noise.
     if (until - now >= 1000 && key !== this.lastWait) {
       this.lastWait = key;
@@ -257,27 +271,6 @@ class CampaignEngine {
       ac.abort();
       stop.removeEventListener("abort", onStop);
     }
-  }
-
-  private waitReason(until: number): { reason: "window" | "pacing" | "follow-up" | "replies" | "retry"; detail: string } {
-    const bound = this.queue.nextBoundAt();
-    const next = this.queue.peekBound();
-    if (bound !== undefined && next && Math.abs(bound - until) < 1) {
-      switch (next.kind) {
-        case "expire":
-          return { reason: "replies", detail: "contacted leads stay open for replies (replies.keepOpenFor)" };
-        case "reconcile":
-          return { reason: "retry", detail: "checking an uncertain send again" };
-        case "reply":
-          return { reason: "follow-up", detail: "next reply step (its delay, window or pacing)" };
-        case "sequence":
-          return { reason: "follow-up", detail: next.index > 0 ? "next follow-up (its delay, window or pacing)" : "next first message" };
-      }
-    }
-    const fresh = this.queue.nextFreshAt();
-    if (fresh !== undefined && Math.abs(fresh - until) < 1) return { reason: "window", detail: "sending window closed" };
-    if (fresh !== undefined) return { reason: "pacing", detail: "per-account pacing (caps and gaps)" };
-    return { reason: "replies", detail: "leads are open for replies" };
   }
 
   private async pollReplies(force: boolean): Promise<void> {

@@ -13,22 +13,24 @@ import type { Campaign } from "../config/types.js";
 import type { RunResult } from "../engine/engine.js";
 import { runCampaign } from "../engine/engine.js";
 import type { EngineEvent } from "../engine/events.js";
+import { buildPreflight, type Preflight } from "../engine/preflight.js";
 import type { ReplySource } from "../engine/ports.js";
 import { InterruptedError, PausedError, UserError } from "../errors.js";
 import { InboxClient } from "../inbox/client.js";
-import { AuthError, InboxError, NetworkError, RateLimitedError, ServerError, TimeoutError } from "../inbox/errors.js";
 import type { InboxApi } from "../inbox/types.js";
 import { appendSuppression } from "../leads/suppression.js";
-import type { Lead } from "../leads/types.js";
+import type { Lead, LeadProblemReason } from "../leads/types.js";
 import { createRenderer } from "../render/renderer.js";
 import { AccountLanes } from "../schedule/account-lanes.js";
 import { AccountPacer } from "../schedule/account-pacer.js";
 import { createApiLimiter } from "../schedule/api-limiter.js";
 import { computeFingerprint, diffFingerprint, hashFilePrefix } from "../state/fingerprint.js";
 import { acquireLock } from "../state/lock.js";
-import { openState, type StateStore } from "../state/store.js";
+import { openState, readStateSnapshot, type StateStore } from "../state/store.js";
 import { systemClock, type Clock } from "./clock.js";
+import { fetchAccountLinks } from "./account-links.js";
 import { collectLeads } from "./collect-leads.js";
+import { commandName } from "./invocation.js";
 import { eventsReplySource, webhookReplySource } from "./reply-sources.js";
 
 export interface LiveRunOptions {
@@ -52,6 +54,12 @@ export interface LiveRunOptions {
   fsync?: boolean;
   emit(event: EngineEvent): void;
   note(level: "info" | "warn", message: string): void;
+  /**
+   * Called once every check has passed and before the lock is taken or anything is sent, with what the
+   * run is about to do. It shows the summary and, on a campaign's first live start, asks to go on;
+   * throwing (e.g. a UserError when the user declines) ends the run with nothing sent. Default: none.
+   */
+  preflight?(summary: Preflight): Promise<void>;
 }
 
 export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise<RunResult> {
@@ -61,8 +69,12 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
 
   // 1. Inputs: every lead read and every message rendered before anything is sent.
   const renderer = await createRenderer(campaign);
-  const leads = await collectLeads(campaign, suppressionFile, (p) => opts.emit({ type: "leads.problem", at: clock.now(), ...p }));
-  checkRenders(campaign, leads, renderer, opts.allowPartial);
+  const problems = new Map<LeadProblemReason, number>();
+  const leads = await collectLeads(campaign, suppressionFile, (p) => {
+    problems.set(p.reason, (problems.get(p.reason) ?? 0) + 1);
+    opts.emit({ type: "leads.problem", at: clock.now(), ...p });
+  });
+  const unrenderable = checkRenders(campaign, leads, renderer, opts.allowPartial);
 
   // 2. The API: token and account links, checked with one read each.
   // Every request, these checks included, counts against the team quota: all go through the gate.
@@ -75,9 +87,17 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
     ...(opts.connection ? { baseUrl: opts.connection.baseUrl, token: opts.connection.token } : {}),
     onResponse: (info, status) => gate.observe(info, status),
   });
-  await checkAccounts(campaign, { listAccountLinks: (o) => gate.schedule(() => api.listAccountLinks(o)) }, clock, opts.note);
+  const accountNames = await checkAccounts(campaign, { listAccountLinks: (o) => gate.schedule(() => api.listAccountLinks(o)) }, clock, opts.note);
 
-  // 3. State: the lock first, then the file, then what changed since the last run. The lock lives
+  // 3. What this run is about to do, shown (and on a first start confirmed) before anything is locked or sent.
+  if (opts.preflight) {
+    const snapshot = await readStateSnapshot(stateFile);
+    await opts.preflight(
+      buildPreflight({ campaign, leads, stateOf: (id) => snapshot?.leads[id], problems, unrenderable, accountNames, now: clock.now() }),
+    );
+  }
+
+  // 4. State: the lock first, then the file, then what changed since the last run. The lock lives
   // beside the state file, so its directory (default .outreach/) must exist before the first run locks.
   await mkdir(dirname(stateFile), { recursive: true });
   const lock = await acquireLock(stateFile, { pid: process.pid, hostname: hostname(), now: clock.now() });
@@ -143,7 +163,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
 }
 
 function finish(result: RunResult, campaign: Campaign, stateFile: string): RunResult {
-  const resume = `run the same command again to resume: outreach run ${displayPath(campaign.file)}`;
+  const resume = `run the same command again to resume: ${commandName()} run ${displayPath(campaign.file)}`;
   if (result.outcome === "interrupted") {
     throw new InterruptedError(`Stopped. Progress is saved in ${displayPath(stateFile)}; nothing will be sent twice.`, { hint: resume });
   }
@@ -155,43 +175,42 @@ function finish(result: RunResult, campaign: Campaign, stateFile: string): RunRe
   return result;
 }
 
-/** Every lead × message step renders, or the run refuses to start (unless --allow-partial). */
-function checkRenders(campaign: Campaign, leads: Lead[], renderer: Awaited<ReturnType<typeof createRenderer>>, allowPartial: boolean): void {
+/**
+ * Every lead × message step renders, or the run refuses to start (unless --allow-partial).
+ * @returns how many leads have a message that cannot be rendered (they will be marked failed)
+ */
+function checkRenders(campaign: Campaign, leads: Lead[], renderer: Awaited<ReturnType<typeof createRenderer>>, allowPartial: boolean): number {
   const steps = [...campaign.sequence.map((s) => s.id), ...campaign.replySteps.filter((s) => s.template).map((s) => s.id)];
   const bad: string[] = [];
   let count = 0;
+  let badLeads = 0;
   for (const lead of leads) {
+    let ok = true;
     for (const step of steps) {
       const r = renderer.render(step, lead);
       if (!r.ok) {
         count++;
+        ok = false;
         if (bad.length < 10) bad.push(`line ${lead.line} (lead ${lead.id}) step ${step}: ${r.errors.map((e) => e.message).join("; ")}`);
       }
     }
+    if (!ok) badLeads++;
   }
   if (count > 0 && !allowPartial) {
     throw new UserError(`${count} message${count === 1 ? "" : "s"} cannot be rendered; nothing was sent`, {
       problems: bad.map((message) => ({ file: displayPath(campaign.leads.file), message })),
-      hint: `preview them with: outreach run ${displayPath(campaign.file)} --dry-run  (or pass --allow-partial to send to the other leads; these leads will be marked failed)`,
+      hint: `preview them with: ${commandName()} run ${displayPath(campaign.file)} --dry-run  (or pass --allow-partial to send to the other leads; these leads will be marked failed)`,
     });
   }
+  return badLeads;
 }
 
-/** The token works and every configured account link exists and can send. */
-async function checkAccounts(campaign: Campaign, api: Pick<InboxApi, "listAccountLinks">, clock: Clock, note: LiveRunOptions["note"]): Promise<void> {
-  let links;
-  try {
-    links = await listAccountLinksPatiently(api, clock, note);
-  } catch (err) {
-    if (err instanceof AuthError && err.status === 401) {
-      throw new UserError("the Inbox API rejected INBOX_API_TOKEN (401 Unauthorized); nothing was sent", {
-        hint: "create a new token in Inbox → Settings → API and export INBOX_API_TOKEN=…, or rehearse with --sandbox",
-        cause: err,
-      });
-    }
-    if (err instanceof InboxError) throw new UserError(`could not start: ${err.message}`, { cause: err });
-    throw err;
-  }
+/**
+ * The token works and every configured account link exists and can send.
+ * @returns each account link id's X username, for the pre-flight summary
+ */
+async function checkAccounts(campaign: Campaign, api: Pick<InboxApi, "listAccountLinks">, clock: Clock, note: LiveRunOptions["note"]): Promise<Map<string, string>> {
+  const links = await fetchAccountLinks(api, clock, note);
   const byId = new Map(links.map((l) => [l.id, l]));
   const problems: string[] = [];
   for (const id of campaign.accounts) {
@@ -202,31 +221,10 @@ async function checkAccounts(campaign: Campaign, api: Pick<InboxApi, "listAccoun
   if (problems.length > 0) {
     const known = links.map((l) => `${l.id} (@${l.username}, ${l.status})`).join(", ") || "none";
     throw new UserError(`${displayPath(campaign.file)} accounts: ${problems.join("; ")}; nothing was sent`, {
-      hint: `the team's account links are: ${known}`,
+      hint: `the team's account links are: ${known} (list them with: outreach accounts)`,
     });
   }
-}
-
-/** Start-up rate-limit waits before giving up: the team's quota is shared, so another client may have spent it. */
-const STARTUP_429_ATTEMPTS = 5;
-
-/** GET /account-links, waiting out 429s (a full quota is no input error); other errors go to the caller. */
-async function listAccountLinksPatiently(api: Pick<InboxApi, "listAccountLinks">, clock: Clock, note: LiveRunOptions["note"]) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // The first try fails fast on a refused connection (a wrong INBOX_API_URL, not a blip: the
-      // client's read retries would keep the user waiting 15 s in silence); later tries retry as usual.
-      return await api.listAccountLinks(attempt === 1 ? { retry: false } : undefined);
-    } catch (err) {
-      // Nothing listens at that address: a wrong URL or the service is down. Say so now.
-      if (err instanceof NetworkError && err.isConnectFailure) throw err;
-      // Any other transient failure of the fast first try: try again, with the client's usual retries.
-      if (attempt === 1 && (err instanceof ServerError || err instanceof TimeoutError || err instanceof NetworkError)) continue;
-      if (!(err instanceof RateLimitedError) || attempt >= STARTUP_429_ATTEMPTS) throw err;
-      note("warn", `the Inbox API is rate limiting the team (429); checking the account links again in ${Math.ceil(err.retryAfterMs / 1000)} s`);
-      await clock.sleep(err.retryAfterMs);
-    }
-  }
+  return new Map(links.map((l) => [l.id, l.username]));
 }
 
 async function checkChanges(store: StateStore, fingerprint: Awaited<ReturnType<typeof computeFingerprint>>, campaign: Campaign, opts: LiveRunOptions): Promise<void> {

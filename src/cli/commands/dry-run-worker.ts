@@ -17,7 +17,7 @@ import { projectSchedule } from "../../schedule/projection.js";
 import { formatInstant, formatSpan } from "../report/time.js";
 import { paint } from "../report/style.js";
 import type { FromWorker, ToWorker, WorkerInput } from "./dry-run-protocol.js";
-import type { RunFlags } from "./run.js";
+import type { RunFlags } from "./run-flags.js";
 
 const port = parentPort;
 if (!port) throw new Error("bug: dry-run-worker.js must run in a worker thread");
