@@ -5,6 +5,8 @@
  */
 import { Command, CommanderError } from "commander";
 import { InterruptedError, PausedError, UserError, formatProblem } from "../errors.js";
+import { accountsCommand } from "./commands/accounts.js";
+import { initCommand } from "./commands/init.js";
 import { runCommand } from "./commands/run.js";
 import { sandboxCommand } from "./commands/sandbox.js";
 import { statusCommand } from "./commands/status.js";
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   program.addCommand(runCommand());
   program.addCommand(statusCommand());
   program.addCommand(sandboxCommand());
+  program.addCommand(initCommand());
+  program.addCommand(accountsCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -6,7 +6,8 @@
 import { UserError } from "../errors.js";
 import { AuthError, InboxError, NetworkError, RateLimitedError, ServerError, TimeoutError } from "../inbox/errors.js";
 import type { AccountLink, InboxApi } from "../inbox/types.js";
-import type { Clock } from "./clock.js";
+import { InboxClient } from "../inbox/client.js";
+import { systemClock, type Clock } from "./clock.js";
 
 /** Start-up rate-limit waits before giving up: the team's quota is shared, so another client may have spent it. */
 const STARTUP_429_ATTEMPTS = 5;
@@ -56,4 +57,17 @@ export async function fetchAccountLinks(
     if (err instanceof InboxError) throw new UserError(`could not start: ${err.message}`, { cause: err });
     throw err;
   }
+}
+
+/**
+ * `outreach accounts`: the team's account links with the real client (INBOX_API_URL, INBOX_API_TOKEN
+ * from `env`), transient errors retried like every read.
+ * @throws UserError without a token, or when the API refuses or cannot be reached
+ */
+export async function listTeamAccountLinks(
+  env: NodeJS.ProcessEnv,
+  note: (level: "warn", message: string) => void,
+  clock: Clock = systemClock,
+): Promise<AccountLink[]> {
+  return fetchAccountLinks(new InboxClient({ env, clock }), clock, note);
 }

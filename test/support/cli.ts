@@ -25,6 +25,12 @@ export interface CliOptions {
   cwd?: string;
   /** The child is SIGKILLed after this long and the promise rejects. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * Add `--yes` to a live `outreach run` (not --sandbox, not --dry-run), as a cron job would: the
+   * children have no terminal, so a first live start would otherwise stop at its confirmation.
+   * Default true; tests of the confirmation itself pass false.
+   */
+  yes?: boolean;
 }
 
 export interface CliResult {
@@ -74,7 +80,8 @@ export class CliProcess {
 
   constructor(args: string[], options: CliOptions = {}) {
     if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} is missing: run \`npm run build\` before the e2e tests`);
-    this.child = spawn(process.execPath, [CLI_BIN, ...args], {
+    const confirm = options.yes !== false && args[0] === "run" && !args.some((a) => a === "--sandbox" || a === "--dry-run" || a === "--yes" || a === "-y");
+    this.child = spawn(process.execPath, [CLI_BIN, ...args, ...(confirm ? ["--yes"] : [])], {
       cwd: options.cwd ?? REPO_ROOT,
       env: cliEnv(options.env),
       stdio: ["ignore", "pipe", "pipe"],
