@@ -9,6 +9,10 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Campaign } from "../../config/types.js";
 import { previewCampaign, type PreviewItem, type PreviewSummary } from "../../engine/preview.js";
+import { projectRemaining, remainingWork, type RemainingWork } from "../../engine/remaining.js";
+import type { LeadRecord } from "../../leads/types.js";
+import { readStateSnapshot } from "../../state/store.js";
+import type { LeadState } from "../../state/types.js";
 import { UserError } from "../../errors.js";
 import { readLeads } from "../../leads/read-leads.js";
 import { loadSuppression } from "../../leads/suppression.js";
@@ -69,11 +73,17 @@ async function run(): Promise<{ rows: number; ready: number; problems: number }>
   const jsonOut = json ? new BatchedWriter(fileSink ?? parentSink(1)) : undefined;
   const fileOut = fileSink && !json ? new BatchedWriter(fileSink) : undefined;
 
+  // A started campaign previews what remains, unless --from-scratch asks for every lead's every step.
+  const snapshot = flags.fromScratch ? undefined : await readStateSnapshot(campaign.stateFile);
+  const started = snapshot !== undefined && Object.keys(snapshot.leads).length > 0 ? snapshot : undefined;
+  const stateOf = (id: string): LeadState | undefined => started?.leads[id];
+  const readyLeads: { id: string; timezone?: string }[] = [];
   const summary = await previewCampaign({
     campaign,
-    leads: readLeads(campaign, { suppressed }),
+    leads: started ? keepLeads(readLeads(campaign, { suppressed }), readyLeads) : readLeads(campaign, { suppressed }),
     renderer,
     signal: stop.signal,
+    ...(started ? { isDone: (leadId: string, stepId: string) => isDone(stateOf(leadId), stepId) } : {}),
     onItem: (item) => {
       // Backpressure: when the output is full, stop reading leads until it drains.
       if (jsonOut) return jsonOut.write(jsonLine(item));
@@ -89,7 +99,8 @@ async function run(): Promise<{ rows: number; ready: number; problems: number }>
   await jsonOut?.flush();
   await fileOut?.flush();
   if (file) await closeOut(file);
-  human.write(summaryText(campaign, summary, flags, s));
+  const remaining = started ? remainingWork(campaign, readyLeads, stateOf, flags.start ?? Date.now()) : undefined;
+  human.write(summaryText(campaign, summary, flags, s, remaining));
   await human.flush();
   const problems = summary.withErrors + summary.skipped.filter((k) => k.reason !== "suppressed").reduce((a, k) => a + k.count, 0);
   return { rows: summary.rows, ready: summary.ready, problems };
@@ -156,8 +167,29 @@ function textItem(item: PreviewItem, s = paint({})): string {
   return `${s.dim(head)}\n${(item.text ?? "").replace(/^/gm, "   ")}\n\n`;
 }
 
-function summaryText(campaign: Campaign, sum: PreviewSummary, flags: RunFlags, s: ReturnType<typeof paint>): string {
+/** Passes the CSV's records through, keeping each lead's id and zone (for the projection of what remains). */
+async function* keepLeads(records: AsyncIterable<LeadRecord>, into: { id: string; timezone?: string }[]): AsyncGenerator<LeadRecord> {
+  for await (const rec of records) {
+    if (rec.kind === "lead") into.push(rec.lead.timezone ? { id: rec.lead.id, timezone: rec.lead.timezone } : { id: rec.lead.id });
+    yield rec;
+  }
+}
+
+/** A step that a started campaign has settled for this lead: nothing to preview. */
+function isDone(state: LeadState | undefined, stepId: string): boolean {
+  if (!state) return false;
+  if (state.finishedAt !== undefined) return true;
+  const status = state.steps[stepId]?.status;
+  return status === "sent" || status === "skipped" || status === "failed";
+}
+
+function summaryText(campaign: Campaign, sum: PreviewSummary, flags: RunFlags, s: ReturnType<typeof paint>, remaining: RemainingWork | undefined): string {
   const lines: string[] = [s.bold(`Dry run of "${campaign.name}" — nothing was sent`)];
+  if (remaining) {
+    lines.push(
+      `  ${s.cyan("started campaign")}: previewing what remains — ${remaining.toStart.length} leads not contacted yet, ${remaining.followUps.length} waiting for a follow-up, ${remaining.finished} finished (--from-scratch previews every lead as if nothing had been sent)`,
+    );
+  }
   const skippedTotal = sum.skipped.reduce((a, k) => a + k.count, 0);
   lines.push(`  rows read ${sum.rows} · ready ${sum.ready} · with template errors ${sum.withErrors} · skipped ${skippedTotal}`);
   const leadsFile = displayPath(campaign.leads.file);
@@ -169,15 +201,20 @@ function summaryText(campaign: Campaign, sum: PreviewSummary, flags: RunFlags, s
   for (const g of sum.templateErrors) {
     lines.push(`  ${s.red("template")} ${g.step}: ${g.variable === "message" ? "" : `{{${g.variable}}} `}${g.message} ×${g.count} — ${g.examples.join(", ")}${g.count > g.examples.length ? ", …" : ""}`);
   }
-  if (sum.ready > 0) {
-    const start = flags.start ?? Date.now();
-    const p = projectSchedule({
-      start,
-      leads: sum.zones.some((z) => z !== undefined) ? sum.zones : sum.ready,
-      accounts: campaign.accounts.length,
-      pacing: campaign.pacing,
-      sequenceDelaysMs: campaign.sequence.map((st) => st.afterMs),
-    });
+  const start = flags.start ?? Date.now();
+  const p = remaining
+    ? projectRemaining(campaign, remaining, start)
+    : sum.ready > 0
+      ? projectSchedule({
+          start,
+          leads: sum.zones.some((z) => z !== undefined) ? sum.zones : sum.ready,
+          accounts: campaign.accounts.length,
+          pacing: campaign.pacing,
+          sequenceDelaysMs: campaign.sequence.map((st) => st.afterMs),
+        })
+      : undefined;
+  if (remaining && !p) lines.push("  nothing left to send: every lead is contacted and finished, or waiting for replies");
+  if (p) {
     const tz = campaign.pacing.window.timezone;
     lines.push(s.bold("Projected schedule") + s.dim(" (if nobody replies; pacing, windows and caps applied)"));
     lines.push(`  first message  ${formatInstant(p.firstSendAt, tz)}`);
