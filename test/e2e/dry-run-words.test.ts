@@ -33,7 +33,7 @@ describe("outreach run --dry-run: flags in words", () => {
     expect(page.code).toBe(1);
     expect(page.stderr).toContain("an HTML preview is not available yet");
     expect(existsSync(html)).toBe(false);
-  });
+  }, 60_000);
 
   it("a started campaign previews what remains; --from-scratch previews every lead", async () => {
     const { fixture, env } = await setUp(4, {}, { followUpAfter: "1h" });
@@ -51,5 +51,5 @@ describe("outreach run --dry-run: flags in words", () => {
 
     const all = await runCli(["run", fixture.yamlPath, "--dry-run", "--format", "json", "--from-scratch"]);
     expect(jsonLines(all.stdout).filter((i) => i.step === "intro")).toHaveLength(4);
-  });
+  }, 60_000);
 });

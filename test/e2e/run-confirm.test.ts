@@ -61,7 +61,7 @@ describe("outreach run: no accidental live send", () => {
     expect(resume.stdout).toContain(`Resuming "E2E campaign"`);
     expect(resume.stdout).toMatch(/2 leads to contact · 0 waiting for a follow-up · \d+ open for replies · \d+ finished/);
     expect(sandbox.messages({ direction: "outbound" })).toHaveLength(4);
-  });
+  }, 60_000);
 
   it("--once works with --yes (cron): sends what is due and exits 0", async () => {
     const { sandbox, fixture, env } = await setUp(3, {}, { followUpAfter: "1h" });

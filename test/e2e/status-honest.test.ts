@@ -49,5 +49,5 @@ describe("outreach status", () => {
     expect(text.stdout).toContain("leads 10 in the CSV: not started 7 · waiting for a follow-up 3");
     expect(text.stdout).toContain("last hour 3/3");
     expect(text.stdout).toMatch(/next send: .+ \(in (59m|1h)/);
-  });
+  }, 60_000);
 });

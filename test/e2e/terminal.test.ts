@@ -53,5 +53,5 @@ describe.each([60, 120])("a live run in a %i-column terminal", (cols) => {
     expect(sandbox.messages({ direction: "outbound" })).toHaveLength(2);
     term.send("C-c");
     await term.waitFor(() => term?.exitStatus() !== undefined, "the run to stop");
-  });
+  }, 90_000);
 });

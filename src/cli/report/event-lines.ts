@@ -3,9 +3,20 @@
  * `Formatters` mapped type makes a forgotten event type a compile error.
  */
 import type { EngineEvent } from "../../engine/events.js";
+import type { Preflight } from "../../engine/preflight.js";
 import { formatSummary } from "./run-summary.js";
 import { formatInstant, formatSpan } from "./time.js";
 import type { Style } from "./style.js";
+
+/** What every output mode implements (tty, plain, json: see reporter.ts). */
+export interface Reporter {
+  emit(event: EngineEvent): void;
+  /** A free-form notice (startup messages, warnings about state changes). */
+  note(level: "info" | "warn", message: string): void;
+  /** What a live run is about to do, before it sends anything. */
+  preflight(summary: Preflight): void;
+  close(): void;
+}
 
 /** Where an opt-out goes, for the words of the `lead.opted-out` line. */
 export type SuppressionTarget = { kind: "file"; path: string } | { kind: "none" } | { kind: "rehearsal" };

@@ -11,24 +11,16 @@
 import type { Campaign } from "../../config/types.js";
 import type { EngineEvent } from "../../engine/events.js";
 import type { Preflight } from "../../engine/preflight.js";
-import { formatEvent, type Ctx, type SuppressionTarget } from "./event-lines.js";
+import { formatEvent, type Ctx, type Reporter, type SuppressionTarget } from "./event-lines.js";
 import { formatPreflight } from "./preflight.js";
 import { formatInstant } from "./time.js";
 import { paint } from "./style.js";
 import { TtyReporter } from "./tty-reporter.js";
 
-export type { SuppressionTarget } from "./event-lines.js";
+export type { Reporter, SuppressionTarget } from "./event-lines.js";
 
 export type ReportMode = "tty" | "plain" | "json";
 
-export interface Reporter {
-  emit(event: EngineEvent): void;
-  /** A free-form notice (startup messages, warnings about state changes). */
-  note(level: "info" | "warn", message: string): void;
-  /** What a live run is about to do, before it sends anything. */
-  preflight(summary: Preflight): void;
-  close(): void;
-}
 
 export interface ReporterOptions {
   mode: ReportMode;

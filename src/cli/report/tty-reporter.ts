@@ -12,8 +12,7 @@ import type { EngineEvent, WaitReason } from "../../engine/events.js";
 import type { Preflight } from "../../engine/preflight.js";
 import { projectSchedule } from "../../schedule/projection.js";
 import { formatPreflight } from "./preflight.js";
-import { formatEvent, type Ctx } from "./event-lines.js";
-import type { Reporter } from "./reporter.js";
+import { formatEvent, type Ctx, type Reporter } from "./event-lines.js";
 import { formatInstant, formatSpan } from "./time.js";
 
 /** How often the countdown moves (ms of wall time). */
@@ -33,7 +32,7 @@ export class TtyReporter implements Reporter {
   /** Campaign-clock instants of recent sends (rate over campaign time, so a rehearsal reads right too). */
   private readonly recent: number[] = [];
   private activity: Activity = { kind: "idle" };
-  private eta: { at: number; computedAt: number; toStart: number; text: string } | undefined;
+  private eta: { at: number; computedAt: number; toStart: number } | undefined;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -169,7 +168,7 @@ export class TtyReporter implements Reporter {
           pacing: this.campaign.pacing,
           sequenceDelaysMs: [0],
         });
-        this.eta = { at: p.lastFirstStepAt, computedAt: wall, toStart, text: "" };
+        this.eta = { at: p.lastFirstStepAt, computedAt: wall, toStart };
       } catch {
         return "ETA: cannot estimate";
       }
