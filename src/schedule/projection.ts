@@ -37,6 +37,12 @@ export interface ProjectionInput {
   started?: readonly { step: number; dueAt: number; account: number; timezone?: string }[];
   /** Each account's (by index) send times before `start`, so a resumed run's caps hold. Default none. */
   history?: readonly (readonly number[])[];
+  /**
+   * Called for every projected send, in time order: `lead` indexes `leads` (CSV order of the ready
+   * leads; -1 for a lead in `started`), `step` the sequence, `account` the sender (0-based, campaign order), `at` epoch ms.
+   * For the HTML preview's per-message times and its calendar.
+   */
+  onSend?: (lead: number, step: number, account: number, at: number) => void;
 }
 
 export interface StepProjection {
@@ -126,6 +132,7 @@ export function projectSchedule(input: ProjectionInput): Projection {
 
     pacer.recordSend(name, t);
     gate.record(t);
+    input.onSend?.(work.lead, work.step, a, t);
     firstSendAt = Math.min(firstSendAt, t);
     lastSendAt = Math.max(lastSendAt, t);
     const stat = perStep[work.step];

@@ -7,7 +7,7 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const BENCHMARKS = ["dry-run", "dry-run-memory", "send-throughput", "rate-limited"] as const;
+const BENCHMARKS = ["dry-run", "dry-run-memory", "send-throughput", "rate-limited", "html-preview"] as const;
 
 const only = process.env.BENCH?.split(",").map((s) => s.trim()).filter(Boolean);
 const unknown = only?.filter((name) => !(BENCHMARKS as readonly string[]).includes(name)) ?? [];

@@ -1,6 +1,6 @@
 /**
  * The preview's flags say what they do: `--dry-run --json` is `--format json`, `--out` picks the
- * format from the extension (`.html` is not built yet: a usage error, nothing written), and the dry
+ * format from the extension (an unknown one is a usage error, nothing written), and the dry
  * run of a started campaign previews what remains (`--from-scratch` for every lead).
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -17,7 +17,7 @@ function jsonLines(text: string): { leadId: string; step: string; ok: boolean }[
 }
 
 describe("outreach run --dry-run: flags in words", () => {
-  it("--json is --format json; --out picks the format by extension; .html is a usage error", async () => {
+  it("--json is --format json; --out picks the format by extension; an unknown extension is a usage error", async () => {
     const { fixture } = await setUp(3, {}, { followUps: 0 });
     const json = await runCli(["run", fixture.yamlPath, "--dry-run", "--json"]);
     expect(json.code).toBe(0);
@@ -28,11 +28,11 @@ describe("outreach run --dry-run: flags in words", () => {
     expect(file.code).toBe(0);
     expect(jsonLines(readFileSync(out, "utf8"))).toHaveLength(3);
 
-    const html = join(fixture.dir, "preview.html");
-    const page = await runCli(["run", fixture.yamlPath, "--dry-run", "--out", html]);
+    const pdf = join(fixture.dir, "preview.pdf");
+    const page = await runCli(["run", fixture.yamlPath, "--dry-run", "--out", pdf]);
     expect(page.code).toBe(1);
-    expect(page.stderr).toContain("an HTML preview is not available yet");
-    expect(existsSync(html)).toBe(false);
+    expect(page.stderr).toContain('unknown preview format ".pdf"');
+    expect(existsSync(pdf)).toBe(false);
   }, 60_000);
 
   it("a started campaign previews what remains; --from-scratch previews every lead", async () => {

@@ -25,6 +25,8 @@ export interface RunFlags {
   replyText?: string[];
   unreachableRate?: number;
   seed?: string;
+  /** Rehearsal: write the campaign report (HTML) here at the end. */
+  html?: string;
   once?: boolean;
   limit?: number;
   json?: boolean;
@@ -36,16 +38,15 @@ export interface RunFlags {
 }
 
 /** Flags that configure the embedded simulator: meaningless (and dangerous to ignore) without --sandbox. */
-const SANDBOX_ONLY = ["realtime", "replyRate", "replyDelay", "replyText", "unreachableRate", "seed"] as const;
+const SANDBOX_ONLY = ["realtime", "replyRate", "replyDelay", "replyText", "unreachableRate", "seed", "html"] as const;
 /** Flags of the preview: ignored by a live run, so a forgotten --dry-run is caught before anything is sent. */
 const DRY_RUN_ONLY = ["format", "out", "preview", "start", "fromScratch"] as const;
 
 /**
- * The preview format an `--out` file gets from its extension. `html` is recognised but not built yet:
- * a page needs its own renderer (and browser tests); until it lands, `.html` is a usage error rather
- * than plain text in a file a browser would mangle. Add `".html": "html"` here when it does.
+ * The preview format an `--out` file gets from its extension. An `.html` file is the preview page
+ * (src/html/, written by the dry-run worker); the terminal then keeps the format asked for.
  */
-const OUT_FORMATS: Record<string, RunFlags["format"] | "not-yet"> = {
+const OUT_FORMATS: Record<string, RunFlags["format"] | "page"> = {
   ".json": "json",
   ".jsonl": "json",
   ".ndjson": "json",
@@ -53,8 +54,8 @@ const OUT_FORMATS: Record<string, RunFlags["format"] | "not-yet"> = {
   ".text": "text",
   ".log": "text",
   "": "text",
-  ".html": "not-yet",
-  ".htm": "not-yet",
+  ".html": "page",
+  ".htm": "page",
 };
 
 /**
@@ -94,14 +95,10 @@ export function settleRunFlags(flags: RunFlags, cmd: Pick<Command, "getOptionVal
   if (flags.out !== undefined) {
     const ext = extname(flags.out).toLowerCase();
     const byExtension = OUT_FORMATS[ext];
-    if (byExtension === "not-yet") {
-      throw new UserError(`--out ${flags.out}: an HTML preview is not available yet; nothing was written`, {
-        hint: "write the preview as text (--out preview.txt) or JSON lines (--out preview.json)",
-      });
-    }
     if (byExtension === undefined) {
-      throw new UserError(`--out ${flags.out}: unknown preview format "${ext}"`, { hint: "use a .txt (text) or .json (JSON lines) file name" });
+      throw new UserError(`--out ${flags.out}: unknown preview format "${ext}"`, { hint: "use a .txt (text), .json (JSON lines) or .html (a page) file name" });
     }
+    if (byExtension === "page") return { ...flags, format };
     if (typed("format") || flags.json) {
       if (format !== byExtension) throw new UserError(`--out ${flags.out} is a ${byExtension} file name but the format asked for is ${format}`, { hint: "drop --format/--json: the extension picks the format" });
     }

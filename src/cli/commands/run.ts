@@ -11,6 +11,8 @@ import { printRehearsalSummary } from "../report/rehearsal-summary.js";
 import { confirmStart } from "./confirm-start.js";
 import { runDryRun } from "./dry-run.js";
 import { instant, int, range, ratio, settleRunFlags, type RunFlags } from "./run-flags.js";
+import { writeReportFile } from "../../html/report-file.js";
+import { readStateSnapshot } from "../../state/store.js";
 
 export function runCommand(): Command {
   return new Command("run")
@@ -30,6 +32,7 @@ export function runCommand(): Command {
     .option("--reply-text <text...>", "sandbox: what prospects reply (one picked per prospect)")
     .option("--unreachable-rate <0..1>", "sandbox: share of prospects whose DMs are closed", ratio("--unreachable-rate"))
     .option("--seed <seed>", "sandbox: seed for who replies and what they say")
+    .option("--html <file>", "sandbox: write the campaign report (HTML) at the end of the rehearsal")
     .option("-y, --yes", "start a campaign's first live run without asking (needed without a terminal, e.g. cron)")
     .option("--once", "do only what is due now, then exit (for cron, with --yes on the first run)")
     .option("--limit <n>", "send at most N messages in this run", int("--limit", 1))
@@ -109,6 +112,11 @@ async function rehearse(campaign: Campaign, flags: RunFlags): Promise<void> {
     });
     reporter.close();
     if (!flags.json) printRehearsalSummary(process.stdout, campaign, result.summary, rehearsal.sandbox, Date.now() - wallStart);
+    if (flags.html) {
+      const snapshot = await readStateSnapshot(rehearsal.stateFile);
+      if (snapshot) await writeReportFile(flags.html, campaign, snapshot, rehearsal.clock.now());
+      if (!flags.json) process.stdout.write(`report written to ${flags.html} (open it in a browser)\n`);
+    }
   } finally {
     reporter.close();
     await rehearsal.close();

@@ -15,6 +15,8 @@ import { loadSuppression } from "../../leads/suppression.js";
 import type { Lead } from "../../leads/types.js";
 import { commandName } from "../../platform/invocation.js";
 import { readStateSnapshot } from "../../state/store.js";
+import { UserError } from "../../errors.js";
+import { writeReportFile } from "../../html/report-file.js";
 import type { LeadState, StateSnapshot } from "../../state/types.js";
 import { formatStatus, type AccountProgress, type StatusReport } from "../report/status.js";
 
@@ -28,13 +30,23 @@ export function statusCommand(): Command {
     .description("show a campaign's progress from its state file and CSV (no API call)")
     .argument("<campaign>", "the campaign.yaml")
     .option("--json", "print the report as one JSON object")
-    .action(async (file: string, flags: { json?: boolean }) => {
+    .option("--html <file>", "also write the campaign report as one self-contained HTML page (charts, replies, failures)")
+    .action(async (file: string, flags: { json?: boolean; html?: string }) => {
       const campaign = await loadCampaign(file);
       const snapshot = await readStateSnapshot(campaign.stateFile);
       const { leads, skippedRows } = await readCsvLeads(campaign);
       const report = buildStatus(campaign, snapshot, leads, skippedRows, Date.now());
       const start = `${commandName()} run ${displayPath(campaign.file)}`;
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report, campaign, process.stdout, start));
+      if (flags.html) {
+        if (!snapshot) {
+          throw new UserError(`no report for "${campaign.name}" yet: nothing has been sent (${displayPath(campaign.stateFile)} does not exist)`, {
+            hint: `start with a preview: ${start} --dry-run`,
+          });
+        }
+        await writeReportFile(flags.html, campaign, snapshot, Date.now());
+        if (!flags.json) process.stdout.write(`report written to ${flags.html} (open it in a browser)\n`);
+      }
     });
 }
 

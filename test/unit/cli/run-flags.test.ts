@@ -26,7 +26,7 @@ describe("settleRunFlags", () => {
     ["several sandbox flags", { realtime: true, seed: "x" }, "--realtime, --seed only apply to a --sandbox rehearsal"],
     ["--out without --dry-run", { out: "p.txt" }, "--out only applies to a preview"],
     ["--from-scratch without --dry-run", { fromScratch: true }, "--from-scratch only applies to a preview"],
-    ["an .html preview", { dryRun: true, out: "p.html" }, "an HTML preview is not available yet"],
+    ["--html without --sandbox", { html: "r.html" }, "--html only applies to a --sandbox rehearsal"],
     ["an unknown extension", { dryRun: true, out: "p.pdf" }, 'unknown preview format ".pdf"'],
     ["--json against --format text", { dryRun: true, json: true, format: "text" }, "--json and --format text disagree"],
   ])("%s is a usage error", (_name, typed, message) => {
@@ -38,6 +38,7 @@ describe("settleRunFlags", () => {
     ["--out x.json", { dryRun: true, out: "x.json" }, "json"],
     ["--out x.txt", { dryRun: true, out: "x.txt" }, "text"],
     ["--out x (no extension)", { dryRun: true, out: "x" }, "text"],
+    ["--out x.html (the page; the terminal keeps text)", { dryRun: true, out: "x.html" }, "text"],
   ])("%s → format %s", (_name, typed, format) => {
     expect(settle(typed).format).toBe(format);
   });
