@@ -20,7 +20,7 @@ export function runCommand(): Command {
     .argument("<campaign>", "the campaign.yaml")
     .option("--dry-run", "render every message and show the schedule; send nothing (no token needed)")
     .addOption(new Option("--format <format>", "dry run: output format (--json is the same as --format json)").choices(["text", "json"]).default("text"))
-    .option("--out <file>", "dry run: write the full preview (every lead × step) to this file; .txt = text, .json = JSON lines")
+    .option("--out <file>", "dry run: write the full preview (every lead × step) to this file; .txt = text, .json = JSON lines, .html = a page")
     .option("--preview <n>", "dry run: leads shown per step on the terminal", int("--preview", 0), 3)
     .option("--start <instant>", "dry run: project the schedule from this ISO instant instead of now", instant)
     .option("--from-scratch", "dry run of a started campaign: preview every lead as if nothing had been sent yet")
