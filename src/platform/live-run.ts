@@ -89,15 +89,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   });
   const accountNames = await checkAccounts(campaign, { listAccountLinks: (o) => gate.schedule(() => api.listAccountLinks(o)) }, clock, opts.note);
 
-  // 3. What this run is about to do, shown (and on a first start confirmed) before anything is locked or sent.
-  if (opts.preflight) {
-    const snapshot = await readStateSnapshot(stateFile);
-    await opts.preflight(
-      buildPreflight({ campaign, leads, stateOf: (id) => snapshot?.leads[id], problems, unrenderable, accountNames, now: clock.now() }),
-    );
-  }
-
-  // 4. State: the lock first, then the file, then what changed since the last run. The lock lives
+  // 3. State: the lock first, then the file, then what changed since the last run. The lock lives
   // beside the state file, so its directory (default .outreach/) must exist before the first run locks.
   await mkdir(dirname(stateFile), { recursive: true });
   const lock = await acquireLock(stateFile, { pid: process.pid, hostname: hostname(), now: clock.now() });
@@ -112,6 +104,14 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   const signals = installSignals(stop, opts.note);
   opts.stop?.addEventListener("abort", () => stop.abort(), { once: true });
   try {
+    // 4. What this run is about to do, shown (and on a first start confirmed) under the lock — so no other
+    // runner changes it meanwhile — and before the state file is created or anything is sent.
+    if (opts.preflight) {
+      const snapshot = await readStateSnapshot(stateFile);
+      await opts.preflight(
+        buildPreflight({ campaign, leads, stateOf: (id) => snapshot?.leads[id], problems, unrenderable, accountNames, now: clock.now() }),
+      );
+    }
     const templateTexts = await readTemplates(campaign);
     const fingerprint = await computeFingerprint(campaign, templateTexts);
     store = await openState({
