@@ -37,7 +37,7 @@ describe.each([60, 120])("a live run in a %i-column terminal", (cols) => {
     // Every row fits the terminal: the status block never wraps.
     expect(term.screen().every((row) => row.length <= cols)).toBe(true);
     const before = countdown(first);
-    const later = await term.waitFor((s) => countdown(s) !== undefined && countdown(s) !== before, "the countdown to move", 5000);
+    const later = await term.waitFor((s) => countdown(s) !== undefined && countdown(s) !== before, "the countdown to move", 15_000);
     expect(countdown(later)).not.toBe(before);
 
     term.send("C-c");
@@ -53,5 +53,5 @@ describe.each([60, 120])("a live run in a %i-column terminal", (cols) => {
     expect(sandbox.messages({ direction: "outbound" })).toHaveLength(2);
     term.send("C-c");
     await term.waitFor(() => term?.exitStatus() !== undefined, "the run to stop");
-  }, 90_000);
+  }, 180_000);
 });

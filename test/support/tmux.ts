@@ -29,7 +29,7 @@ export class TmuxTerminal {
   }
 
   /** Resolves with the screen once `match` holds for it; rejects with the last screen on timeout. */
-  async waitFor(match: (screen: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+  async waitFor(match: (screen: string) => boolean, what: string, timeoutMs = 45_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const text = this.screen().join("\n");
