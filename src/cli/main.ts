@@ -7,6 +7,8 @@ import { Command, CommanderError } from "commander";
 import { InterruptedError, PausedError, UserError, formatProblem } from "../errors.js";
 import { describeFsFault, isFsFault } from "../files/fs-faults.js";
 import { reviewCommand } from "./commands/review.js";
+import { accountsCommand } from "./commands/accounts.js";
+import { initCommand } from "./commands/init.js";
 import { runCommand } from "./commands/run.js";
 import { sandboxCommand } from "./commands/sandbox.js";
 import { statusCommand } from "./commands/status.js";
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   program.addCommand(statusCommand());
   program.addCommand(reviewCommand());
   program.addCommand(sandboxCommand());
+  program.addCommand(initCommand());
+  program.addCommand(accountsCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -23,8 +23,8 @@ import { LeadWindows } from "./lead-windows.js";
 import { planRun, restorePacing } from "./planning.js";
 import { priorityOf } from "./sequence.js";
 import { ProgressGuard, yieldToEventLoop } from "./progress-guard.js";
-import { describeWait } from "./wait-reason.js";
 import { interruptibleGate, isStopAbort } from "./stopping.js";
+import { explainWait } from "./wait-reason.js";
 
 export interface RunResult {
   outcome: RunOutcome;
@@ -279,8 +279,21 @@ class CampaignEngine {
     const now = clock.now();
     const wakeForPoll = this.replies.hasOpenLeads() ? this.lastPollAt + options.pollIntervalMs : Infinity;
     const target = Math.max(now, Math.min(until, wakeForPoll));
-    const reason = describeWait(this.queue, until);
-    const key = `${until}:${reason.reason}`;
+    const bound = this.queue.peekBound();
+    const boundAt = this.queue.nextBoundAt();
+    const freshAt = this.queue.nextFreshAt();
+    const reason = explainWait(
+      {
+        ...this.deps,
+        windows: this.windows,
+        leadsById: this.leadsById,
+        ...(bound && boundAt !== undefined ? { bound: { work: bound, at: boundAt } } : {}),
+        ...(freshAt !== undefined ? { freshAt } : {}),
+      },
+      now,
+      until,
+    );
+    const key = `${until}:${reason.detail}`;
     // Waits under a second are routine between two pieces of work; reporting them is noise.
     if (until - now >= 1000 && key !== this.lastWait) {
       this.lastWait = key;

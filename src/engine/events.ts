@@ -20,12 +20,25 @@ export type EngineEvent =
   | { type: "rate.held"; at: number; until: number; reason: string }
   /** This machine's clock differs from the Inbox API's by `offsetMs` (server − ours; > 0: ours is behind). */
   | { type: "clock.skew"; at: number; offsetMs: number }
-  | { type: "waiting"; at: number; until: number; reason: "window" | "pacing" | "follow-up" | "replies" | "retry"; detail: string }
+  | { type: "waiting"; at: number; until: number } & WaitReason
   | { type: "replies.gap"; at: number; message: string }
   | { type: "run.stopping"; at: number; inFlight: number }
   | { type: "run.finished"; at: number; outcome: RunOutcome; summary: RunSummary };
 
 export type EngineEventType = EngineEvent["type"];
+
+/**
+ * Why the engine waits, naming the real blocker: a sending window, an account's cap or gap (with the
+ * account), a follow-up's or reply step's delay, reply polling, or a retry. `detail` says it in words.
+ */
+export interface WaitReason {
+  reason: "window" | "pacing" | "follow-up" | "replies" | "retry";
+  detail: string;
+  /** The sender account that is held, for `pacing`. */
+  account?: string;
+  /** Which per-account limit holds it, for `pacing`. */
+  cap?: "gap" | "hourly" | "daily";
+}
 
 export type RunOutcome = "completed" | "once-done" | "limit-reached" | "interrupted" | "paused";
 

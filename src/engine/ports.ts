@@ -60,6 +60,8 @@ export interface AccountPacing {
   nextAllowedAt(account: string, now: number): number;
   recordSend(account: string, at: number): void;
   restore(account: string, sendTimes: number[]): void;
+  /** What keeps the account from sending at `now` (gap, hourly or daily cap) and until when; undefined when free. */
+  blockedBy?(account: string, now: number): { cap: "gap" | "hourly" | "daily"; until: number } | undefined;
 }
 
 /** A reply and how it reached us (webhook delivery or Events API poll). */

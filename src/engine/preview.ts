@@ -76,6 +76,8 @@ export async function previewCampaign(input: {
   onProblem?(problem: LeadProblem): void | Promise<void>;
   /** Stops reading leads (the summary covers what was read). */
   signal?: AbortSignal;
+  /** A started campaign: true for a lead's step that needs no preview (already sent, skipped or failed, or the lead is finished). Default: none. */
+  isDone?(leadId: string, stepId: string): boolean;
 }): Promise<PreviewSummary> {
   const steps = [
     ...input.campaign.sequence.map((s) => ({ id: s.id, kind: "sequence" as const })),
@@ -107,6 +109,7 @@ export async function previewCampaign(input: {
     let ok = true;
     let namesNoted: Set<string> | undefined;
     for (const step of steps) {
+      if (input.isDone?.(lead.id, step.id)) continue;
       const r = input.renderer.render(step.id, lead);
       // One object per item, built in place: this loop runs three times per lead on a 1M-lead preview.
       const item: PreviewItem = r.ok

@@ -3,19 +3,23 @@ import type { Campaign } from "../config/types.js";
 import type { MessageRenderer } from "../engine/ports.js";
 import { UserError, type Problem } from "../errors.js";
 import type { Lead } from "../leads/types.js";
+import { commandName } from "./invocation.js";
 
 /**
  * Every lead × message step renders, or the run refuses to start. A template error (the template is
  * at fault, so every lead fails alike) is reported once with the number of leads it affects, and
  * refuses the run even with --allow-partial: it would fail every lead. A lead's own problem is listed
  * per lead (the first 10) and refuses the run unless --allow-partial (those leads are marked failed).
+ * @returns how many leads have a message of their own that cannot be rendered (they will be marked failed)
  */
-export function checkRenders(campaign: Campaign, leads: readonly Lead[], renderer: MessageRenderer, allowPartial: boolean): void {
+export function checkRenders(campaign: Campaign, leads: readonly Lead[], renderer: MessageRenderer, allowPartial: boolean): number {
   const steps = [...campaign.sequence.map((s) => s.id), ...campaign.replySteps.filter((s) => s.template).map((s) => s.id)];
   const templateErrors = new Map<string, { problem: Problem; leads: number }>();
   const bad: string[] = [];
   let count = 0;
+  let badLeads = 0;
   for (const lead of leads) {
+    let ok = true;
     for (const step of steps) {
       const r = renderer.render(step, lead);
       if (r.ok) continue;
@@ -28,11 +32,13 @@ export function checkRenders(campaign: Campaign, leads: readonly Lead[], rendere
       }
       if (own.length === 0) continue;
       count++;
+      ok = false;
       if (bad.length < 10) bad.push(`line ${lead.line} (lead ${lead.id}) step ${step}: ${own.map((e) => e.message).join("; ")}`);
     }
+    if (!ok) badLeads++;
   }
   const file = displayPath(campaign.leads.file);
-  const preview = `outreach run ${displayPath(campaign.file)} --dry-run`;
+  const preview = `${commandName()} run ${displayPath(campaign.file)} --dry-run`;
   if (templateErrors.size > 0) {
     throw new UserError(`${templateErrors.size} template error${templateErrors.size === 1 ? "" : "s"}; nothing was sent`, {
       problems: [...templateErrors.values()].map(({ problem, leads: n }) => ({ ...problem, message: `${problem.message} — affects ${n} lead${n === 1 ? "" : "s"}` })),
@@ -45,4 +51,5 @@ export function checkRenders(campaign: Campaign, leads: readonly Lead[], rendere
       hint: `preview them with: ${preview}  (or pass --allow-partial to send to the other leads; these leads will be marked failed)`,
     });
   }
+  return badLeads;
 }

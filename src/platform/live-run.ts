@@ -14,12 +14,12 @@ import type { Campaign } from "../config/types.js";
 import type { RunResult } from "../engine/engine.js";
 import { runCampaign } from "../engine/engine.js";
 import type { EngineEvent } from "../engine/events.js";
+import { buildPreflight, type Preflight } from "../engine/preflight.js";
 import type { ReplySource } from "../engine/ports.js";
 import { InterruptedError, PausedError, UserError } from "../errors.js";
 import { fsFaultAsPaused, fsFaultAsUserError } from "../files/fs-faults.js";
 import { ensurePrivateDir } from "../files/private-files.js";
 import { InboxClient } from "../inbox/client.js";
-import { NetworkError, RateLimitedError, ServerError, TimeoutError } from "../inbox/errors.js";
 import { ServerClock } from "../inbox/server-clock.js";
 import type { InboxApi } from "../inbox/types.js";
 import { describeFormat } from "../leads/csv-source.js";
@@ -33,8 +33,12 @@ import { acquireLock } from "../state/lock.js";
 import { openState, type StateStore } from "../state/store.js";
 import { clockFromEnv, type Clock } from "./clock.js";
 import { checkRenders } from "./check-renders.js";
+import { fetchAccountLinks } from "./account-links.js";
 import { collectLeads } from "./collect-leads.js";
-import { explainStartupError, joinTeamOf } from "./team-gate.js";
+import { commandName } from "./invocation.js";
+import { readStateSnapshot } from "../state/load.js";
+import type { LeadProblemReason } from "../leads/types.js";
+import { joinTeamOf } from "./team-gate.js";
 import { eventsReplySource, webhookReplySource } from "./reply-sources.js";
 
 export interface LiveRunOptions {
@@ -62,6 +66,12 @@ export interface LiveRunOptions {
   fsync?: boolean;
   emit(event: EngineEvent): void;
   note(level: "info" | "warn", message: string): void;
+  /**
+   * Called once every check has passed and before the lock is taken or anything is sent, with what the
+   * run is about to do. It shows the summary and, on a campaign's first live start, asks to go on;
+   * throwing (e.g. a UserError when the user declines) ends the run with nothing sent. Default: none.
+   */
+  preflight?(summary: Preflight): Promise<void>;
 }
 
 export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise<RunResult> {
@@ -71,10 +81,14 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
 
   // 1. Inputs: every lead read and every message rendered before anything is sent.
   const renderer = await createRenderer(campaign);
+  const problems = new Map<LeadProblemReason, number>();
   const leads = await collectLeads(
     campaign,
     { file: suppressionFile, mayBeMissing: campaign.suppressionMayBeMissing === true || opts.suppressionFile !== undefined },
-    (p) => opts.emit({ type: "leads.problem", at: clock.now(), ...p }),
+    (p) => {
+      problems.set(p.reason, (problems.get(p.reason) ?? 0) + 1);
+      opts.emit({ type: "leads.problem", at: clock.now(), ...p });
+    },
     // Said only when it is not the plain case (UTF-8, commas): then the reader may want to know.
     (format) => {
       if (format.encoding.source !== "default" || format.delimiter.delimiter !== ",") {
@@ -82,7 +96,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
       }
     },
   );
-  checkRenders(campaign, leads, renderer, opts.allowPartial);
+  const unrenderable = checkRenders(campaign, leads, renderer, opts.allowPartial);
 
   // 2. The API: token and account links, checked with one read each.
   // Every request, these checks included, counts against the team quota: all go through the gate.
@@ -113,8 +127,9 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   };
   const shownState = displayPath(stateFile);
   let lock: Awaited<ReturnType<typeof acquireLock>>;
+  let accountNames: Map<string, string>;
   try {
-    await checkAccounts(campaign, { listAccountLinks: (o) => gated.schedule(() => api.listAccountLinks(o)) }, clock, opts.note);
+    accountNames = await checkAccounts(campaign, { listAccountLinks: (o) => gated.schedule(() => api.listAccountLinks(o)) }, clock, opts.note);
     // 3. State: the lock first, then the file, then what changed since the last run. The lock lives
     // beside the state file, so its directory (default .outreach/, 0700) must exist before the first run locks.
     // Until the first send, a filesystem fault (a directory at the path, no permission, a read-only or
@@ -141,6 +156,16 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   const signals = installSignals(stop, opts.note);
   opts.stop?.addEventListener("abort", () => stop.abort(), { once: true });
   try {
+    // 4. What this run is about to do, shown (and on a first start confirmed) under the lock — so no other
+    // runner changes it meanwhile — and before the state file is created or anything is sent.
+    if (opts.preflight) {
+      const snapshot = await readStateSnapshot(stateFile).catch((err: unknown) => {
+        throw fsFaultAsUserError(err, shownState, "read the state file");
+      });
+      await opts.preflight(
+        buildPreflight({ campaign, leads, stateOf: (id) => snapshot?.leads[id], problems, unrenderable, accountNames, now: clock.now() }),
+      );
+    }
     const templateTexts = await readTemplates(campaign);
     const fingerprint = await computeFingerprint(campaign, templateTexts);
     try {
@@ -206,7 +231,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
 }
 
 function finish(result: RunResult, campaign: Campaign, stateFile: string): RunResult {
-  const resume = `run the same command again to resume: outreach run ${displayPath(campaign.file)}`;
+  const resume = `run the same command again to resume: ${commandName()} run ${displayPath(campaign.file)}`;
   if (result.outcome === "interrupted") {
     throw new InterruptedError(`Stopped. Progress is saved in ${displayPath(stateFile)}; nothing will be sent twice.`, { hint: resume });
   }
@@ -218,14 +243,12 @@ function finish(result: RunResult, campaign: Campaign, stateFile: string): RunRe
   return result;
 }
 
-/** The token works and every configured account link exists and can send. */
-async function checkAccounts(campaign: Campaign, api: Pick<InboxApi, "listAccountLinks">, clock: Clock, note: LiveRunOptions["note"]): Promise<void> {
-  let links;
-  try {
-    links = await listAccountLinksPatiently(api, clock, note);
-  } catch (err) {
-    throw explainStartupError(err);
-  }
+/**
+ * The token works and every configured account link exists and can send.
+ * @returns each account link id's X username, for the pre-flight summary
+ */
+async function checkAccounts(campaign: Campaign, api: Pick<InboxApi, "listAccountLinks">, clock: Clock, note: LiveRunOptions["note"]): Promise<Map<string, string>> {
+  const links = await fetchAccountLinks(api, clock, note);
   const byId = new Map(links.map((l) => [l.id, l]));
   const problems: string[] = [];
   for (const id of campaign.accounts) {
@@ -236,32 +259,12 @@ async function checkAccounts(campaign: Campaign, api: Pick<InboxApi, "listAccoun
   if (problems.length > 0) {
     const known = links.map((l) => `${l.id} (@${l.username}, ${l.status})`).join(", ") || "none";
     throw new UserError(`${displayPath(campaign.file)} accounts: ${problems.join("; ")}; nothing was sent`, {
-      hint: `the team's account links are: ${known}`,
+      hint: `the team's account links are: ${known} (list them with: ${commandName()} accounts)`,
     });
   }
+  return new Map(links.map((l) => [l.id, l.username]));
 }
 
-/** Start-up rate-limit waits before giving up: the team's quota is shared, so another client may have spent it. */
-const STARTUP_429_ATTEMPTS = 5;
-
-/** GET /account-links, waiting out 429s (a full quota is no input error); other errors go to the caller. */
-async function listAccountLinksPatiently(api: Pick<InboxApi, "listAccountLinks">, clock: Clock, note: LiveRunOptions["note"]) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // The first try fails fast on a refused connection (a wrong INBOX_API_URL, not a blip: the
-      // client's read retries would keep the user waiting 15 s in silence); later tries retry as usual.
-      return await api.listAccountLinks(attempt === 1 ? { retry: false } : undefined);
-    } catch (err) {
-      // Nothing listens at that address: a wrong URL or the service is down. Say so now.
-      if (err instanceof NetworkError && err.isConnectFailure) throw err;
-      // Any other transient failure of the fast first try: try again, with the client's usual retries.
-      if (attempt === 1 && (err instanceof ServerError || err instanceof TimeoutError || err instanceof NetworkError)) continue;
-      if (!(err instanceof RateLimitedError) || attempt >= STARTUP_429_ATTEMPTS) throw err;
-      note("warn", `the Inbox API is rate limiting the team (429); checking the account links again in ${Math.ceil(err.retryAfterMs / 1000)} s`);
-      await clock.sleep(err.retryAfterMs);
-    }
-  }
-}
 
 async function checkChanges(store: StateStore, fingerprint: Awaited<ReturnType<typeof computeFingerprint>>, campaign: Campaign, opts: LiveRunOptions): Promise<void> {
   const old = store.meta.fingerprint;

@@ -22,7 +22,7 @@ import { SandboxRuntime } from "./server.js";
 export type { MessageFilter, ReplyInput, SandboxMessage, SandboxStats } from "./control.js";
 export type { ForcedFailure } from "./faults.js";
 export { DEFAULT_LIVE_CONFIG, DEFAULT_REPLY_TEXTS } from "./options.js";
-export type { ProspectOverride, SandboxConfigPatch, SandboxLiveConfig, SandboxOptions } from "./options.js";
+export type { ProspectOverride, SandboxConfigPatch, SandboxLiveConfig, SandboxOptions, SandboxRequestLog } from "./options.js";
 export { DEFAULT_TEAM_LIMITS } from "./rate-limiter.js";
 
 export interface Sandbox {
@@ -57,7 +57,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clock = options.clock ?? systemClock;
   const resolved = resolveOptions(options, options.clock !== undefined && options.clock !== systemClock);
   const runtime = new SandboxRuntime(resolved, clock);
-  const server = createServer(runtime.handle);
+  const onRequest = options.onRequest;
+  const server = createServer(
+    onRequest
+      ? (req, res) => {
+          const started = performance.now();
+          const done = (): void => {
+            onRequest({ method: req.method ?? "?", path: req.url ?? "/", status: res.writableFinished ? res.statusCode : "dropped", ms: performance.now() - started });
+          };
+          res.once("close", done);
+          return runtime.handle(req, res);
+        }
+      : runtime.handle,
+  );
   await listen(server, resolved.port, resolved.host);
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = resolved.host.includes(":") ? `[${resolved.host}]` : resolved.host;

@@ -70,6 +70,19 @@ export interface SandboxOptions extends Partial<SandboxLiveConfig> {
   prospects?: Record<string, ProspectOverride>;
   /** How long GET /events keeps events, in clock ms. Default 7 days (reference.md §7). */
   eventRetentionMs?: number;
+  /** Called once per HTTP request when its response ends (or its connection drops). Default: none. */
+  onRequest?: (entry: SandboxRequestLog) => void;
+}
+
+/** One request as `outreach sandbox` logs it. */
+export interface SandboxRequestLog {
+  method: string;
+  /** Path and query as requested, e.g. "/api/v1/threads/lookup?accountLinkId=…". */
+  path: string;
+  /** HTTP status sent, or "dropped" when the connection closed without a response (a lost-response fault). */
+  status: number | "dropped";
+  /** Wall time from request to the end of the response, ms. */
+  ms: number;
 }
 
 export const DEFAULT_REPLY_TEXTS: readonly string[] = [
@@ -164,7 +177,7 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions(options: SandboxOptions, clockInjected: boolean): ResolvedOptions {
-  const { port, host, token, seed, clock: _clock, timers, teamName, accountLinks, prospects, eventRetentionMs, ...live } =
+  const { port, host, token, seed, clock: _clock, timers, teamName, accountLinks, prospects, eventRetentionMs, onRequest: _onRequest, ...live } =
     options;
   const patch = parseConfigPatch(live, "options");
   for (const id of accountLinks ?? []) {

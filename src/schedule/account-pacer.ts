@@ -54,6 +54,23 @@ export class AccountPacer {
     return at;
   }
 
+  /**
+   * What keeps `account` from sending at `now`, and until when: the random gap after its last send,
+   * its rolling-hour cap or its rolling-day cap (the latest of them wins); undefined when it may send.
+   */
+  blockedBy(account: string, now: number): { cap: "gap" | "hourly" | "daily"; until: number } | undefined {
+    const s = this.accounts.get(account);
+    if (!s) return undefined;
+    const candidates: { cap: "gap" | "hourly" | "daily"; until: number }[] = [
+      { cap: "daily", until: this.nthMostRecent(s, this.opts.perDay) + DAY },
+      { cap: "hourly", until: this.nthMostRecent(s, this.opts.perHour) + HOUR },
+      { cap: "gap", until: s.gapEndsAt },
+    ];
+    let worst: { cap: "gap" | "hourly" | "daily"; until: number } | undefined;
+    for (const c of candidates) if (c.until > now && (!worst || c.until > worst.until)) worst = c;
+    return worst;
+  }
+
   /** Records a send and draws the gap that must pass before the account's next one. */
   recordSend(account: string, at: number): void {
     const s = this.state(account);

@@ -31,8 +31,15 @@ export interface ProjectionInput {
   /** afterMs of each sequence step, in order; the first is 0. */
   sequenceDelaysMs: readonly number[];
   /**
+   * Leads already under way (a resumed campaign): their next sequence step, when it is due, the
+   * account (index) they are bound to and their zone. Default none.
+   */
+  started?: readonly { step: number; dueAt: number; account: number; timezone?: string }[];
+  /** Each account's (by index) send times before `start`, so a resumed run's caps hold. Default none. */
+  history?: readonly (readonly number[])[];
+  /**
    * Called for every projected send, in time order: `lead` indexes `leads` (CSV order of the ready
-   * leads), `step` the sequence, `account` the sender (0-based, campaign order), `at` epoch ms.
+   * leads; -1 for a lead in `started`), `step` the sequence, `account` the sender (0-based, campaign order), `at` epoch ms.
    * For the HTML preview's per-message times and its calendar.
    */
   onSend?: (lead: number, step: number, account: number, at: number) => void;
@@ -88,6 +95,13 @@ export function projectSchedule(input: ProjectionInput): Projection {
   const sent = names.map(() => ({ times: [] as number[], dayStart: 0 }));
   const ready = new MinHeap<number>(); // account index keyed by when it next wants to act
   for (let a = 0; a < accounts; a++) ready.push(a, start);
+  input.history?.forEach((times, a) => {
+    if (a < accounts && times.length > 0) pacer.restore(names[a]!, [...times]);
+  });
+  for (const s of input.started ?? []) {
+    const zone = zoneOf(zones, s.timezone || pacing.window.timezone, pacing.window);
+    followUps[s.account % accounts]!.push({ lead: -1, step: s.step, zone }, nextWindowStart(zone.window, Math.max(start, s.dueAt)));
+  }
 
   const perStep: StepProjection[] = [];
   let firstSendAt = Number.POSITIVE_INFINITY;
@@ -183,6 +197,16 @@ function isOpen(z: Zone, t: number): boolean {
     z.until = z.open ? windowCloseAfter(z.window, t) : nextWindowStart(z.window, t);
   }
   return z.open;
+}
+
+/** The zone entry for `timezone`, added (with no new leads) when the fresh leads had none in it. */
+function zoneOf(zones: Zone[], timezone: string, window: SendingWindow): Zone {
+  let z = zones.find((x) => x.window.timezone === timezone);
+  if (!z) {
+    z = { window: { ...window, timezone }, leads: [], head: 0, open: false, until: Number.NEGATIVE_INFINITY };
+    zones.push(z);
+  }
+  return z;
 }
 
 function groupByZone(leads: ProjectionInput["leads"], window: SendingWindow): Zone[] {

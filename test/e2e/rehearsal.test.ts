@@ -86,9 +86,24 @@ describe("outreach run campaigns/example.yaml --sandbox", () => {
     expect(r.stdout).toMatch(/Rehearsal against the embedded sandbox/);
     expect(r.stdout).toMatch(/reply from \d+ after intro/);
     expect(r.stdout).toMatch(/actions for \d+ \(thank-you\): status Interested; tags replied, founders-intro/);
-    expect(r.stdout).toMatch(/Run completed/);
+    expect(r.stdout).toMatch(/Run complete: every lead is finished/);
     expect(r.stdout).toMatch(/Rehearsal funnel/);
     expect(r.stdout).toMatch(/thank-you ↩\s+sent\s+[1-9]/);
     expect(r.stdout).toMatch(/Nothing real was sent/);
-  });
+    expect(r.stdout).not.toContain("added to the suppression file");
+
+    // A log a person can read: every event line dated (an 11-day rehearsal keeps its calendar), no wait
+    // under a minute, and never the same wait twice in a row.
+    const log = r.stdout.split("\n\nRun complete")[0]!.split("\n").slice(1).filter((l) => l !== "");
+    expect(log.length).toBeGreaterThan(30);
+    for (const line of log) expect(line).toMatch(/^\w{3} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+ {2}/);
+    const waits = log.map((l) => /waiting until .+? \(([^)]+)\): (.+)$/.exec(l)).filter((m) => m !== null);
+    expect(waits.length).toBeGreaterThan(0);
+    for (const [, span] of waits) expect(span).not.toMatch(/^\d+s$/);
+    for (let i = 1; i < log.length; i++) {
+      const prev = /waiting until .+?: (.+)$/.exec(log[i - 1]!)?.[1];
+      const cur = /waiting until .+?: (.+)$/.exec(log[i]!)?.[1];
+      if (prev !== undefined) expect(cur).not.toBe(prev);
+    }
+  }, 90_000);
 });

@@ -23,7 +23,8 @@ describe("outreach run: Ctrl-C and resume", () => {
     const r = await cli.done;
     expect(r.code).toBe(130);
     expect(r.stderr).toContain("Progress is saved in");
-    expect(r.stderr).toContain(`run the same command again to resume: outreach run ${fixture.yamlPath}`);
+    // The command as this run was started (node + the built bin, from the repo root), so a paste works.
+    expect(r.stderr).toContain(`run the same command again to resume: node dist/src/cli/bin.js run ${fixture.yamlPath}`);
     expect(r.events.find((e) => e.type === "run.finished")).toMatchObject({ outcome: "interrupted" });
     // Whatever was in flight finished and was recorded: the sandbox holds exactly what was reported sent.
     const sentBefore = r.events.filter((e) => e.type === "lead.sent").length;

@@ -27,6 +27,12 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Run the child as this uid/gid (through setpriv; the test must run as root): for permission tests, which root would bypass. */
   asUser?: number;
+  /**
+   * Add `--yes` to a live `outreach run` (not --sandbox, not --dry-run), as a cron job would: the
+   * children have no terminal, so a first live start would otherwise stop at its confirmation.
+   * Default true; tests of the confirmation itself pass false.
+   */
+  yes?: boolean;
 }
 
 export interface CliResult {
@@ -76,8 +82,10 @@ export class CliProcess {
 
   constructor(args: string[], options: CliOptions = {}) {
     if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} is missing: run \`npm run build\` before the e2e tests`);
+    const confirm = options.yes !== false && args[0] === "run" && !args.some((a) => a === "--sandbox" || a === "--dry-run" || a === "--yes" || a === "-y");
+    const full = [CLI_BIN, ...args, ...(confirm ? ["--yes"] : [])];
     const id = options.asUser === undefined ? [] : [`--reuid=${options.asUser}`, `--regid=${options.asUser}`, "--clear-groups"];
-    const [command, argv] = options.asUser === undefined ? [process.execPath, [CLI_BIN, ...args]] : ["setpriv", [...id, process.execPath, CLI_BIN, ...args]];
+    const [command, argv] = options.asUser === undefined ? [process.execPath, full] : ["setpriv", [...id, process.execPath, ...full]];
     this.child = spawn(command, argv, {
       cwd: options.cwd ?? REPO_ROOT,
       env: cliEnv(options.env),

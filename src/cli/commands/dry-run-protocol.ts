@@ -1,7 +1,7 @@
 /** Messages between the dry run's main thread (dry-run.ts) and its worker (dry-run-worker.ts). */
 import type { Campaign } from "../../config/types.js";
 import type { Problem } from "../../errors.js";
-import type { RunFlags } from "./run.js";
+import type { RunFlags } from "./run-flags.js";
 
 export interface WorkerInput {
   campaign: Campaign;

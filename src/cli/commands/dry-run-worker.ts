@@ -10,6 +10,10 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { Campaign } from "../../config/types.js";
 import { previewCampaign, type PreviewItem, type PreviewSummary } from "../../engine/preview.js";
 import { fsFaultAsUserError } from "../../files/fs-faults.js";
+import { projectRemaining, remainingWork, type RemainingWork } from "../../engine/remaining.js";
+import type { LeadRecord } from "../../leads/types.js";
+import { readStateSnapshot } from "../../state/load.js";
+import type { LeadState } from "../../state/types.js";
 import { UserError } from "../../errors.js";
 import { describeFormat, type CsvFormat } from "../../leads/csv-source.js";
 import { readLeads } from "../../leads/read-leads.js";
@@ -21,7 +25,7 @@ import { safeText } from "../report/safe-text.js";
 import { formatInstant, formatSpan } from "../report/time.js";
 import { paint } from "../report/style.js";
 import type { FromWorker, ToWorker, WorkerInput } from "./dry-run-protocol.js";
-import type { RunFlags } from "./run.js";
+import type { RunFlags } from "./run-flags.js";
 
 const port = parentPort;
 if (!port) throw new Error("bug: dry-run-worker.js must run in a worker thread");
@@ -75,12 +79,19 @@ async function run(): Promise<{ rows: number; ready: number; problems: number; t
   const jsonOut = json ? new BatchedWriter(fileSink ?? parentSink(1)) : undefined;
   const fileOut = fileSink && !json ? new BatchedWriter(fileSink) : undefined;
 
+  // A started campaign previews what remains, unless --from-scratch asks for every lead's every step.
+  // The HTML page lays out every lead's timetable, so it always previews from scratch.
+  const snapshot = flags.fromScratch || html ? undefined : await readStateSnapshot(campaign.stateFile);
+  const started = snapshot !== undefined && Object.keys(snapshot.leads).length > 0 ? snapshot : undefined;
+  const stateOf = (id: string): LeadState | undefined => started?.leads[id];
+  const readyLeads: { id: string; timezone?: string }[] = [];
   try {
     const summary = await previewCampaign({
       campaign,
-      leads: readLeads(campaign, { suppressed, onFormat: (f) => (format = f) }),
+      leads: started ? keepLeads(readLeads(campaign, { suppressed, onFormat: (f) => (format = f) }), readyLeads) : readLeads(campaign, { suppressed, onFormat: (f) => (format = f) }),
       renderer,
       signal: stop.signal,
+      ...(started ? { isDone: (leadId: string, stepId: string) => isDone(stateOf(leadId), stepId) } : {}),
       onItem: (item) => {
         html?.item(item);
         // Backpressure: when the output is full, stop reading leads until it drains.
@@ -101,9 +112,14 @@ async function run(): Promise<{ rows: number; ready: number; problems: number; t
     await fileOut?.flush();
     if (file) await closeOut(file);
     html?.prepareSchedule();
-    const projection = summary.ready > 0 ? project(campaign, summary, flags, html?.onSend) : undefined;
+    const remaining = started ? remainingWork(campaign, readyLeads, stateOf, flags.start ?? Date.now()) : undefined;
+    const projection = remaining
+      ? projectRemaining(campaign, remaining, flags.start ?? Date.now())
+      : summary.ready > 0
+        ? project(campaign, summary, flags, html?.onSend)
+        : undefined;
     await html?.finish(summary, projection, Date.now());
-    human.write(summaryText(campaign, summary, projection, flags, s, format));
+    human.write(summaryText(campaign, summary, projection, flags, s, format, remaining));
     await human.flush();
     const problems = summary.withErrors + summary.skipped.filter((k) => k.reason !== "suppressed").reduce((a, k) => a + k.count, 0);
     return { rows: summary.rows, ready: summary.ready, problems, templateErrors: summary.templateErrors.filter((g) => g.scope === "template").length };
@@ -200,6 +216,22 @@ function textItem(item: PreviewItem, s = paint({})): string {
   return `${s.dim(head)}\n${safeText(item.text ?? "", { multiline: true }).replace(/^/gm, "   ")}\n\n`;
 }
 
+/** Passes the CSV's records through, keeping each lead's id and zone (for the projection of what remains). */
+async function* keepLeads(records: AsyncIterable<LeadRecord>, into: { id: string; timezone?: string }[]): AsyncGenerator<LeadRecord> {
+  for await (const rec of records) {
+    if (rec.kind === "lead") into.push(rec.lead.timezone ? { id: rec.lead.id, timezone: rec.lead.timezone } : { id: rec.lead.id });
+    yield rec;
+  }
+}
+
+/** A step that a started campaign has settled for this lead: nothing to preview. */
+function isDone(state: LeadState | undefined, stepId: string): boolean {
+  if (!state) return false;
+  if (state.finishedAt !== undefined) return true;
+  const status = state.steps[stepId]?.status;
+  return status === "sent" || status === "skipped" || status === "failed";
+}
+
 function summaryText(
   campaign: Campaign,
   sum: PreviewSummary,
@@ -207,10 +239,16 @@ function summaryText(
   flags: RunFlags,
   s: ReturnType<typeof paint>,
   format: CsvFormat | undefined,
+  remaining: RemainingWork | undefined,
 ): string {
   const lines: string[] = [s.bold(`Dry run of "${safeText(campaign.name)}" — nothing was sent`)];
   const leadsFile = displayPath(campaign.leads.file);
   if (format) lines.push(`  ${leadsFile}: read as ${describeFormat(format)}`);
+  if (remaining) {
+    lines.push(
+      `  ${s.cyan("started campaign")}: previewing what remains — ${remaining.toStart.length} leads not contacted yet, ${remaining.followUps.length} waiting for a follow-up, ${remaining.finished} finished (--from-scratch previews every lead as if nothing had been sent)`,
+    );
+  }
   const skippedTotal = sum.skipped.reduce((a, k) => a + k.count, 0);
   lines.push(`  rows read ${sum.rows} · ready ${sum.ready} · with template errors ${sum.withErrors} · skipped ${skippedTotal}`);
   for (const k of sum.skipped) {
@@ -233,6 +271,7 @@ function summaryText(
     }
     if (names.count > names.rows.length) lines.push(`    … and ${names.count - names.rows.length} more (all in --format json, as "notes")`);
   }
+  if (remaining && !p) lines.push("  nothing left to send: every lead is contacted and finished, or waiting for replies");
   if (p) {
     const tz = campaign.pacing.window.timezone;
     lines.push(s.bold("Projected schedule") + s.dim(" (if nobody replies; pacing, windows and caps applied)"));

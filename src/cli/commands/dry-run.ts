@@ -19,7 +19,7 @@ import { describeConversation } from "../../engine/first-contact.js";
 import { lookupConversations } from "../../platform/lookup-conversations.js";
 import { outputClosed } from "../output.js";
 import type { FromWorker, ToWorker, WorkerInput } from "./dry-run-protocol.js";
-import type { RunFlags } from "./run.js";
+import type { RunFlags } from "./run-flags.js";
 
 /** Young generation of the worker, MB: measured on 1M leads, 4 MB cut peak RSS by a quarter at no cost in speed. */
 const YOUNG_GENERATION_MB = 4;

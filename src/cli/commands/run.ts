@@ -1,53 +1,30 @@
 /** `outreach run campaign.yaml`: the dry run, the live run, and the sandbox rehearsal. */
-import { Command, InvalidArgumentError, Option } from "commander";
-import { parseDuration, parseRange } from "../../config/duration.js";
-import { loadCampaign } from "../../config/load.js";
+import { Command, Option } from "commander";
+import { displayPath, loadCampaign } from "../../config/load.js";
 import type { Campaign } from "../../config/types.js";
-import { UserError } from "../../errors.js";
+import { commandName } from "../../platform/invocation.js";
 import { runLive } from "../../platform/live-run.js";
 import { startRehearsal } from "../../platform/rehearsal.js";
 import { outputClosed } from "../output.js";
-import { createReporter, type ReportMode } from "../report/reporter.js";
+import { createReporter, type ReportMode, type SuppressionTarget } from "../report/reporter.js";
 import { printRehearsalSummary } from "../report/rehearsal-summary.js";
+import { confirmStart } from "./confirm-start.js";
 import { runDryRun } from "./dry-run.js";
+import { instant, int, range, ratio, settleRunFlags, type RunFlags } from "./run-flags.js";
 import { writeReportFile } from "../../html/report-file.js";
 import { readStateSnapshot } from "../../state/load.js";
-
-export interface RunFlags {
-  dryRun?: boolean;
-  format: "text" | "json";
-  out?: string;
-  preview: number;
-  start?: number;
-  allowPartial?: boolean;
-  lookup?: boolean;
-  sandbox?: boolean;
-  realtime?: boolean;
-  replyRate?: number;
-  replyDelay?: [number, number];
-  replyText?: string[];
-  unreachableRate?: number;
-  seed?: string;
-  html?: string;
-  once?: boolean;
-  limit?: number;
-  json?: boolean;
-  acceptChanges?: boolean;
-  repairState?: boolean;
-  retryFailed?: boolean;
-  maxConsecutiveFailures: number;
-}
 
 export function runCommand(): Command {
   return new Command("run")
     .description("run a campaign: send each lead its steps, paced, resumable, exactly once")
     .argument("<campaign>", "the campaign.yaml")
     .option("--dry-run", "render every message and show the schedule; send nothing (no token needed)")
-    .addOption(new Option("--format <format>", "dry-run output format").choices(["text", "json"]).default("text"))
-    .option("--out <file>", "dry run: write the full preview (every lead × step) to this file")
+    .addOption(new Option("--format <format>", "dry run: output format (--json is the same as --format json)").choices(["text", "json"]).default("text"))
+    .option("--out <file>", "dry run: write the full preview (every lead × step) to this file; .txt = text, .json = JSON lines, .html = a page")
     .option("--preview <n>", "dry run: leads shown per step on the terminal", int("--preview", 0), 3)
     .option("--start <instant>", "dry run: project the schedule from this ISO instant instead of now", instant)
     .option("--lookup", "dry run: also check, read-only and with the token, which leads are already in conversation with the team")
+    .option("--from-scratch", "dry run of a started campaign: preview every lead as if nothing had been sent yet")
     .option("--allow-partial", "accept a campaign where some leads cannot be sent (they are skipped or marked failed)")
     .option("--sandbox", "rehearse against an embedded Inbox API simulator (no account, no network, throwaway state)")
     .option("--realtime", "sandbox: keep wall-clock time instead of the simulated clock")
@@ -57,26 +34,31 @@ export function runCommand(): Command {
     .option("--unreachable-rate <0..1>", "sandbox: share of prospects whose DMs are closed", ratio("--unreachable-rate"))
     .option("--seed <seed>", "sandbox: seed for who replies and what they say")
     .option("--html <file>", "sandbox: write the campaign report (HTML) at the end of the rehearsal")
-    .option("--once", "do only what is due now, then exit (for cron)")
+    .option("-y, --yes", "start a campaign's first live run without asking (needed without a terminal, e.g. cron)")
+    .option("--once", "do only what is due now, then exit (for cron, with --yes on the first run)")
     .option("--limit <n>", "send at most N messages in this run", int("--limit", 1))
-    .option("--json", "print one JSON event per line")
+    .option("--json", "print one JSON event per line (with --dry-run: --format json)")
     .option("--retry-failed", "give leads whose step failed (e.g. before the Outbound add-on was bought) another attempt")
     .option("--accept-changes", "continue although the CSV, steps or accounts changed in ways that could message people again")
     .option("--repair-state", "continue although the state journal is missing or belongs to another state file (leads messaged since the state file was last saved could be messaged again)")
     .option("--max-consecutive-failures <n>", "pause after N failures of the same kind in a row", int("--max-consecutive-failures", 1), 5)
-    .action(async (file: string, flags: RunFlags) => {
-      if (flags.lookup && !flags.dryRun) {
-        throw new UserError("--lookup is part of the dry run", { hint: `use: outreach run ${file} --dry-run --lookup` });
-      }
+    .action(async (file: string, typed: RunFlags, cmd: Command) => {
+      // Flags first: a misplaced flag is a usage error before any file is read.
+      const flags = settleRunFlags(typed, cmd);
       const campaign = await loadCampaign(file);
       if (flags.dryRun) return runDryRun(campaign, flags);
       return flags.sandbox ? rehearse(campaign, flags) : live(campaign, flags);
     });
 }
 
-function reporterFor(campaign: Campaign, flags: RunFlags) {
+function reporterFor(campaign: Campaign, flags: RunFlags, now: () => number = Date.now) {
   const mode: ReportMode = flags.json ? "json" : process.stdout.isTTY ? "tty" : "plain";
-  return createReporter({ mode, out: process.stdout, timezone: campaign.pacing.window.timezone });
+  const suppression: SuppressionTarget = flags.sandbox
+    ? { kind: "rehearsal" }
+    : campaign.suppressionFile
+      ? { kind: "file", path: displayPath(campaign.suppressionFile) }
+      : { kind: "none" };
+  return createReporter({ mode, out: process.stdout, campaign, now, suppression, ...(flags.limit !== undefined ? { limit: flags.limit } : {}) });
 }
 
 async function live(campaign: Campaign, flags: RunFlags): Promise<void> {
@@ -87,6 +69,14 @@ async function live(campaign: Campaign, flags: RunFlags): Promise<void> {
       env: process.env,
       emit: (e) => reporter.emit(e),
       note: (level, m) => reporter.note(level, m),
+      preflight: async (summary) => {
+        reporter.preflight(summary);
+        await confirmStart(summary, {
+          yes: flags.yes === true,
+          interactive: !flags.json && process.stdin.isTTY === true && process.stdout.isTTY === true,
+          retry: `${commandName()} ${process.argv.slice(2).map(shellQuote).join(" ")} --yes`,
+        });
+      },
     });
   } finally {
     reporter.close();
@@ -94,7 +84,6 @@ async function live(campaign: Campaign, flags: RunFlags): Promise<void> {
 }
 
 async function rehearse(campaign: Campaign, flags: RunFlags): Promise<void> {
-  const reporter = reporterFor(campaign, flags);
   const rehearsal = await startRehearsal(campaign, {
     realtime: flags.realtime === true,
     ...(flags.replyRate !== undefined ? { replyRate: flags.replyRate } : {}),
@@ -103,6 +92,7 @@ async function rehearse(campaign: Campaign, flags: RunFlags): Promise<void> {
     ...(flags.unreachableRate !== undefined ? { unreachableRate: flags.unreachableRate } : {}),
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
   });
+  const reporter = reporterFor(campaign, flags, () => rehearsal.clock.now());
   reporter.note(
     "info",
     `Rehearsal against the embedded sandbox (${flags.realtime ? "real time" : "simulated clock"}); the real state file and suppression list are not touched.`,
@@ -139,6 +129,11 @@ async function rehearse(campaign: Campaign, flags: RunFlags): Promise<void> {
   }
 }
 
+/** An argument as a POSIX shell reads it back (quoted only when it needs to be). */
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
 function common(flags: RunFlags) {
   return {
     once: flags.once === true,
@@ -150,32 +145,4 @@ function common(flags: RunFlags) {
     maxConsecutiveFailures: flags.maxConsecutiveFailures,
     stop: outputClosed.signal,
   };
-}
-
-function int(flag: string, min: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${flag} expects a whole number ≥ ${min}, got "${v}"`);
-    return n;
-  };
-}
-
-function ratio(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`${flag} expects a number from 0 to 1, got "${v}"`);
-    return n;
-  };
-}
-
-function range(v: string): [number, number] {
-  const r = parseRange(v) ?? (parseDuration(v) !== undefined ? ([parseDuration(v), parseDuration(v)] as [number, number]) : undefined);
-  if (!r) throw new InvalidArgumentError(`expected a duration or a range like "10m-6h", got "${v}"`);
-  return r;
-}
-
-function instant(v: string): number {
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new InvalidArgumentError(`expected an ISO date-time like 2026-12-01T09:00:00Z, got "${v}"`);
-  return t;
 }

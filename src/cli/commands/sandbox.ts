@@ -8,6 +8,8 @@ import { parseDuration, parseRange } from "../../config/duration.js";
 import type { RateWindow } from "../../config/types.js";
 import { UserError } from "../../errors.js";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox/index.js";
+import { SandboxLog } from "../report/sandbox-log.js";
+import { paint } from "../report/style.js";
 
 export interface SandboxFlags {
   port?: string;
@@ -23,6 +25,7 @@ export interface SandboxFlags {
   seed?: string;
   accounts?: string;
   webhookUrl?: string;
+  quiet?: boolean;
 }
 
 /** Turns flags (strings, as typed) into options, reporting every bad flag at once. */
@@ -115,14 +118,17 @@ export function sandboxCommand(): Command {
     .option("--seed <s>", "seed for everything invented: ids, who replies, which faults fire (default sandbox)")
     .option("--accounts <ids>", "comma-separated account link ids (default: two generated ids)")
     .option("--webhook-url <url>", "POST events here, signed with INBOX_WEBHOOK_SECRET")
+    .option("--quiet", "do not log each request (the summary on stop is still printed)")
     .action(async (flags: SandboxFlags) => {
       const options = sandboxOptionsFromFlags(flags, process.env);
-      const sandbox = await start(options);
+      const log = new SandboxLog((line) => void process.stdout.write(`${line}\n`), paint(process.stdout), flags.quiet === true);
+      const sandbox = await start({ ...options, onRequest: (r) => log.request(r) });
       process.stdout.write(banner(sandbox, options));
       await untilSignalled();
+      const stats = sandbox.stats();
       await sandbox.close();
       // Stopping a foreground server with Ctrl-C is the normal way to end it: exit 0, not 130.
-      process.stdout.write("sandbox stopped\n");
+      process.stdout.write(`${log.summary(stats).join("\n")}\n`);
     });
 }
 
@@ -164,7 +170,7 @@ function banner(sandbox: Sandbox, options: SandboxOptions): string {
     "",
     `curl -s -H "Authorization: Bearer ${sandbox.token}" ${sandbox.url}/team`,
     `inspect: curl -s -H "Authorization: Bearer ${sandbox.token}" ${sandbox.origin}/_sandbox/messages   (also /_sandbox/stats)`,
-    "Press Ctrl-C to stop.",
+    "Each request is logged below (--quiet to turn that off); press Ctrl-C to stop and see the tally.",
     "",
   ];
   return lines.join("\n");

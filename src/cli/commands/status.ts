@@ -1,43 +1,36 @@
-/** `outreach status campaign.yaml`: progress from the state file alone (no API call, no token). */
+/**
+ * `outreach status campaign.yaml`: progress from the state file and the CSV (no API call, no token).
+ * Totals are over every lead in the CSV — leads not contacted yet included — and the next due time is
+ * the projection's first send: after the accounts' caps and gaps and the sending windows, not merely
+ * the earliest follow-up's due time. Before the first run it reports "not started" (and `--json`
+ * prints that as an object too), with exit 0.
+ */
 import { Command } from "commander";
-import { loadCampaign, displayPath } from "../../config/load.js";
+import { displayPath, loadCampaign } from "../../config/load.js";
 import type { Campaign } from "../../config/types.js";
-import { leadsToReview, type ReviewItem } from "../../engine/review.js";
-import { nextSequenceWork } from "../../engine/sequence.js";
+import { projectRemaining, remainingWork } from "../../engine/remaining.js";
 import { countSteps } from "../../engine/summary.js";
+import { readLeads } from "../../leads/read-leads.js";
+import { loadSuppression } from "../../leads/suppression.js";
+import type { Lead } from "../../leads/types.js";
+import { commandName } from "../../platform/invocation.js";
+import { readStateSnapshot } from "../../state/load.js";
+import { leadsToReview } from "../../engine/review.js";
 import { UserError } from "../../errors.js";
 import { fsFaultAsUserError } from "../../files/fs-faults.js";
-import { writeReportFile } from "../../html/report-file.js";
-import { readStateSnapshot } from "../../state/load.js";
-import type { LeadState, StateSnapshot } from "../../state/types.js";
-import { formatInstant } from "../report/time.js";
 import { safeStrings } from "../report/safe-text.js";
-import { paint } from "../report/style.js";
-import { formatReviewList } from "../report/review-list.js";
+import { writeReportFile } from "../../html/report-file.js";
+import type { LeadState, StateSnapshot } from "../../state/types.js";
+import { formatStatus, type AccountProgress, type StatusReport } from "../report/status.js";
 
-export interface StatusReport {
-  campaign: string;
-  stateFile: string;
-  leadsInState: number;
-  steps: ReturnType<typeof countSteps>["steps"];
-  contacted: number;
-  replied: number;
-  replyRate: number;
-  optedOut: number;
-  /** Replies that may be opt-outs, awaiting a person (`outreach review`). */
-  needsReview: ReviewItem[];
-  finished: number;
-  nextDueAt: number | null;
-  failures: { reason: string; count: number; leads: string[] }[];
-  /** Leads given no first message: already in conversation with the team, or claimed by another campaign. First 50. */
-  notContacted: { leadId: string; reason: string }[];
-  notContactedCount: number;
-  replySteps: { stepId: string; sent: number; skipped: number; failed: number; pending: number }[];
-}
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+export type { AccountProgress, StatusReport } from "../report/status.js";
 
 export function statusCommand(): Command {
   return new Command("status")
-    .description("show a campaign's progress from its state file (no API call)")
+    .description("show a campaign's progress from its state file and CSV (no API call)")
     .argument("<campaign>", "the campaign.yaml")
     .option("--json", "print the report as one JSON object")
     .option("--html <file>", "also write the campaign report as one self-contained HTML page (charts, replies, failures)")
@@ -46,27 +39,91 @@ export function statusCommand(): Command {
       const snapshot = await readStateSnapshot(campaign.stateFile).catch((err: unknown) => {
         throw fsFaultAsUserError(err, displayPath(campaign.stateFile), "read the state file", { then: "then run status again", sending: false });
       });
-      if (!snapshot) {
-        throw new UserError(`no state yet for "${campaign.name}" (${displayPath(campaign.stateFile)} does not exist)`, {
-          hint: `nothing has been sent; start with: outreach run ${displayPath(campaign.file)} --dry-run`,
-        });
-      }
-      const report = buildStatus(campaign, snapshot);
-      // JSON stays exact; the text report quotes API failure reasons, so escapes are made visible.
-      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(safeStrings(report), campaign));
+      const { leads, skippedRows } = await readCsvLeads(campaign);
+      const report = buildStatus(campaign, snapshot, leads, skippedRows, Date.now());
+      const start = `${commandName()} run ${displayPath(campaign.file)}`;
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(safeStrings(report), campaign, process.stdout, start));
       if (flags.html) {
+        if (!snapshot) {
+          throw new UserError(`no report for "${campaign.name}" yet: nothing has been sent (${displayPath(campaign.stateFile)} does not exist)`, {
+            hint: `start with a preview: ${start} --dry-run`,
+          });
+        }
         await writeReportFile(flags.html, campaign, snapshot, Date.now());
         if (!flags.json) process.stdout.write(`report written to ${flags.html} (open it in a browser)\n`);
       }
     });
 }
 
-export function buildStatus(campaign: Campaign, snapshot: StateSnapshot): StatusReport {
-  const leads = Object.values(snapshot.leads);
-  const counts = countSteps(campaign, leads, leads.length);
-  const contacted = leads.filter((l) => Object.values(l.steps).some((s) => s.status === "sent")).length;
+/** The CSV's valid leads (as a run would see them) and how many rows are skipped. */
+async function readCsvLeads(campaign: Campaign): Promise<{ leads: Lead[]; skippedRows: number }> {
+  const suppressed = await loadSuppression({ file: campaign.suppressionFile, mayBeMissing: campaign.suppressionMayBeMissing === true });
+  const leads: Lead[] = [];
+  let skippedRows = 0;
+  for await (const rec of readLeads(campaign, { suppressed })) {
+    if (rec.kind === "lead") leads.push(rec.lead);
+    else skippedRows++;
+  }
+  return { leads, skippedRows };
+}
+
+export function buildStatus(campaign: Campaign, snapshot: StateSnapshot | undefined, csvLeads: readonly Lead[], skippedRows: number, now: number): StatusReport {
+  const stateOf = (id: string): LeadState | undefined => snapshot?.leads[id];
+  const states = csvLeads.map((l) => stateOf(l.id)).filter((s): s is LeadState => s !== undefined);
+  const counts = countSteps(campaign, states, csvLeads.length);
+  const work = remainingWork(campaign, csvLeads, stateOf, now);
+  const projection = projectRemaining(campaign, work, now);
+  const contacted = states.filter((l) => Object.values(l.steps).some((s) => s.status === "sent")).length;
+  const firstStep = campaign.sequence[0]?.id ?? "";
+  const notContacted = states.flatMap((l) => {
+    const rec = l.steps[firstStep];
+    return rec?.status === "skipped" ? [{ leadId: l.id, reason: rec.reason ?? "skipped" }] : [];
+  });
+  return {
+    campaign: campaign.name,
+    stateFile: campaign.stateFile,
+    started: snapshot !== undefined && Object.keys(snapshot.leads).length > 0,
+    leads: {
+      total: work.leads,
+      notStarted: work.toStart.length,
+      waitingForFollowUp: work.followUps.length,
+      openForReplies: work.openForReplies,
+      finished: work.finished,
+      failed: work.failed,
+    },
+    skippedRows,
+    leadsInState: snapshot ? Object.keys(snapshot.leads).length : 0,
+    steps: counts.steps,
+    contacted,
+    replied: counts.replied,
+    replyRate: contacted ? counts.replied / contacted : 0,
+    optedOut: counts.optedOut,
+    needsReview: leadsToReview(states),
+    finished: counts.finished,
+    nextDueAt: projection ? projection.firstSendAt : null,
+    accounts: campaign.accounts.map((id) => accountProgress(campaign, id, states, work.recentSends.get(id) ?? [], now)),
+    failures: groupFailures(states),
+    notContacted: notContacted.slice(0, 50),
+    notContactedCount: notContacted.length,
+    replySteps: counts.steps.filter((s) => s.kind === "reply").map(({ stepId, sent, skipped, failed, pending }) => ({ stepId, sent, skipped, failed, pending })),
+  };
+}
+
+function accountProgress(campaign: Campaign, id: string, states: readonly LeadState[], recent: readonly number[], now: number): AccountProgress {
+  const { perHour, perDay } = campaign.pacing.perAccount;
+  return {
+    id,
+    leads: states.filter((s) => s.account === id).length,
+    sentLastHour: recent.filter((t) => t > now - HOUR).length,
+    perHour,
+    sentLast24h: recent.filter((t) => t > now - DAY).length,
+    perDay,
+  };
+}
+
+function groupFailures(states: readonly LeadState[]): StatusReport["failures"] {
   const failures = new Map<string, { count: number; leads: string[] }>();
-  for (const lead of leads) {
+  for (const lead of states) {
     for (const [stepId, rec] of Object.entries(lead.steps)) {
       if (rec.status !== "failed") continue;
       const key = `${stepId}: ${rec.reason ?? "unknown"}`;
@@ -76,61 +133,5 @@ export function buildStatus(campaign: Campaign, snapshot: StateSnapshot): Status
       failures.set(key, f);
     }
   }
-  const firstStep = campaign.sequence[0]?.id ?? "";
-  const notContacted = leads.flatMap((l) => {
-    const rec = l.steps[firstStep];
-    return rec?.status === "skipped" ? [{ leadId: l.id, reason: rec.reason ?? "skipped" }] : [];
-  });
-  return {
-    campaign: campaign.name,
-    stateFile: campaign.stateFile,
-    leadsInState: leads.length,
-    steps: counts.steps,
-    contacted,
-    replied: counts.replied,
-    replyRate: contacted ? counts.replied / contacted : 0,
-    optedOut: counts.optedOut,
-    needsReview: leadsToReview(leads),
-    finished: counts.finished,
-    nextDueAt: nextDue(campaign, leads),
-    failures: [...failures].map(([reason, v]) => ({ reason, ...v })).sort((a, b) => b.count - a.count),
-    notContacted: notContacted.slice(0, 50),
-    notContactedCount: notContacted.length,
-    replySteps: counts.steps.filter((s) => s.kind === "reply").map(({ stepId, sent, skipped, failed, pending }) => ({ stepId, sent, skipped, failed, pending })),
-  };
-}
-
-/** The earliest follow-up due among unfinished leads (new leads are due as soon as a run starts). */
-function nextDue(campaign: Campaign, leads: LeadState[]): number | null {
-  let min: number | null = null;
-  for (const lead of leads) {
-    if (lead.finishedAt !== undefined || lead.reply) continue;
-    const next = nextSequenceWork(campaign.sequence, lead.steps);
-    if (next.kind === "due" && (min === null || next.at < min)) min = next.at;
-  }
-  return min;
-}
-
-function formatStatus(r: StatusReport, campaign: Campaign): string {
-  const s = paint(process.stdout);
-  const tz = campaign.pacing.window.timezone;
-  const pad = (x: string, n: number): string => (x.length >= n ? `${x} ` : x + " ".repeat(n - x.length));
-  const lines = [
-    s.bold(r.campaign) + s.dim(`  (${displayPath(r.stateFile)})`),
-    `  contacted ${r.contacted} · replied ${r.replied} (${(r.replyRate * 100).toFixed(1)}%) · opted out ${r.optedOut} · to review ${r.needsReview.length} · finished ${r.finished}`,
-    `  ${pad("step", 14)}${pad("sent", 7)}${pad("failed", 8)}${pad("skipped", 9)}${pad("pending", 9)}replies`,
-    ...r.steps.map((st) => `  ${pad(st.stepId + (st.kind === "reply" ? " ↩" : ""), 14)}${pad(String(st.sent), 7)}${pad(String(st.failed), 8)}${pad(String(st.skipped), 9)}${pad(String(st.pending), 9)}${st.kind === "sequence" ? st.replies : ""}`),
-    `  next due follow-up: ${r.nextDueAt === null ? "none" : formatInstant(r.nextDueAt, tz)}`,
-  ];
-  if (r.needsReview.length > 0) lines.push(formatReviewList(r.needsReview, campaign).trimEnd());
-  if (r.failures.length > 0) {
-    lines.push(s.bold("Failures"));
-    for (const f of r.failures) lines.push(`  ${s.red(String(f.count))} ${f.reason}\n    leads: ${f.leads.join(", ")}${f.count > f.leads.length ? ", …" : ""}`);
-  }
-  if (r.notContactedCount > 0) {
-    lines.push(s.bold(`Not contacted (${r.notContactedCount}): no cold intro into someone else's conversation`));
-    for (const n of r.notContacted) lines.push(`  lead ${n.leadId}: ${n.reason}`);
-    if (r.notContactedCount > r.notContacted.length) lines.push(`  … and ${r.notContactedCount - r.notContacted.length} more (--json lists the first ${r.notContacted.length})`);
-  }
-  return `${lines.join("\n")}\n`;
+  return [...failures].map(([reason, v]) => ({ reason, ...v })).sort((a, b) => b.count - a.count);
 }

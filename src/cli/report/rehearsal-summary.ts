@@ -1,5 +1,7 @@
 /** The end of a `--sandbox` rehearsal: the funnel, the reply rate, and how much calendar it covered. */
+import { displayPath } from "../../config/load.js";
 import type { Campaign } from "../../config/types.js";
+import { commandName } from "../../platform/invocation.js";
 import type { RunSummary } from "../../engine/events.js";
 import type { Sandbox } from "../../sandbox/index.js";
 import { formatSpan } from "./time.js";
@@ -21,7 +23,7 @@ export function printRehearsalSummary(out: NodeJS.WriteStream, campaign: Campaig
     `  reply rate   ${contacted ? ((sum.replied / contacted) * 100).toFixed(1) : "0.0"}% (${sum.replied} of ${contacted} contacted) · opted out ${sum.optedOut}${sum.needsReview > 0 ? ` · to review ${sum.needsReview}` : ""}`,
     `  sandbox saw  ${outbound} DMs sent, ${stats.requests} API requests, ${stats.rateLimited} × 429`,
     `  calendar     ${formatSpan(sum.endedAt - sum.startedAt)} of campaign time in ${(wallMs / 1000).toFixed(1)} s of wall time`,
-    s.dim(`  Nothing real was sent. Go live with: outreach run ${campaign.file.split("/").slice(-2).join("/")}`),
+    s.dim(`  Nothing real was sent. Preview with: ${commandName()} run ${displayPath(campaign.file)} --dry-run · go live: the same without --sandbox`),
   ];
   out.write(`${lines.join("\n")}\n`);
 }

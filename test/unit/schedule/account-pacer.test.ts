@@ -99,3 +99,17 @@ describe("AccountPacer", () => {
     [{ perHour: 1, perDay: 1, gapMinMs: 5, gapMaxMs: 1 }],
   ])("rejects bad options %j", (opts) => expect(() => new AccountPacer(opts)).toThrow(RangeError));
 });
+
+describe("AccountPacer.blockedBy", () => {
+  it("names the limit that holds the account longest, and none when it is free", () => {
+    const p = new AccountPacer({ perHour: 2, perDay: 3, gapMinMs: MIN, gapMaxMs: MIN });
+    expect(p.blockedBy("a", T0)).toBeUndefined();
+    p.recordSend("a", T0);
+    expect(p.blockedBy("a", T0)).toEqual({ cap: "gap", until: T0 + MIN });
+    p.recordSend("a", T0 + MIN);
+    expect(p.blockedBy("a", T0 + MIN)).toEqual({ cap: "hourly", until: T0 + HOUR });
+    p.recordSend("a", T0 + HOUR);
+    expect(p.blockedBy("a", T0 + HOUR)).toEqual({ cap: "daily", until: T0 + DAY });
+    expect(p.blockedBy("a", T0 + DAY)).toBeUndefined();
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * What is left of a campaign, from the CSV's leads and the state alone (no API, no clock but `now`):
+ * who has not been contacted, who waits for which follow-up and when, and each account's recent
+ * sends. The pre-flight summary, `outreach status` and the dry run of a started campaign all project
+ * their timetable from it, with the same rules the engine applies when it plans a run (planning.ts).
+ */
+import type { Campaign } from "../config/types.js";
+import type { Projection } from "../schedule/projection.js";
+import { projectSchedule } from "../schedule/projection.js";
+import type { LeadState } from "../state/types.js";
+import { nextSequenceWork } from "./sequence.js";
+
+const DAY = 86_400_000;
+
+export interface RemainingWork {
+  /** Leads in the CSV (valid rows only). */
+  leads: number;
+  /** Not contacted yet, in CSV order: their zones (undefined = the campaign's). */
+  toStart: (string | undefined)[];
+  /** Contacted leads waiting for a sequence step: which (index), when it is due (epoch ms), and their account. */
+  followUps: { leadId: string; step: number; dueAt: number; account: string; timezone?: string }[];
+  /** Every sequence step sent: open for replies until keepOpenFor has passed. */
+  openForReplies: number;
+  /** Leads needing no more work (done, replied and handled, opted out, failed). */
+  finished: number;
+  /** Leads whose steps are marked failed (a subset of `finished`). */
+  failed: number;
+  /** Each account's send times in the last 24 h before `now`, oldest first (for its caps). */
+  recentSends: Map<string, number[]>;
+}
+
+/** Sorts every CSV lead into not started / waiting for a follow-up / open for replies / finished. */
+export function remainingWork(
+  campaign: Pick<Campaign, "sequence" | "accounts">,
+  leads: Iterable<{ id: string; timezone?: string }>,
+  stateOf: (id: string) => LeadState | undefined,
+  now: number,
+): RemainingWork {
+  const out: RemainingWork = { leads: 0, toStart: [], followUps: [], openForReplies: 0, finished: 0, failed: 0, recentSends: new Map() };
+  for (const lead of leads) {
+    out.leads++;
+    const state = stateOf(lead.id);
+    if (state) collectSends(state, now, out.recentSends);
+    if (state?.finishedAt !== undefined) {
+      out.finished++;
+      if (state.finishReason === "failed") out.failed++;
+      continue;
+    }
+    if (state?.reply) {
+      // A reply stops the sequence; what is left are reply steps, a few at most: counted as open.
+      out.openForReplies++;
+      continue;
+    }
+    const next = nextSequenceWork(campaign.sequence, state?.steps ?? {});
+    if (next.kind === "failed") {
+      out.finished++;
+      out.failed++;
+    } else if (next.kind === "start" && !state?.account) {
+      out.toStart.push(lead.timezone);
+    } else if ((next.kind === "start" || next.kind === "due") && state?.account) {
+      const dueAt = next.kind === "due" ? next.at : now;
+      out.followUps.push({ leadId: lead.id, step: next.index, dueAt, account: state.account, ...(lead.timezone ? { timezone: lead.timezone } : {}) });
+    } else {
+      out.openForReplies++;
+    }
+  }
+  for (const times of out.recentSends.values()) times.sort((a, b) => a - b);
+  return out;
+}
+
+/** The timetable of what remains, from `start`: the dry run's worst case (nobody replies), caps and windows applied. */
+export function projectRemaining(campaign: Pick<Campaign, "sequence" | "accounts" | "pacing">, work: RemainingWork, start: number): Projection | undefined {
+  if (work.toStart.length === 0 && work.followUps.length === 0) return undefined;
+  const index = new Map(campaign.accounts.map((a, i) => [a, i]));
+  return projectSchedule({
+    start,
+    leads: work.toStart.some((z) => z !== undefined) ? work.toStart : work.toStart.length,
+    accounts: Math.max(1, campaign.accounts.length),
+    pacing: campaign.pacing,
+    sequenceDelaysMs: campaign.sequence.map((s) => s.afterMs),
+    started: work.followUps.map((f) => ({ step: f.step, dueAt: f.dueAt, account: index.get(f.account) ?? 0, ...(f.timezone ? { timezone: f.timezone } : {}) })),
+    history: campaign.accounts.map((a) => work.recentSends.get(a) ?? []),
+  });
+}
+
+function collectSends(state: LeadState, now: number, into: Map<string, number[]>): void {
+  if (!state.account) return;
+  for (const rec of Object.values(state.steps)) {
+    const at = rec.sentAt ?? (rec.status === "sending" ? rec.sendingAt : undefined);
+    if (at === undefined || at <= now - DAY || at > now) continue;
+    const list = into.get(state.account) ?? [];
+    list.push(at);
+    into.set(state.account, list);
+  }
+}

@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { commandName } from "../../../src/platform/invocation.js";
+
+describe("commandName: commands in messages work when pasted", () => {
+  it.each<[string, string | undefined, NodeJS.ProcessEnv, string]>([
+    ["installed on PATH", "/usr/local/bin/outreach", { PATH: "/usr/bin:/usr/local/bin" }, "outreach"],
+    ["npx in a clone", "/repo/node_modules/.bin/outreach", { PATH: "/repo/node_modules/.bin:/usr/bin", npm_command: "exec" }, "npx outreach"],
+    ["the clone's bin, off PATH", "/repo/node_modules/.bin/outreach", { PATH: "/usr/bin" }, "npx outreach"],
+    ["node with a path inside the cwd", "/repo/dist/src/cli/bin.js", { PATH: "/usr/bin" }, "node dist/src/cli/bin.js"],
+    ["node with a path outside the cwd", "/elsewhere/dist/src/cli/bin.js", { PATH: "/usr/bin" }, "node /elsewhere/dist/src/cli/bin.js"],
+  ])("%s", (_name, argv1, env, expected) => {
+    expect(commandName(argv1, env, "/repo")).toBe(expected);
+  });
+});
