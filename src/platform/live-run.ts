@@ -1,6 +1,6 @@
 /**
  * `outreach run` for real (or against the embedded sandbox): the one place where the engine's ports
- * meet real implementations — the HTTP client, the state file and its lock, the Bottleneck gate,
+ * meet real implementations — the HTTP client, the state file and its lock, the account lanes and the quota gate,
  * the reply source, signals and the wall (or simulated) clock. Everything that can be checked
  * before a message is sent is checked first: the leads, every rendered message, the token, the
  * account links, the lock, and what changed since the last run.
