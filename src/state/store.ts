@@ -1,5 +1,5 @@
 /**
- * The campaign state store: a lowdb JSON snapshot at `file` plus an append-only journal at
+ * The campaign state store: a JSON snapshot at `file` plus an append-only journal at
  * `file.journal` (JSON Lines, format in journal-records.ts).
  *
  * Why it cannot send twice or forget a lead — the durability argument:
@@ -16,9 +16,10 @@
  *     records cost one write and at most one fdatasync.
  *  5. A crash can only tear the journal's last line; that write was never confirmed to anyone, so it
  *     is dropped on load with a warning. Any other damage stops the run with a UserError.
- *  6. Compaction: serialise the in-memory state (point P), write it atomically via lowdb (temp +
- *     rename), fsync it and the directory, THEN replace the journal with the lines written after P
- *     (temp + fsync + rename). Until that rename the old journal is still there, and replaying it over
+ *  6. Compaction: from point P, stream the in-memory state to a temp file, fsync it, rename it over
+ *     the snapshot and fsync the directory (snapshot.ts; a lead serialised after P may already show
+ *     later changes, harmless because the lines after P are replayed over it), THEN replace the
+ *     journal with the lines written after P (temp + fsync + rename). Until that rename the old journal is still there, and replaying it over
  *     the new snapshot is harmless because every line is an idempotent "set" applied in order.
  *     Appends keep flowing while the snapshot is written; they pause only for the journal swap.
  * Only one process may write a state file: callers hold `acquireLock` (lock.ts) around `openState`.
@@ -95,9 +96,11 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
     const meta: StateMeta = { version: 1, campaign: opts.campaign, createdAt: now, updatedAt: now, fingerprint: opts.fingerprint, eventsSeq: null, tagIds: {}, statusIds: {} };
     model = { meta, leads: new Map() };
     await mkdir(dirname(opts.file), { recursive: true });
-    await writeSnapshotFile(opts.file, { meta, leads: {}, counters: deriveCounters([]) }, { keepBackup: false });
+    await writeSnapshotFile(opts.file, { meta, leads: [], counters: deriveCounters([]) }, { keepBackup: false });
   }
-  await unlink(`${journalPath}.tmp`).catch(() => undefined); // a swap interrupted before its rename
+  // A swap or a snapshot write interrupted before its rename.
+  await unlink(`${journalPath}.tmp`).catch(() => undefined);
+  await unlink(`${opts.file}.tmp`).catch(() => undefined);
   const openJournal = opts.openJournal ?? openJournalFile;
   const writer = new JournalWriter(await openJournal(journalPath), journalPath, opts.fsyncSending ?? true);
   await fsyncPath(dirname(opts.file)); // the journal's directory entry must survive a reboot too
@@ -223,17 +226,13 @@ class Store implements StateStore {
       if (this.journalEntries === 0) return;
       const file = this.opts.file;
       const journalPath = `${file}.journal`;
-      // Point P: everything up to `covered` is in the object serialised now (synchronously, inside
-      // lowdb's write). Lines after P that reach the old journal are remembered as the tail.
+      // Point P: everything up to `covered` is in the model the snapshot is streamed from. Lines after P
+      // that reach the old journal are remembered as the tail.
       const covered = this.seq;
       this.writer.recordTail(covered);
       this.model.meta.updatedAt = Math.max(this.model.meta.updatedAt, this.opts.clock.now());
-      const snapshot: StateSnapshot = {
-        meta: this.model.meta,
-        leads: Object.fromEntries(this.model.leads),
-        counters: deriveCounters(this.model.leads.values()),
-      };
-      await writeSnapshotFile(file, snapshot, { keepBackup: true });
+      const counters = deriveCounters(this.model.leads.values());
+      await writeSnapshotFile(file, { meta: this.model.meta, leads: this.model.leads.values(), counters }, { keepBackup: true });
       await this.writer.exclusive(async () => {
         const tail = this.writer.takeTail();
         const tmp = `${journalPath}.tmp`;
