@@ -27,7 +27,6 @@ export interface StatusReport {
 
 export function statusCommand(): Command {
   return new Command("status")
-    .description("show a campaign's progress from its state file (no API call)")
     .argument("<campaign>", "the campaign.yaml")
     .option("--json", "print the report as one JSON object")
     .action(async (file: string, flags: { json?: boolean }) => {
