@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // process, so `npm test` builds first. Two workers fit the 2-core CI machine.
 export default defineConfig({
   test: {
-    include: ["test/unit/**/*.test.ts", "test/e2e/**/*.test.ts"],
+    include: ["test/unit/**/*.test.ts", "test/e2e/**/*.test.ts", "test/browser/**/*.test.ts"],
     environment: "node",
     pool: "forks",
     maxWorkers: 2,

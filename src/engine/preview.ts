@@ -5,7 +5,7 @@
  * interned time-zone reference per lead (for the schedule projection) are kept.
  */
 import type { Campaign } from "../config/types.js";
-import type { LeadProblem, LeadRecord } from "../leads/types.js";
+import type { Lead, LeadProblem, LeadRecord } from "../leads/types.js";
 import type { MessageRenderer } from "./ports.js";
 
 export interface PreviewItem {
@@ -51,6 +51,10 @@ export async function previewCampaign(input: {
   renderer: MessageRenderer;
   /** May return a promise (the output is full): reading waits for it, so memory stays flat. */
   onItem(item: PreviewItem): void | Promise<void>;
+  /** After a lead's items: the lead itself and whether every step rendered (it is then "ready"). A promise pauses reading, as for onItem. */
+  onLead?(lead: Lead, ready: boolean): void | Promise<void>;
+  /** Every row that will not be messaged (the summary keeps only the first few per reason). A promise pauses reading. */
+  onProblem?(problem: LeadProblem): void | Promise<void>;
   /** Stops reading leads (the summary covers what was read). */
   signal?: AbortSignal;
 }): Promise<PreviewSummary> {
@@ -71,6 +75,8 @@ export async function previewCampaign(input: {
     rows++;
     if (rec.kind === "problem") {
       const p = rec.problem;
+      const wait = input.onProblem?.(p);
+      if (wait) await wait;
       const entry = skipped.get(p.reason) ?? { count: 0, rows: [] };
       entry.count++;
       if (entry.rows.length < LINES_PER_REASON) entry.rows.push({ line: p.line, message: p.message });
@@ -98,6 +104,8 @@ export async function previewCampaign(input: {
         errors.set(key, g);
       }
     }
+    const wait = input.onLead?.(lead, ok);
+    if (wait) await wait;
     if (ok) {
       ready++;
       const tz = lead.timezone;

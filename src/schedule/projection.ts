@@ -30,6 +30,12 @@ export interface ProjectionInput {
   pacing: Campaign["pacing"];
   /** afterMs of each sequence step, in order; the first is 0. */
   sequenceDelaysMs: readonly number[];
+  /**
+   * Called for every projected send, in time order: `lead` indexes `leads` (CSV order of the ready
+   * leads), `step` the sequence, `account` the sender (0-based, campaign order), `at` epoch ms.
+   * For the HTML preview's per-message times and its calendar.
+   */
+  onSend?: (lead: number, step: number, account: number, at: number) => void;
 }
 
 export interface StepProjection {
@@ -112,6 +118,7 @@ export function projectSchedule(input: ProjectionInput): Projection {
 
     pacer.recordSend(name, t);
     gate.record(t);
+    input.onSend?.(work.lead, work.step, a, t);
     firstSendAt = Math.min(firstSendAt, t);
     lastSendAt = Math.max(lastSendAt, t);
     const stat = perStep[work.step];

@@ -15,7 +15,7 @@ import { describeLoad, machineLoad } from "./support/machine.js";
 import { renderBlock, writeReadmeBlock } from "./support/readme.js";
 
 /** Run by default, in this order (≈ 10 min on the idle 2-core machine). */
-const DEFAULT = ["startup", "dry-run", "dry-run-memory", "send", "rate-limited"];
+const DEFAULT = ["startup", "dry-run", "dry-run-memory", "send", "rate-limited", "html-preview"];
 /** Run only when named: a 1,000,000-lead live run takes half an hour or more. */
 const OPTIONAL = ["memory-1m"];
 const ALL = [...DEFAULT, ...OPTIONAL];

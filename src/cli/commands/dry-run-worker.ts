@@ -13,7 +13,8 @@ import { UserError } from "../../errors.js";
 import { readLeads } from "../../leads/read-leads.js";
 import { loadSuppression } from "../../leads/suppression.js";
 import { createRenderer } from "../../render/renderer.js";
-import { projectSchedule } from "../../schedule/projection.js";
+import { projectSchedule, type Projection } from "../../schedule/projection.js";
+import { HtmlPreviewFile } from "../../html/preview-file.js";
 import { formatInstant, formatSpan } from "../report/time.js";
 import { paint } from "../report/style.js";
 import type { FromWorker, ToWorker, WorkerInput } from "./dry-run-protocol.js";
@@ -58,7 +59,8 @@ async function run(): Promise<{ rows: number; ready: number; problems: number }>
   const { campaign, flags } = input;
   const renderer = await createRenderer(campaign);
   const suppressed = await loadSuppression(campaign.suppressionFile);
-  const file = flags.out ? await openOut(flags.out) : undefined;
+  const html = flags.out && isHtmlPath(flags.out) ? await openHtml(flags.out, campaign) : undefined;
+  const file = flags.out && !html ? await openOut(flags.out) : undefined;
   const json = flags.format === "json";
   // JSON goes to the file or stdout; the human summary then goes to stderr so stdout stays parseable.
   const humanFd: 1 | 2 = json && !file ? 2 : 1;
@@ -69,30 +71,64 @@ async function run(): Promise<{ rows: number; ready: number; problems: number }>
   const jsonOut = json ? new BatchedWriter(fileSink ?? parentSink(1)) : undefined;
   const fileOut = fileSink && !json ? new BatchedWriter(fileSink) : undefined;
 
-  const summary = await previewCampaign({
-    campaign,
-    leads: readLeads(campaign, { suppressed }),
-    renderer,
-    signal: stop.signal,
-    onItem: (item) => {
-      // Backpressure: when the output is full, stop reading leads until it drains.
-      if (jsonOut) return jsonOut.write(jsonLine(item));
-      const wait = fileOut?.write(textItem(item));
-      const n = shown.get(item.step) ?? 0;
-      if (n < flags.preview || item.errors) {
-        if (n < flags.preview) shown.set(item.step, n + 1);
-        return human.write(textItem(item, s)) ?? wait;
-      }
-      return wait;
-    },
+  try {
+    const summary = await previewCampaign({
+      campaign,
+      leads: readLeads(campaign, { suppressed }),
+      renderer,
+      signal: stop.signal,
+      onItem: (item) => {
+        html?.item(item);
+        // Backpressure: when the output is full, stop reading leads until it drains.
+        if (jsonOut) return jsonOut.write(jsonLine(item));
+        const wait = fileOut?.write(textItem(item));
+        const n = shown.get(item.step) ?? 0;
+        if (n < flags.preview || item.errors) {
+          if (n < flags.preview) shown.set(item.step, n + 1);
+          return human.write(textItem(item, s)) ?? wait;
+        }
+        return wait;
+      },
+      ...(html ? { onLead: (lead, ready) => html.lead(lead, ready), onProblem: (problem) => html.problem(problem) } : {}),
+    });
+    await jsonOut?.flush();
+    await fileOut?.flush();
+    if (file) await closeOut(file);
+    html?.prepareSchedule();
+    const projection = summary.ready > 0 ? project(campaign, summary, flags, html?.onSend) : undefined;
+    await html?.finish(summary, projection, Date.now());
+    human.write(summaryText(campaign, summary, projection, flags, s));
+    await human.flush();
+    const problems = summary.withErrors + summary.skipped.filter((k) => k.reason !== "suppressed").reduce((a, k) => a + k.count, 0);
+    return { rows: summary.rows, ready: summary.ready, problems };
+  } catch (error) {
+    await html?.discard();
+    throw error;
+  }
+}
+
+/** The schedule as the runner would keep it; `onSend` sees every projected send (the HTML preview's times and calendar). */
+function project(campaign: Campaign, sum: PreviewSummary, flags: RunFlags, onSend?: (lead: number, step: number, account: number, at: number) => void): Projection {
+  return projectSchedule({
+    start: flags.start ?? Date.now(),
+    leads: sum.zones.some((z) => z !== undefined) ? sum.zones : sum.ready,
+    accounts: campaign.accounts.length,
+    pacing: campaign.pacing,
+    sequenceDelaysMs: campaign.sequence.map((st) => st.afterMs),
+    ...(onSend ? { onSend } : {}),
   });
-  await jsonOut?.flush();
-  await fileOut?.flush();
-  if (file) await closeOut(file);
-  human.write(summaryText(campaign, summary, flags, s));
-  await human.flush();
-  const problems = summary.withErrors + summary.skipped.filter((k) => k.reason !== "suppressed").reduce((a, k) => a + k.count, 0);
-  return { rows: summary.rows, ready: summary.ready, problems };
+}
+
+function isHtmlPath(path: string): boolean {
+  return /\.html?$/i.test(path);
+}
+
+async function openHtml(path: string, campaign: Campaign): Promise<HtmlPreviewFile> {
+  try {
+    return await HtmlPreviewFile.create(path, campaign);
+  } catch (err) {
+    throw new UserError(`cannot write ${path}: ${(err as Error).message}`, { cause: err, hint: "choose a --out path in a folder you can write to" });
+  }
 }
 
 type ChunkSink = (chunk: string) => Promise<void> | undefined;
@@ -156,7 +192,7 @@ function textItem(item: PreviewItem, s = paint({})): string {
   return `${s.dim(head)}\n${(item.text ?? "").replace(/^/gm, "   ")}\n\n`;
 }
 
-function summaryText(campaign: Campaign, sum: PreviewSummary, flags: RunFlags, s: ReturnType<typeof paint>): string {
+function summaryText(campaign: Campaign, sum: PreviewSummary, p: Projection | undefined, flags: RunFlags, s: ReturnType<typeof paint>): string {
   const lines: string[] = [s.bold(`Dry run of "${campaign.name}" — nothing was sent`)];
   const skippedTotal = sum.skipped.reduce((a, k) => a + k.count, 0);
   lines.push(`  rows read ${sum.rows} · ready ${sum.ready} · with template errors ${sum.withErrors} · skipped ${skippedTotal}`);
@@ -169,15 +205,7 @@ function summaryText(campaign: Campaign, sum: PreviewSummary, flags: RunFlags, s
   for (const g of sum.templateErrors) {
     lines.push(`  ${s.red("template")} ${g.step}: ${g.variable === "message" ? "" : `{{${g.variable}}} `}${g.message} ×${g.count} — ${g.examples.join(", ")}${g.count > g.examples.length ? ", …" : ""}`);
   }
-  if (sum.ready > 0) {
-    const start = flags.start ?? Date.now();
-    const p = projectSchedule({
-      start,
-      leads: sum.zones.some((z) => z !== undefined) ? sum.zones : sum.ready,
-      accounts: campaign.accounts.length,
-      pacing: campaign.pacing,
-      sequenceDelaysMs: campaign.sequence.map((st) => st.afterMs),
-    });
+  if (p) {
     const tz = campaign.pacing.window.timezone;
     lines.push(s.bold("Projected schedule") + s.dim(" (if nobody replies; pacing, windows and caps applied)"));
     lines.push(`  first message  ${formatInstant(p.firstSendAt, tz)}`);
@@ -189,7 +217,7 @@ function summaryText(campaign: Campaign, sum: PreviewSummary, flags: RunFlags, s
     }
     lines.push(`  busiest day    ${p.sendsPerDayPerAccount} sends from one account in 24 h (caps: ${campaign.pacing.perAccount.perHour}/h, ${campaign.pacing.perAccount.perDay}/day; ${campaign.accounts.length} account${campaign.accounts.length === 1 ? "" : "s"})`);
   }
-  if (flags.out) lines.push(`  full preview written to ${flags.out}`);
+  if (flags.out) lines.push(`  full preview written to ${flags.out}${isHtmlPath(flags.out) ? " (open it in a browser)" : ""}`);
   return `\n${lines.join("\n")}\n`;
 }
 

@@ -9,6 +9,8 @@ import { outputClosed } from "../output.js";
 import { createReporter, type ReportMode } from "../report/reporter.js";
 import { printRehearsalSummary } from "../report/rehearsal-summary.js";
 import { runDryRun } from "./dry-run.js";
+import { writeReportFile } from "../../html/report-file.js";
+import { readStateSnapshot } from "../../state/store.js";
 
 export interface RunFlags {
   dryRun?: boolean;
@@ -24,6 +26,7 @@ export interface RunFlags {
   replyText?: string[];
   unreachableRate?: number;
   seed?: string;
+  html?: string;
   once?: boolean;
   limit?: number;
   json?: boolean;
@@ -48,6 +51,7 @@ export function runCommand(): Command {
     .option("--reply-text <text...>", "sandbox: what prospects reply (one picked per prospect)")
     .option("--unreachable-rate <0..1>", "sandbox: share of prospects whose DMs are closed", ratio("--unreachable-rate"))
     .option("--seed <seed>", "sandbox: seed for who replies and what they say")
+    .option("--html <file>", "sandbox: write the campaign report (HTML) at the end of the rehearsal")
     .option("--once", "do only what is due now, then exit (for cron)")
     .option("--limit <n>", "send at most N messages in this run", int("--limit", 1))
     .option("--json", "print one JSON event per line")
@@ -111,6 +115,11 @@ async function rehearse(campaign: Campaign, flags: RunFlags): Promise<void> {
     });
     reporter.close();
     if (!flags.json) printRehearsalSummary(process.stdout, campaign, result.summary, rehearsal.sandbox, Date.now() - wallStart);
+    if (flags.html) {
+      const snapshot = await readStateSnapshot(rehearsal.stateFile);
+      if (snapshot) await writeReportFile(flags.html, campaign, snapshot, rehearsal.clock.now());
+      if (!flags.json) process.stdout.write(`report written to ${flags.html} (open it in a browser)\n`);
+    }
   } finally {
     reporter.close();
     await rehearsal.close();

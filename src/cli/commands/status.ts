@@ -6,6 +6,7 @@ import { nextSequenceWork } from "../../engine/sequence.js";
 import { countSteps } from "../../engine/summary.js";
 import { UserError } from "../../errors.js";
 import { readStateSnapshot } from "../../state/store.js";
+import { writeReportFile } from "../../html/report-file.js";
 import type { LeadState, StateSnapshot } from "../../state/types.js";
 import { formatInstant } from "../report/time.js";
 import { paint } from "../report/style.js";
@@ -29,7 +30,8 @@ export function statusCommand(): Command {
   return new Command("status")
     .argument("<campaign>", "the campaign.yaml")
     .option("--json", "print the report as one JSON object")
-    .action(async (file: string, flags: { json?: boolean }) => {
+    .option("--html <file>", "also write the campaign report as one self-contained HTML page (charts, replies, failures)")
+    .action(async (file: string, flags: { json?: boolean; html?: string }) => {
       const campaign = await loadCampaign(file);
       const snapshot = await readStateSnapshot(campaign.stateFile);
       if (!snapshot) {
@@ -39,6 +41,10 @@ export function statusCommand(): Command {
       }
       const report = buildStatus(campaign, snapshot);
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report, campaign));
+      if (flags.html) {
+        await writeReportFile(flags.html, campaign, snapshot, Date.now());
+        if (!flags.json) process.stdout.write(`report written to ${flags.html} (open it in a browser)\n`);
+      }
     });
 }
 
