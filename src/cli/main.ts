@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { InterruptedError, PausedError, UserError, formatProblem } from "../errors.js";
+import { describeFsFault, isFsFault } from "../files/fs-faults.js";
 import { paint } from "./report/style.js";
 import { VERSION } from "./version.js";
 
@@ -83,6 +84,12 @@ function report(err: unknown): number {
     out.write(`${s.yellow("paused")} ${err.message}\n`);
     if (err.details.hint) out.write(`${s.dim("→")} ${err.details.hint}\n`);
     return err.exitCode;
+  }
+  if (isFsFault(err)) {
+    // A filesystem fault no command worded (a path it did not expect to fail): still the user's to fix.
+    const { message, hint } = describeFsFault(err, typeof err.path === "string" ? err.path : "a file", "use");
+    out.write(`${s.red("error")} ${message}\n${s.dim("→")} ${hint}, then run the same command again\n`);
+    return 1;
   }
   if (err instanceof InterruptedError) {
     out.write(`${s.yellow("stopped")} ${err.message}\n`);

@@ -10,13 +10,16 @@ import { type ConfigProblem, isRecord } from "./problem.js";
 /** The file-system access the loader needs; tests pass fakes. */
 export interface ConfigFs {
   readFile(file: string): Promise<string>;
-  /** Whether `file` exists and is a regular file (not a directory). */
-  isFile(file: string): Promise<boolean>;
+  /** What is at `file` (following symlinks): a regular file, a directory, or nothing usable. */
+  kind(file: string): Promise<"file" | "directory" | "missing">;
 }
 
 export const nodeConfigFs: ConfigFs = {
   readFile: (file) => readFile(file, "utf8"),
-  isFile: async (file) => (await stat(file).catch(() => undefined))?.isFile() ?? false,
+  kind: async (file) => {
+    const st = await stat(file).catch(() => undefined);
+    return st?.isFile() ? "file" : st?.isDirectory() ? "directory" : "missing";
+  },
 };
 
 /**
@@ -24,7 +27,7 @@ export const nodeConfigFs: ConfigFs = {
  * paths resolve from it); `show` turns an absolute path into the form used in messages.
  * The suppression file is not checked: it may not exist until the first opt-out is appended.
  */
-export async function fileProblems(raw: unknown, dir: string, fs: Pick<ConfigFs, "isFile">, show: (file: string) => string): Promise<ConfigProblem[]> {
+export async function fileProblems(raw: unknown, dir: string, fs: Pick<ConfigFs, "kind">, show: (file: string) => string): Promise<ConfigProblem[]> {
   if (!isRecord(raw)) return [];
   const wanted: { path: PropertyKey[]; file: string; what: string }[] = [];
   if (isRecord(raw.leads) && typeof raw.leads.file === "string" && raw.leads.file !== "") {
@@ -37,12 +40,14 @@ export async function fileProblems(raw: unknown, dir: string, fs: Pick<ConfigFs,
       }
     });
   }
-  const found = await Promise.all(wanted.map((w) => fs.isFile(path.resolve(dir, w.file))));
-  return wanted
-    .filter((_, i) => !found[i])
-    .map((w) => ({
-      path: w.path,
-      anchor: "value" as const,
-      message: `${w.what} not found: ${show(path.resolve(dir, w.file))} (paths are relative to the campaign file)`,
-    }));
+  const found = await Promise.all(wanted.map((w) => fs.kind(path.resolve(dir, w.file))));
+  return wanted.flatMap((w, i) => {
+    const shown = show(path.resolve(dir, w.file));
+    if (found[i] === "file") return [];
+    const message =
+      found[i] === "directory"
+        ? `${w.what} ${shown} is a directory, not a file: name the file inside it`
+        : `${w.what} not found: ${shown} (paths are relative to the campaign file)`;
+    return [{ path: w.path, anchor: "value" as const, message }];
+  });
 }

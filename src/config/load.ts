@@ -5,6 +5,7 @@
 import path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { type Problem, UserError } from "../errors.js";
+import { describeFsFault, isFsFault } from "../files/fs-faults.js";
 import type { Campaign } from "./types.js";
 import { type ConfigFs, fileProblems, nodeConfigFs } from "./files.js";
 import { validateSchema } from "./messages.js";
@@ -42,6 +43,10 @@ export async function loadCampaign(file: string, options: LoadOptions = {}): Pro
     if (code === "ENOENT") {
       throw new UserError(`campaign file not found: ${shown}`, { hint: `check the path, or start from a copy of ${EXAMPLE}`, cause });
     }
+    if (isFsFault(cause)) {
+      const { message, hint } = describeFsFault(cause, shown, "read the campaign file");
+      throw new UserError(message, { hint, cause });
+    }
     throw new UserError(`cannot read campaign file ${shown}: ${(cause as Error).message}`, { cause });
   }
 
@@ -60,7 +65,7 @@ export async function loadCampaign(file: string, options: LoadOptions = {}): Pro
 export async function checkCampaignText(
   text: string,
   file: string,
-  options: { fs?: Pick<ConfigFs, "isFile">; show?: (file: string) => string; shown?: string } = {},
+  options: { fs?: Pick<ConfigFs, "kind">; show?: (file: string) => string; shown?: string } = {},
 ): Promise<{ campaign?: Campaign; problems: Problem[] }> {
   const shown = options.shown ?? file;
   const lines = new LineCounter();

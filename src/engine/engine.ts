@@ -9,6 +9,7 @@
  *    and every follow-up is preceded by a check of the thread itself.
  * The loop never sleeps while a send is in flight, which is what lets a simulated clock jump safely.
  */
+import { PausedError } from "../errors.js";
 import type { Lead } from "../leads/types.js";
 import { chooseAccount } from "../schedule/assign.js";
 import { nextWindowStart } from "../schedule/windows.js";
@@ -187,8 +188,8 @@ class CampaignEngine {
       .run(account, priorityOf(work), () => this.steps.run(work, lead, account, isNew))
       .then((result) => this.afterStep(work, result))
       .catch((err: unknown) => {
-        // A bug or a failed state write: stop safely rather than guess.
-        this.pausedReason ??= `internal error while running ${work.kind} for lead ${work.leadId}: ${err instanceof Error ? err.message : String(err)}`;
+        // A failed state write (a PausedError saying why) or a bug: stop safely rather than guess.
+        this.pausedReason ??= pauseReason(err, ` while running ${work.kind} for lead ${work.leadId}`);
       })
       .finally(() => {
         this.inFlight.delete(task);
@@ -201,7 +202,7 @@ class CampaignEngine {
   private track(p: Promise<void>): void {
     const task = p
       .catch((err: unknown) => {
-        this.pausedReason ??= `internal error: ${err instanceof Error ? err.message : String(err)}`;
+        this.pausedReason ??= pauseReason(err, "");
       })
       .finally(() => this.inFlight.delete(task));
     this.inFlight.add(task);
@@ -308,4 +309,10 @@ class CampaignEngine {
 
 function never(): Promise<never> {
   return new Promise<never>(() => undefined);
+}
+
+/** Why a failed task pauses the run: a PausedError says it (a failed state write); anything else is a bug. */
+function pauseReason(err: unknown, where: string): string {
+  if (err instanceof PausedError) return err.message;
+  return `internal error${where}: ${err instanceof Error ? err.message : String(err)}`;
 }

@@ -53,6 +53,10 @@ export interface ResolvedClientOptions {
   random: (() => number) | undefined;
 }
 
+// A bearer token is printable ASCII (RFC 6750 b64token is a subset); fetch refuses anything above
+// U+00FF with a TypeError, and sends U+0080–U+00FF as raw bytes no server would match.
+const NOT_TOKEN_CHAR = /[^\x21-\x7e]/;
+
 // Header values may not hold control characters; fetch would throw a TypeError quoting the whole value
 // (and so the token) if we let one through.
 const HEADER_UNSAFE = /[\u0000-\u001f\u007f]/;
@@ -70,6 +74,13 @@ export function resolveClientOptions(options: InboxClientOptions): ResolvedClien
       hint: "Copy the token again from Inbox → Settings → API; it is a single line.",
     });
   }
+  const foreign = token.search(NOT_TOKEN_CHAR);
+  if (foreign >= 0) {
+    // Never echo the token, not even the offending character: say where it is.
+    throw new UserError(`INBOX_API_TOKEN has a character at position ${foreign + 1} that no API token contains (tokens are plain ASCII letters, digits and punctuation)`, {
+      hint: "Copy the token again from Inbox → Settings → API (a word processor or chat app may have replaced a character, e.g. a dash or quote), and export INBOX_API_TOKEN=… again.",
+    });
+  }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new RangeError(`Expected \`timeoutMs\` to be a finite number > 0, got ${String(timeoutMs)}`);
@@ -78,8 +89,10 @@ export function resolveClientOptions(options: InboxClientOptions): ResolvedClien
   if (HEADER_UNSAFE.test(userAgent)) throw new RangeError("Expected `userAgent` to hold no control characters");
   // An empty INBOX_API_URL counts as unset, as shells make it easy to export one by accident.
   const rawBase = options.baseUrl ?? (env["INBOX_API_URL"] || DEFAULT_BASE_URL);
+  const baseUrl = normaliseBaseUrl(rawBase);
+  refuseCleartext(baseUrl, env[ALLOW_HTTP_ENV] === "1");
   return {
-    baseUrl: normaliseBaseUrl(rawBase),
+    baseUrl,
     token,
     timeoutMs,
     clock: options.clock ?? systemClock,
@@ -88,6 +101,27 @@ export function resolveClientOptions(options: InboxClientOptions): ResolvedClien
     userAgent,
     random: options.random,
   };
+}
+
+/** Set to 1 to allow a plain http:// INBOX_API_URL to a host other than this machine (default: refused). */
+export const ALLOW_HTTP_ENV = "INBOX_API_ALLOW_HTTP";
+
+/**
+ * The token rides in every request's Authorization header: over plain HTTP anyone on the path can
+ * read it. Loopback (the sandbox, an SSH tunnel) never leaves the machine, so it is allowed.
+ */
+function refuseCleartext(baseUrl: string, allowed: boolean): void {
+  const url = new URL(baseUrl);
+  if (url.protocol !== "http:" || allowed || isLoopbackHost(url.hostname)) return;
+  throw new UserError(`INBOX_API_URL ${baseUrl} is plain http:// to another machine: INBOX_API_TOKEN would travel in clear text`, {
+    hint: `use https://, or (only on a network you trust, e.g. a test server) set ${ALLOW_HTTP_ENV}=1 to allow it`,
+  });
+}
+
+/** localhost, 127.0.0.0/8 and ::1: addresses that never leave this machine. */
+function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h.endsWith(".localhost") || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 function normaliseBaseUrl(raw: string): string {

@@ -47,6 +47,16 @@ const CONNECT_FAILURE_CODES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
+// Certificate verification failures (Node's OpenSSL codes): the TLS handshake never completed.
+const TLS_CERT_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+]);
+
 export class Transport {
   private readonly headers: Record<string, string>;
   private readonly jsonHeaders: Record<string, string>;
@@ -146,12 +156,25 @@ export class Transport {
 
   private networkError(err: unknown, call: ApiCall): NetworkError {
     const code = findSystemCode(err);
-    const isConnectFailure = code !== undefined && CONNECT_FAILURE_CODES.has(code);
     const base = this.config.baseUrl;
-    const why = code ?? (err instanceof Error ? this.redact(err.message) : "unknown error");
-    const message = isConnectFailure
-      ? `Could not reach the Inbox API at ${base} (${why}) for ${call.method} ${call.path}. Check the network and INBOX_API_URL.`
-      : `The connection to the Inbox API at ${base} failed during ${call.method} ${call.path} (${why}).`;
+    const why = code ?? this.redact(innermostMessage(err));
+    const during = `${call.method} ${call.path}`;
+    let message: string;
+    let isConnectFailure = true;
+    if (code === undefined) {
+      // No socket error code: fetch refused the request before opening a connection (a port browsers
+      // block, like 1 or 9; a header it cannot encode). Retrying cannot help.
+      message = `Could not send ${during} to the Inbox API at ${base} (${why}). Check INBOX_API_URL.`;
+    } else if (code.startsWith("ERR_SSL_") || code === "EPROTO") {
+      message = `The server at ${base} does not speak HTTPS (${code}) for ${during}: it may be a plain-HTTP server. Check the scheme of INBOX_API_URL.`;
+    } else if (TLS_CERT_CODES.has(code) || code.startsWith("ERR_TLS_")) {
+      message = `The TLS certificate of ${base} was rejected (${code}) for ${during}. Check INBOX_API_URL; never disable certificate checks to get past this.`;
+    } else if (CONNECT_FAILURE_CODES.has(code)) {
+      message = `Could not reach the Inbox API at ${base} (${code}) for ${during}. Check the network and INBOX_API_URL.`;
+    } else {
+      isConnectFailure = false;
+      message = `The connection to the Inbox API at ${base} failed during ${during} (${why}).`;
+    }
     return new NetworkError(message, { method: call.method, path: call.path, code, cause: err }, base, isConnectFailure);
   }
 
@@ -187,6 +210,17 @@ function abortedError(call: ApiCall, signal: AbortSignal): RequestAbortedError {
     path: call.path,
     cause: signal.reason,
   });
+}
+
+/** The message of the deepest `cause` (undici's "fetch failed" says nothing; its cause says "bad port"). */
+function innermostMessage(err: unknown): string {
+  let current: unknown = err;
+  let message = "unknown error";
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    message = current.message;
+    current = current.cause;
+  }
+  return message;
 }
 
 /**

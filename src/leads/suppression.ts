@@ -1,6 +1,7 @@
-import { appendFile, mkdir, open, readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { UserError } from "../errors.js";
+import { ensurePrivateDir, openPrivateAppend } from "../files/private-files.js";
 
 /**
  * The do-not-contact list: one X user id per line; `#` starts a comment (to the end of the line);
@@ -31,8 +32,8 @@ export async function loadSuppression(file?: string): Promise<Set<string>> {
 }
 
 /**
- * Appends `id  # note` as one line, creating the file (and its folder) if needed. One appendFile
- * call per line: O_APPEND writes of a short line are not interleaved with another process's, which
+ * Appends `id  # note` as one line, creating the file (0600, and its folder 0700) if needed. One write
+ * per line: O_APPEND writes of a short line are not interleaved with another process's, which
  * is atomic enough for a list only ever appended to. If the user's last line has no newline we add
  * one first, or the id would be glued onto it.
  */
@@ -40,9 +41,15 @@ export async function appendSuppression(file: string, id: string, note: string):
   if (!/^\S+$/.test(id) || id.includes("#")) throw new Error(`appendSuppression: invalid id ${JSON.stringify(id)}`);
   // A note is free text (e.g. the reply that opted out); it must stay on its own line's comment.
   const comment = note.replace(/[\r\n]+/g, " ").trim();
-  await mkdir(dirname(file), { recursive: true });
+  await ensurePrivateDir(dirname(file));
   const separator = (await endsWithoutNewline(file)) ? "\n" : "";
-  await appendFile(file, `${separator}${id}${comment ? `  # ${comment}` : ""}\n`, "utf8");
+  // Created 0600: it holds the ids of people who asked not to be contacted, and their words.
+  const fh = await openPrivateAppend(file, { followLinks: true });
+  try {
+    await fh.write(`${separator}${id}${comment ? `  # ${comment}` : ""}\n`, null, "utf8");
+  } finally {
+    await fh.close();
+  }
 }
 
 async function endsWithoutNewline(file: string): Promise<boolean> {

@@ -6,7 +6,7 @@
  * account links, the lock, and what changed since the last run.
  */
 import { displayPath } from "../config/load.js";
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import type { Campaign } from "../config/types.js";
@@ -15,6 +15,8 @@ import { runCampaign } from "../engine/engine.js";
 import type { EngineEvent } from "../engine/events.js";
 import type { ReplySource } from "../engine/ports.js";
 import { InterruptedError, PausedError, UserError } from "../errors.js";
+import { fsFaultAsPaused, fsFaultAsUserError } from "../files/fs-faults.js";
+import { ensurePrivateDir } from "../files/private-files.js";
 import { InboxClient } from "../inbox/client.js";
 import { AuthError, InboxError, NetworkError, RateLimitedError, ServerError, TimeoutError } from "../inbox/errors.js";
 import type { InboxApi } from "../inbox/types.js";
@@ -48,6 +50,8 @@ export interface LiveRunOptions {
   pollIntervalMs?: number;
   /** Another reason to stop gracefully, like Ctrl-C (e.g. the output pipe closed). */
   stop?: AbortSignal;
+  /** Continue although the state journal does not belong to the state file (`--repair-state`; load.ts). */
+  repairState?: boolean;
   /** Skip fdatasync on `sending` (benchmarks only). */
   fsync?: boolean;
   emit(event: EngineEvent): void;
@@ -78,9 +82,15 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   await checkAccounts(campaign, { listAccountLinks: (o) => gate.schedule(() => api.listAccountLinks(o)) }, clock, opts.note);
 
   // 3. State: the lock first, then the file, then what changed since the last run. The lock lives
-  // beside the state file, so its directory (default .outreach/) must exist before the first run locks.
-  await mkdir(dirname(stateFile), { recursive: true });
-  const lock = await acquireLock(stateFile, { pid: process.pid, hostname: hostname(), now: clock.now() });
+  // beside the state file, so its directory (default .outreach/, 0700) must exist before the first run locks.
+  // Until the first send, a filesystem fault (a directory at the path, no permission, a read-only or
+  // full disk) is the user's to fix: exit 1 with the path and the fix.
+  const shownState = displayPath(stateFile);
+  const lock = await ensurePrivateDir(dirname(stateFile))
+    .then(() => acquireLock(stateFile, { pid: process.pid, hostname: hostname(), now: clock.now() }))
+    .catch((err: unknown) => {
+      throw fsFaultAsUserError(err, `${shownState}.lock`, "lock the state file");
+    });
   if (lock.tookOverFrom) {
     opts.note("warn", `took over a stale lock on ${displayPath(stateFile)} left by process ${lock.tookOverFrom.pid} (no longer running)`);
   } else if (lock.notice) {
@@ -94,15 +104,20 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   try {
     const templateTexts = await readTemplates(campaign);
     const fingerprint = await computeFingerprint(campaign, templateTexts);
-    store = await openState({
-      file: stateFile,
-      campaign: campaign.name,
-      fingerprint,
-      clock,
-      ...(opts.fsync === false ? { fsyncSending: false } : {}),
-      onWarning: (m) => opts.note("warn", m),
-    });
-    await checkChanges(store, fingerprint, campaign, opts);
+    try {
+      store = await openState({
+        file: stateFile,
+        campaign: campaign.name,
+        fingerprint,
+        clock,
+        ...(opts.fsync === false ? { fsyncSending: false } : {}),
+        ...(opts.repairState ? { repair: true } : {}),
+        onWarning: (m) => opts.note("warn", m),
+      });
+      await checkChanges(store, fingerprint, campaign, opts);
+    } catch (err) {
+      throw fsFaultAsUserError(err, shownState, "open the state file");
+    }
 
     replies = await createReplySource(campaign, api, gate, clock, store, opts);
     const result = await runCampaign({
@@ -117,7 +132,10 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
       replies,
       clock,
       suppress: async (id, note) => {
-        if (suppressionFile) await appendSuppression(suppressionFile, id, note);
+        if (!suppressionFile) return;
+        await appendSuppression(suppressionFile, id, note).catch((err: unknown) => {
+          throw fsFaultAsPaused(err, displayPath(suppressionFile), "add an opt-out to the suppression file");
+        });
       },
       emit: opts.emit,
       stop: stop.signal,
@@ -135,10 +153,13 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
     // Signal handlers stay until the state is saved: a Ctrl-C during cleanup is a "second" one.
     await replies?.close?.();
     await lanes.stop();
-    await store?.close();
+    // The journal holds everything until a compaction completes, so a failed final compaction (a
+    // full disk) loses nothing; it is reported once cleanup is done, the lock released.
+    const closeFault = await store?.close().then(() => undefined, (err: unknown) => err);
     await gate.stop();
     await lock.release();
     signals.dispose();
+    if (closeFault !== undefined) throw fsFaultAsPaused(closeFault, shownState, "save the state file");
   }
 }
 

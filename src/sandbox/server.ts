@@ -95,6 +95,7 @@ export class SandboxRuntime implements ControlHost {
   private async api(req: IncomingMessage, res: ServerResponse, url: URL, raw: unknown): Promise<void> {
     const world = this.world; // a reset mid-request must not split one request across two worlds
     world.stats.requests++;
+    if (req.method !== "GET" && req.method !== "HEAD") world.stats.writes++;
     const now = this.clock.now();
     world.replies.materializeDue(now);
     const latency = world.faults.latencyMs(world.config);

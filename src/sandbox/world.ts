@@ -17,6 +17,8 @@ import { WebhookDispatcher } from "./webhooks.js";
 export interface RequestStats {
   /** Every /api/v1 request received. */
   requests: number;
+  /** Of those, the ones that may change something (any method but GET and HEAD), whatever their answer. */
+  writes: number;
   /** 429s served (team quota and per-account send limit). */
   rateLimited: number;
   /** 5xx served (injected or forced). */
@@ -41,6 +43,7 @@ export class World {
   sendLimiter: KeyedLimiter;
   readonly stats: RequestStats = {
     requests: 0,
+    writes: 0,
     rateLimited: 0,
     serverErrors: 0,
     lostResponses: 0,

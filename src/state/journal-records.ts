@@ -8,6 +8,7 @@
  * the same journal twice gives the same state — which is what makes compaction crash-safe.
  */
 import { UserError } from "../errors.js";
+import { decodeHeader, type JournalHeader } from "./journal-header.js";
 import type { LeadState, StateMeta, StateSnapshot, StepRecord } from "./types.js";
 
 /** Fields to set on a lead; a field given as undefined is cleared (e.g. `finishedAt` on --retry-failed). */
@@ -85,6 +86,8 @@ export function decodeRecord(line: string): JournalRecord | undefined {
 }
 
 export interface ParsedJournal {
+  /** The first line, when it is a header (journal-header.ts); absent in a format-1 journal. */
+  header: JournalHeader | undefined;
   records: JournalRecord[];
   /** Byte length of the intact prefix: what a writer keeps before appending (drops a torn tail). */
   intactBytes: number;
@@ -105,6 +108,7 @@ export function parseJournal(text: Buffer, file: string): ParsedJournal {
   while (end > 0 && text[end - 1] === 0) end--;
   if (end < text.length) warnings.push(`${file}: ignored ${text.length - end} NUL bytes at the end (an interrupted write)`);
   const records: JournalRecord[] = [];
+  let header: JournalHeader | undefined;
   // Every element but the last was terminated by "\n"; the last is the unterminated remainder.
   const lines = text.subarray(0, end).toString("utf8").split("\n");
   let intactBytes = 0;
@@ -113,6 +117,18 @@ export function parseJournal(text: Buffer, file: string): ParsedJournal {
     const line = lines[i] ?? "";
     const terminated = i < lines.length - 1;
     const bytes = Buffer.byteLength(line) + (terminated ? 1 : 0);
+    const head = decodeHeader(line);
+    if (head && (i > 0 || !terminated)) {
+      if (!terminated) break; // a header torn before its newline: nothing after it was ever confirmed
+      throw new UserError(`${file}:${i + 1}: a second journal header (state ${head.state}, campaign "${head.campaign}"): two journals were joined into one`, {
+        hint: `restore this journal from a backup, or cut it at line ${i + 1} if the lines after it came from another state file`,
+      });
+    }
+    if (head) {
+      header = head;
+      intactBytes += bytes;
+      continue;
+    }
     const rec = line.trim() === "" ? null : decodeRecord(line);
     if (rec === undefined && !terminated) {
       warnings.push(`${file}:${i + 1}: ignored an incomplete last line (the run was interrupted while writing it; that write was never confirmed)`);
@@ -129,7 +145,7 @@ export function parseJournal(text: Buffer, file: string): ParsedJournal {
     }
     intactBytes += bytes;
   }
-  return { records, intactBytes, needsNewline, warnings };
+  return { header, records, intactBytes, needsNewline, warnings };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -7,8 +7,9 @@
  * covers up to 8 records: throughput grows with concurrency instead of being capped at 1/fsync-latency.
  * Records are written in the order they were appended, so a `sent` line can never precede its `sending`.
  */
-import { open } from "node:fs/promises";
+import { openPrivateAppend } from "../files/private-files.js";
 import { PausedError } from "../errors.js";
+import { fsFaultAsPaused } from "../files/fs-faults.js";
 
 /** The few file operations the writer needs; injectable so tests can count writes and syncs. */
 export interface JournalFile {
@@ -23,7 +24,7 @@ export type OpenJournalFile = (path: string) => Promise<JournalFile>;
 
 /** The real thing: a FileHandle opened once in append mode (O_APPEND: every write lands at the end). */
 export const openJournalFile: OpenJournalFile = async (path) => {
-  const fh = await open(path, "a");
+  const fh = await openPrivateAppend(path);
   return {
     async write(data) {
       let off = 0;
@@ -137,14 +138,21 @@ export class JournalWriter {
       // Paused, not a user error: earlier sends happened. Resuming is safe — a record that never reached
       // the journal either was a `sending` whose request never left, or a `sent` whose `sending` is on disk
       // and gets reconciled.
-      this.failure ??= new PausedError(`could not write the state journal ${this.path}: ${(err as Error).message}`, {
-        hint: "free disk space or fix permissions, then run again to resume",
-        cause: err,
-      });
+      this.failure ??= journalWriteFault(err, this.path);
       for (const p of batch) p.reject(this.failure);
       return;
     }
     if (this.tail) for (const p of batch) if (p.seq > this.tailAfter) this.tail.push(p.line);
     for (const p of batch) p.resolve();
   }
+}
+
+/** The pause a failed journal write causes: the fault in plain words when it is the filesystem's. */
+function journalWriteFault(err: unknown, path: string): PausedError {
+  const fault = fsFaultAsPaused(err, path, "write the state journal");
+  if (fault instanceof PausedError) return fault;
+  return new PausedError(`could not write the state journal ${path}: ${(err as Error).message}`, {
+    hint: "fix the cause, then run the same command again to resume; nothing will be sent twice",
+    cause: err,
+  });
 }

@@ -2,9 +2,10 @@
  * One writer per state file. Two runs appending to the same journal would each believe a lead is
  * pending and both message it; the lock file `<stateFile>.lock` ({pid, hostname, startedAt}) prevents it.
  */
-import { link, readFile, unlink, writeFile } from "node:fs/promises";
+import { link, unlink } from "node:fs/promises";
 import { hostname as osHostname } from "node:os";
 import { UserError } from "../errors.js";
+import { createPrivateFile, readNoFollow } from "../files/private-files.js";
 
 export interface LockInfo {
   pid: number;
@@ -35,10 +36,8 @@ export async function acquireLock(stateFile: string, info: { pid?: number; hostn
     if (await createExclusive(lockPath, content)) {
       return { ...takeover, release: () => releaseIfOurs(lockPath, content) };
     }
-    const raw = await readFile(lockPath, "utf8").catch((err: NodeJS.ErrnoException) => {
-      if (err.code === "ENOENT") return undefined; // released meanwhile: just try again
-      throw err;
-    });
+    // A symlink at the lock path is refused (ELOOP), never read through. Gone meanwhile: try again.
+    const raw = (await readNoFollow(lockPath))?.toString("utf8");
     if (raw === undefined) continue;
     const held = parseLock(raw);
     if (!held) {
@@ -58,7 +57,7 @@ export async function acquireLock(stateFile: string, info: { pid?: number; hostn
       };
     }
     // Remove the stale lock only if it is still the one we judged; a fresh lock of a racing run stays.
-    const again = await readFile(lockPath, "utf8").catch(() => undefined);
+    const again = (await readNoFollow(lockPath).catch(() => undefined))?.toString("utf8");
     if (again === raw) await unlink(lockPath).catch(() => undefined);
   }
   throw new UserError(`could not take the lock ${lockPath}: another run keeps taking it`, { hint: "stop the other outreach run, then try again" });
@@ -71,8 +70,9 @@ export async function acquireLock(stateFile: string, info: { pid?: number; hostn
  */
 async function createExclusive(lockPath: string, content: string): Promise<boolean> {
   const tmp = `${lockPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(tmp, content, { flag: "wx" });
   try {
+    // Inside the try: a full disk can fail the write after the file was created; it is removed below.
+    await createPrivateFile(tmp, content, { sync: false });
     await link(tmp, lockPath);
     return true;
   } catch (err) {
@@ -80,7 +80,7 @@ async function createExclusive(lockPath: string, content: string): Promise<boole
     if (code === "EEXIST") return false;
     if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS") throw err;
     // A filesystem without hard links: fall back to "wx" (the brief window of an empty lock remains).
-    return writeFile(lockPath, content, { flag: "wx" }).then(
+    return createPrivateFile(lockPath, content, { sync: false }).then(
       () => true,
       (e: NodeJS.ErrnoException) => {
         if (e.code === "EEXIST") return false;
@@ -93,7 +93,7 @@ async function createExclusive(lockPath: string, content: string): Promise<boole
 }
 
 async function releaseIfOurs(lockPath: string, content: string): Promise<void> {
-  const now = await readFile(lockPath, "utf8").catch(() => undefined);
+  const now = (await readNoFollow(lockPath).catch(() => undefined))?.toString("utf8");
   if (now === content) await unlink(lockPath).catch(() => undefined);
 }
 

@@ -1,100 +1,74 @@
 /**
- * The snapshot half of the state: one compact JSON document (a StateSnapshot) written to a temp file
- * and renamed over the old one — a reader sees the old snapshot or the new one, never half of each.
- *
- * The write is streamed, lead by lead, in chunks of about 64 kB: serialising the whole state into one
- * string (what lowdb did, pretty-printed) took a 47 MB string and +150 MB of peak memory at the end of
- * a 100,000-lead run. The document is the same JSON as before, without the indentation (~300 bytes a
- * lead instead of ~480), so older snapshots read as they always did.
+ * The snapshot half of the state: one JSON document (a StateSnapshot) read and written through lowdb,
+ * with our own adapter instead of lowdb's JSONFile: steno (JSONFile's writer) creates its temp file
+ * with the umask's mode (0644: world-readable prospects and replies), follows a symlink planted at
+ * the temp path, never fsyncs, and retries a failed rename for a second. Ours writes a fresh 0600
+ * temp file with O_NOFOLLOW, fsyncs it and renames it — a reader sees the old snapshot or the new
+ * one, never half of each.
  */
-import { copyFile, open, readFile, rename, unlink, type FileHandle } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
 import { dirname } from "node:path";
+import { Low, type Adapter } from "lowdb";
 import { UserError } from "../errors.js";
+import { fsyncPath, readNoFollow, replacePrivateFile } from "../files/private-files.js";
 import type { LeadState, StateMeta, StateSnapshot } from "./types.js";
 
-/** The snapshot at `file`, or undefined when there is none. Unparseable or foreign → UserError. */
-export async function readSnapshotFile(file: string): Promise<StateSnapshot | undefined> {
-  const text = await readOptional(file);
-  if (text === undefined) return undefined;
+/** lowdb adapter: owner-only, symlink-refusing, fsync'd atomic replacement of a JSON file. */
+class PrivateJsonFile<T> implements Adapter<T> {
+  constructor(private readonly file: string) {}
+  async read(): Promise<T | null> {
+    const bytes = await readNoFollow(this.file);
+    return bytes === undefined ? null : (JSON.parse(bytes.toString("utf8")) as T);
+  }
+  write(data: T): Promise<void> {
+    return replacePrivateFile(this.file, JSON.stringify(data));
+  }
+}
+
+/** A snapshot as read: `legacy` when it was written in format 1 (no state id or generation; migrated in memory). */
+export interface ReadSnapshot {
+  snapshot: StateSnapshot;
+  legacy: boolean;
+}
+
+/** The snapshot at `file`, or undefined when there is none. Unparseable or foreign → UserError; a symlink → ELOOP. */
+export async function readSnapshotFile(file: string): Promise<ReadSnapshot | undefined> {
   let data: unknown;
   try {
-    data = JSON.parse(text.toString("utf8"));
+    data = await new PrivateJsonFile<unknown>(file).read();
   } catch (err) {
     if (!(err instanceof SyntaxError)) throw err;
     throw new UserError(`${file}: the state file is not valid JSON (${err.message})`, { hint: recoveryHint(file), cause: err });
   }
+  if (data === null) return undefined;
   if (!isSnapshot(data)) {
-    throw new UserError(`${file}: not an outreach state file (no meta.version 1, meta.campaign and leads)`, { hint: recoveryHint(file) });
+    throw new UserError(`${file}: not an outreach state file (no meta.version, meta.campaign and leads)`, { hint: recoveryHint(file) });
   }
-  return data;
+  const found = data.meta;
+  if (found.version === 2) return { snapshot: { ...data, meta: found }, legacy: false };
+  // Format 1 (before journal headers): give it an identity; openState rewrites both files at once.
+  const meta: StateMeta = { ...found, version: 2, stateId: newStateId(), generation: 0 };
+  return { snapshot: { ...data, meta }, legacy: true };
 }
 
-/** What a snapshot is written from: the live model, never copied into one object first. */
-export interface SnapshotSource {
-  meta: StateMeta;
-  leads: Iterable<LeadState>;
-  counters: Record<string, number>;
+/** A fresh random state id (journal-header.ts). */
+export function newStateId(): string {
+  return randomUUID();
 }
-
-/** Bytes of JSON gathered before one write(2): big enough to be cheap, small enough to stay flat. */
-const CHUNK_CHARS = 64 * 1024;
 
 /**
- * Writes the snapshot atomically (temp file, fsync, rename, fsync of the directory), so it survives a
- * power loss before the caller truncates the journal it replaces. The previous snapshot is first copied
- * to `<file>.bak`. `meta` is serialised first, synchronously; leads are serialised one at a time as the
- * stream goes, so a lead may show a change made after the call began — harmless, because the journal
- * lines after that point are replayed over the snapshot and every line sets values (store.ts, 6).
+ * Writes `snapshot` atomically (0600 temp file, fsync, rename), then fsyncs the directory so the
+ * rename survives a power loss before the caller replaces the journal. With `keepBackup`, the
+ * previous snapshot is first copied to `<file>.bak` (also 0600, also atomically).
  */
-export async function writeSnapshotFile(file: string, source: SnapshotSource, opts: { keepBackup: boolean }): Promise<void> {
+export async function writeSnapshotFile(file: string, snapshot: StateSnapshot, opts: { keepBackup: boolean }): Promise<void> {
   if (opts.keepBackup) {
-    try {
-      await copyFile(file, `${file}.bak.tmp`);
-      await rename(`${file}.bak.tmp`, `${file}.bak`);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-    }
+    const previous = await readNoFollow(file);
+    if (previous) await replacePrivateFile(`${file}.bak`, previous);
   }
-  const tmp = `${file}.tmp`;
-  const fh = await open(tmp, "w");
-  try {
-    let chunk = `{"meta":${JSON.stringify(source.meta)},"counters":${JSON.stringify(source.counters)},"leads":{`;
-    let first = true;
-    for (const lead of source.leads) {
-      chunk += `${first ? "" : ","}${JSON.stringify(lead.id)}:${JSON.stringify(lead)}`;
-      first = false;
-      if (chunk.length >= CHUNK_CHARS) {
-        await writeAll(fh, chunk);
-        chunk = "";
-      }
-    }
-    await writeAll(fh, `${chunk}}}\n`);
-    await fh.sync();
-  } catch (err) {
-    await fh.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  await fh.close();
-  await rename(tmp, file);
+  const db = new Low<StateSnapshot>(new PrivateJsonFile<StateSnapshot>(file), snapshot);
+  await db.write();
   await fsyncPath(dirname(file));
-}
-
-/** Writes the whole string at the file's current position (write(2) may write less than asked). */
-async function writeAll(fh: FileHandle, text: string): Promise<void> {
-  const data = Buffer.from(text, "utf8");
-  let off = 0;
-  while (off < data.length) off += (await fh.write(data, off, data.length - off)).bytesWritten;
-}
-
-/** fsync a file or a directory (a directory fsync makes a create/rename in it durable). */
-export async function fsyncPath(path: string): Promise<void> {
-  const fh = await open(path, "r");
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }
 
 /**
@@ -125,18 +99,11 @@ export function recoveryHint(file: string): string {
   );
 }
 
-/** Reads a whole file, or undefined if it does not exist. */
-export async function readOptional(file: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
-}
-
-function isSnapshot(v: unknown): v is StateSnapshot {
+/** A format-2 snapshot, or a format-1 one (version 1, without stateId and generation). */
+function isSnapshot(v: unknown): v is Omit<StateSnapshot, "meta"> & { meta: StateMeta | (Omit<StateMeta, "version"> & { version: 1 }) } {
   if (typeof v !== "object" || v === null) return false;
-  const s = v as { meta?: { version?: unknown; campaign?: unknown }; leads?: unknown };
-  return s.meta?.version === 1 && typeof s.meta.campaign === "string" && typeof s.leads === "object" && s.leads !== null;
+  const s = v as { meta?: { version?: unknown; campaign?: unknown; stateId?: unknown; generation?: unknown }; leads?: unknown };
+  if (typeof s.meta?.campaign !== "string" || typeof s.leads !== "object" || s.leads === null) return false;
+  if (s.meta.version === 1) return true;
+  return s.meta.version === 2 && typeof s.meta.stateId === "string" && Number.isInteger(s.meta.generation);
 }

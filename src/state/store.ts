@@ -1,5 +1,5 @@
 /**
- * The campaign state store: a JSON snapshot at `file` plus an append-only journal at
+ * The campaign state store: a lowdb JSON snapshot at `file` plus an append-only journal at
  * `file.journal` (JSON Lines, format in journal-records.ts).
  *
  * Why it cannot send twice or forget a lead — the durability argument:
@@ -16,31 +16,37 @@
  *     records cost one write and at most one fdatasync.
  *  5. A crash can only tear the journal's last line; that write was never confirmed to anyone, so it
  *     is dropped on load with a warning. Any other damage stops the run with a UserError.
- *  6. Compaction: from point P, stream the in-memory state to a temp file, fsync it, rename it over
- *     the snapshot and fsync the directory (snapshot.ts; a lead serialised after P may already show
- *     later changes, harmless because the lines after P are replayed over it), THEN replace the
- *     journal with the lines written after P (temp + fsync + rename). Until that rename the old journal is still there, and replaying it over
+ *  6. Compaction: serialise the in-memory state (point P), write it atomically via lowdb (temp +
+ *     rename), fsync it and the directory, THEN replace the journal with the lines written after P
+ *     (temp + fsync + rename). Until that rename the old journal is still there, and replaying it over
  *     the new snapshot is harmless because every line is an idempotent "set" applied in order.
  *     Appends keep flowing while the snapshot is written; they pause only for the journal swap.
+ *  7. The journal is bound to its snapshot: its first line names the state id and the generation
+ *     (compactions so far) that the snapshot records. Step 6 writes snapshot gen n+1 before the journal
+ *     headed n+1, so a crash leaves equal generations or a journal one behind (replayed, per 6). A
+ *     missing, replaced, foreign or out-of-order journal would forget sends, so it is refused
+ *     (journal-header.ts, load.ts) — never silently ignored or merged.
+ *  8. Every file is created 0600 (its folder 0700) and opened with O_NOFOLLOW (files/private-files.ts).
  * Only one process may write a state file: callers hold `acquireLock` (lock.ts) around `openState`.
  */
-import { mkdir, rename, truncate, unlink, writeFile, open as openFile } from "node:fs/promises";
+import { rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import { UserError } from "../errors.js";
+import { createPrivateFile, ensurePrivateDir, fsyncPath, replacePrivateFile, unlinkIfPresent } from "../files/private-files.js";
 import type { Clock } from "../platform/clock.js";
 import {
   applyRecord,
   encodeRecord,
-  modelFromSnapshot,
-  parseJournal,
   type JournalRecord,
   type LeadPatch,
   type StateModel,
 } from "./journal-records.js";
-import { JournalWriter, openJournalFile, type OpenJournalFile } from "./journal-writer.js";
-import { deriveCounters, fsyncPath, readOptional, readSnapshotFile, recoveryHint, writeSnapshotFile } from "./snapshot.js";
+import { JournalWriter, openJournalFile, type JournalFile, type OpenJournalFile } from "./journal-writer.js";
+import { encodeHeader } from "./journal-header.js";
+import { loadModel, prepareJournal, snapshotOf } from "./load.js";
+import { newStateId, writeSnapshotFile } from "./snapshot.js";
 import { assertLegalTransition } from "./transitions.js";
-import type { Fingerprint, LeadState, StateMeta, StateSnapshot, StepRecord } from "./types.js";
+import type { Fingerprint, LeadState, StateMeta, StepRecord } from "./types.js";
 
 export interface StateStore {
   /** Live; `meta.fingerprint` is the one recorded by the previous run until the caller patches it. */
@@ -74,12 +80,22 @@ export interface OpenStateOptions {
   onWarning?: (message: string) => void;
   /** Test seam: how the journal file is opened. Default: a FileHandle in append mode. */
   openJournal?: OpenJournalFile;
+  /** Continue although the journal does not belong to the state file (`--repair-state`, load.ts). Default false. */
+  repair?: boolean;
 }
 
+/**
+ * Opens (or creates) the state at `opts.file` and its journal, checked to belong together.
+ * @throws UserError for a damaged, foreign or mismatched pair (journal-header.ts) or another
+ *   campaign's state; the filesystem's own errors (ELOOP for a symlink, EACCES, ENOSPC, …) as they are,
+ *   for the caller to word (files/fs-faults.ts). Nothing is created when the check fails.
+ */
 export async function openState(opts: OpenStateOptions): Promise<StateStore> {
   const journalPath = `${opts.file}.journal`;
-  const loaded = await loadModel(opts.file, opts.onWarning);
+  const loaded = await loadModel(opts.file, { onWarning: opts.onWarning, repair: opts.repair });
+  const now = opts.clock.now();
   let model: StateModel;
+  let generation: number;
   if (loaded) {
     model = loaded.model;
     if (model.meta.campaign !== opts.campaign) {
@@ -87,55 +103,27 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
         hint: "give this campaign its own state file (the `state:` key in campaign.yaml); one state file per campaign",
       });
     }
-    // Drop a torn tail (or finish a complete last line) before appending, or the next record would
-    // be glued to it and turn a harmless torn tail into a corrupt middle line.
-    if (loaded.journal && loaded.journal.intactBytes < loaded.journal.size) await truncate(journalPath, loaded.journal.intactBytes);
-    if (loaded.journal?.needsNewline) await writeFile(journalPath, "\n", { flag: "a" });
+    generation = await prepareJournal(opts.file, loaded, now, (m) => opts.onWarning?.(m));
   } else {
-    const now = opts.clock.now();
-    const meta: StateMeta = { version: 1, campaign: opts.campaign, createdAt: now, updatedAt: now, fingerprint: opts.fingerprint, eventsSeq: null, tagIds: {}, statusIds: {} };
+    const meta: StateMeta = {
+      version: 2, campaign: opts.campaign, stateId: newStateId(), generation: 0,
+      createdAt: now, updatedAt: now, fingerprint: opts.fingerprint, eventsSeq: null, tagIds: {}, statusIds: {},
+    };
     model = { meta, leads: new Map() };
-    await mkdir(dirname(opts.file), { recursive: true });
-    await writeSnapshotFile(opts.file, { meta, leads: [], counters: deriveCounters([]) }, { keepBackup: false });
+    generation = 0;
+    await ensurePrivateDir(dirname(opts.file));
+    // Journal first: a crash before the snapshot leaves a header-only journal, which reads as "no state yet".
+    await replacePrivateFile(journalPath, encodeHeader({ state: meta.stateId, campaign: meta.campaign, gen: 0, t: now }) + "\n");
+    await writeSnapshotFile(opts.file, snapshotOf(model, 0), { keepBackup: false }).catch(async (err: unknown) => {
+      await unlinkIfPresent(journalPath).catch(() => undefined); // a full disk leaves nothing behind
+      throw err;
+    });
   }
-  // A swap or a snapshot write interrupted before its rename.
-  await unlink(`${journalPath}.tmp`).catch(() => undefined);
-  await unlink(`${opts.file}.tmp`).catch(() => undefined);
+  await unlinkIfPresent(`${journalPath}.tmp`); // a swap interrupted before its rename
   const openJournal = opts.openJournal ?? openJournalFile;
   const writer = new JournalWriter(await openJournal(journalPath), journalPath, opts.fsyncSending ?? true);
   await fsyncPath(dirname(opts.file)); // the journal's directory entry must survive a reboot too
-  return new Store(opts, model, writer, openJournal, loaded?.journal?.records ?? 0);
-}
-
-/** Read-only view for `outreach status`: snapshot + journal replay, no lock, no writes. */
-export async function readStateSnapshot(file: string, opts: { onWarning?: (message: string) => void } = {}): Promise<StateSnapshot | undefined> {
-  const loaded = await loadModel(file, opts.onWarning);
-  if (!loaded) return undefined;
-  const leads = Object.fromEntries(loaded.model.leads);
-  return { meta: loaded.model.meta, leads, counters: deriveCounters(loaded.model.leads.values()) };
-}
-
-interface Loaded {
-  model: StateModel;
-  journal?: { size: number; intactBytes: number; needsNewline: boolean; records: number };
-}
-
-async function loadModel(file: string, onWarning: ((m: string) => void) | undefined): Promise<Loaded | undefined> {
-  const journalPath = `${file}.journal`;
-  const snapshot = await readSnapshotFile(file);
-  const text = await readOptional(journalPath);
-  if (!snapshot) {
-    if (text && text.length > 0) {
-      throw new UserError(`found the journal ${journalPath} but not the state file ${file}`, { hint: recoveryHint(file) });
-    }
-    return undefined;
-  }
-  const model = modelFromSnapshot(snapshot);
-  if (!text) return { model };
-  const parsed = parseJournal(text, journalPath);
-  for (const w of parsed.warnings) onWarning?.(w);
-  for (const rec of parsed.records) applyRecord(model, rec);
-  return { model, journal: { size: text.length, intactBytes: parsed.intactBytes, needsNewline: parsed.needsNewline, records: parsed.records.length } };
+  return new Store(opts, model, writer, openJournal, loaded?.journal.lines.length ?? 0, generation);
 }
 
 class Store implements StateStore {
@@ -152,6 +140,8 @@ class Store implements StateStore {
     private readonly writer: JournalWriter,
     private readonly openJournal: OpenJournalFile,
     replayed: number,
+    /** The generation in the header of the journal file being appended to. */
+    private generation: number,
   ) {
     this.seq = replayed;
   }
@@ -226,26 +216,38 @@ class Store implements StateStore {
       if (this.journalEntries === 0) return;
       const file = this.opts.file;
       const journalPath = `${file}.journal`;
-      // Point P: everything up to `covered` is in the model the snapshot is streamed from. Lines after P
-      // that reach the old journal are remembered as the tail.
+      // Point P: everything up to `covered` is in the object serialised now (synchronously, inside
+      // lowdb's write). Lines after P that reach the old journal are remembered as the tail.
       const covered = this.seq;
       this.writer.recordTail(covered);
       this.model.meta.updatedAt = Math.max(this.model.meta.updatedAt, this.opts.clock.now());
-      const counters = deriveCounters(this.model.leads.values());
-      await writeSnapshotFile(file, { meta: this.model.meta, leads: this.model.leads.values(), counters }, { keepBackup: true });
+      // Snapshot gen n+1 first, then the journal headed n+1: a crash between the two leaves the
+      // gen-n journal, which load.ts accepts and replays (journal-header.ts).
+      const next = this.generation + 1;
+      await writeSnapshotFile(file, snapshotOf(this.model, next), { keepBackup: true });
       await this.writer.exclusive(async () => {
         const tail = this.writer.takeTail();
+        const meta = this.model.meta;
+        const header = encodeHeader({ state: meta.stateId, campaign: meta.campaign, gen: next, t: this.opts.clock.now() });
+        // The new journal is opened for appending BEFORE it is renamed into place: if that open fails
+        // (EMFILE), the old journal stays, with the handle appends go to; after the rename, the handle
+        // already points at the new file, so no append can land in the replaced one.
         const tmp = `${journalPath}.tmp`;
-        const fh = await openFile(tmp, "w");
+        await unlinkIfPresent(tmp);
+        let handle: JournalFile | undefined;
         try {
-          await fh.writeFile(tail.map((l) => l + "\n").join(""));
-          await fh.sync();
-        } finally {
-          await fh.close();
+          await createPrivateFile(tmp, [header, ...tail].map((l) => l + "\n").join(""), { sync: true });
+          handle = await this.openJournal(tmp);
+          await rename(tmp, journalPath);
+        } catch (err) {
+          await handle?.close().catch(() => undefined);
+          await unlinkIfPresent(tmp).catch(() => undefined);
+          throw err;
         }
-        await rename(tmp, journalPath);
+        this.generation = next;
+        meta.generation = next;
+        await this.writer.replaceFile(handle);
         await fsyncPath(dirname(file));
-        await this.writer.replaceFile(await this.openJournal(journalPath));
       });
       this.snapshotSeq = covered;
     } finally {

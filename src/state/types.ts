@@ -69,9 +69,13 @@ export interface Fingerprint {
 }
 
 export interface StateMeta {
-  /** Format version of the state file. */
-  version: 1;
+  /** Format version of the state file: 2 since journals have headers (format 1 files are migrated on open). */
+  version: 2;
   campaign: string;
+  /** Random id made with the state file; the journal's header names it (journal-header.ts). */
+  stateId: string;
+  /** Compactions so far: the snapshot's generation; its journal's header carries the same (or one less). */
+  generation: number;
   createdAt: number;
   updatedAt: number;
   fingerprint: Fingerprint;

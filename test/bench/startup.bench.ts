@@ -10,8 +10,8 @@ import { readFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { deriveCounters, writeSnapshotFile } from "../../src/state/snapshot.js";
-import type { LeadState, StateMeta } from "../../src/state/types.js";
+import { SimulatedClock } from "../../src/platform/clock.js";
+import { openState } from "../../src/state/store.js";
 import { createFixture } from "./support/fixture.js";
 import { minMedian, ratioText, reportFigures } from "./support/figures.js";
 import { fixed, int, mb, printTable } from "./support/table.js";
@@ -37,19 +37,19 @@ await writeFile(
   `process.on("exit", () => { const c = process.cpuUsage(); require("node:fs").writeFileSync(process.env.BENCH_USAGE_FILE, JSON.stringify({ cpuMs: (c.user + c.system) / 1000, maxRssKb: process.resourceUsage().maxRSS })); });\n`,
 );
 
-/** A state where every lead got the first step, the way a 100,000-lead campaign looks mid-way. */
+/** A state where every lead got the first step, written through the store (snapshot + journal), as a run leaves it. */
 async function writeState(file: string): Promise<void> {
   const t = Date.UTC(2026, 10, 2, 14);
-  const leads: LeadState[] = Array.from({ length: LEADS }, (_, i) => ({
-    id: String(1_000_000_000_000_000_000n + BigInt(i) * 7919n),
-    account: "benchacct0",
-    threadId: `thread${i.toString(36).padStart(20, "0")}`,
-    steps: { intro: { status: "sent", updatedAt: t + i, attempts: 1, sendingAt: t + i, contentHash: "f".repeat(32), sentAt: t + i, messageId: `msg${i.toString(36).padStart(21, "0")}` } },
-  }));
   const fingerprint = { campaign: "x", templates: {}, sequence: ["intro", "nudge", "last"], replySteps: [], accounts: ["benchacct0"], idColumn: "x_user_id", csv: { size: 0, hash: "" } };
-  const meta: StateMeta = { version: 1, campaign: "Bench startup", createdAt: t, updatedAt: t + LEADS, fingerprint, eventsSeq: null, tagIds: {}, statusIds: {} };
   await mkdir(join(file, ".."), { recursive: true });
-  await writeSnapshotFile(file, { meta, leads, counters: deriveCounters(leads) }, { keepBackup: false });
+  const store = await openState({ file, campaign: "Bench startup", fingerprint, clock: new SimulatedClock(t), fsyncSending: false });
+  for (let i = 0; i < LEADS; i++) {
+    const id = String(1_000_000_000_000_000_000n + BigInt(i) * 7919n);
+    void store.patchLead(id, { account: "benchacct0", threadId: `thread${i.toString(36).padStart(20, "0")}` });
+    void store.setStep(id, "intro", { status: "sending", updatedAt: t + i, attempts: 1, sendingAt: t + i, contentHash: "f".repeat(32) });
+    await store.setStep(id, "intro", { status: "sent", updatedAt: t + i, attempts: 1, sendingAt: t + i, contentHash: "f".repeat(32), sentAt: t + i, messageId: `msg${i.toString(36).padStart(21, "0")}` });
+  }
+  await store.close();
 }
 
 function measure(args: string[]): Usage {

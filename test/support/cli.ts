@@ -25,6 +25,8 @@ export interface CliOptions {
   cwd?: string;
   /** The child is SIGKILLed after this long and the promise rejects. Default 30 s. */
   timeoutMs?: number;
+  /** Run the child as this uid/gid (through setpriv; the test must run as root): for permission tests, which root would bypass. */
+  asUser?: number;
 }
 
 export interface CliResult {
@@ -74,7 +76,9 @@ export class CliProcess {
 
   constructor(args: string[], options: CliOptions = {}) {
     if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} is missing: run \`npm run build\` before the e2e tests`);
-    this.child = spawn(process.execPath, [CLI_BIN, ...args], {
+    const id = options.asUser === undefined ? [] : [`--reuid=${options.asUser}`, `--regid=${options.asUser}`, "--clear-groups"];
+    const [command, argv] = options.asUser === undefined ? [process.execPath, [CLI_BIN, ...args]] : ["setpriv", [...id, process.execPath, CLI_BIN, ...args]];
+    this.child = spawn(command, argv, {
       cwd: options.cwd ?? REPO_ROOT,
       env: cliEnv(options.env),
       stdio: ["ignore", "pipe", "pipe"],

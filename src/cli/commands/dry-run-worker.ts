@@ -9,6 +9,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Campaign } from "../../config/types.js";
 import { previewCampaign, type PreviewItem, type PreviewSummary } from "../../engine/preview.js";
+import { fsFaultAsUserError } from "../../files/fs-faults.js";
 import { UserError } from "../../errors.js";
 import { readLeads } from "../../leads/read-leads.js";
 import { loadSuppression } from "../../leads/suppression.js";
@@ -225,7 +226,10 @@ function openOut(path: string): Promise<WriteStream> {
   return new Promise((resolve, reject) => {
     const stream = createWriteStream(path);
     stream.once("open", () => resolve(stream));
-    stream.once("error", (err) => reject(new UserError(`cannot write ${path}: ${err.message}`, { cause: err })));
+    stream.once("error", (err) => {
+      const fault = fsFaultAsUserError(err, path, "write the preview to", { then: "then run the dry run again", sending: false });
+      reject(fault instanceof UserError ? fault : new UserError(`cannot write ${path}: ${err.message}`, { cause: err }));
+    });
   });
 }
 

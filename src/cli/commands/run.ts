@@ -10,7 +10,7 @@ import { createReporter, type ReportMode } from "../report/reporter.js";
 import { printRehearsalSummary } from "../report/rehearsal-summary.js";
 import { runDryRun } from "./dry-run.js";
 import { writeReportFile } from "../../html/report-file.js";
-import { readStateSnapshot } from "../../state/store.js";
+import { readStateSnapshot } from "../../state/load.js";
 
 export interface RunFlags {
   dryRun?: boolean;
@@ -31,6 +31,7 @@ export interface RunFlags {
   limit?: number;
   json?: boolean;
   acceptChanges?: boolean;
+  repairState?: boolean;
   retryFailed?: boolean;
   maxConsecutiveFailures: number;
 }
@@ -57,6 +58,7 @@ export function runCommand(): Command {
     .option("--json", "print one JSON event per line")
     .option("--retry-failed", "give leads whose step failed (e.g. before the Outbound add-on was bought) another attempt")
     .option("--accept-changes", "continue although the CSV, steps or accounts changed in ways that could message people again")
+    .option("--repair-state", "continue although the state journal is missing or belongs to another state file (leads messaged since the state file was last saved could be messaged again)")
     .option("--max-consecutive-failures <n>", "pause after N failures of the same kind in a row", int("--max-consecutive-failures", 1), 5)
     .action(async (file: string, flags: RunFlags) => {
       const campaign = await loadCampaign(file);
@@ -131,6 +133,7 @@ function common(flags: RunFlags) {
     once: flags.once === true,
     ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
     acceptChanges: flags.acceptChanges === true,
+    repairState: flags.repairState === true,
     retryFailed: flags.retryFailed === true,
     allowPartial: flags.allowPartial === true,
     maxConsecutiveFailures: flags.maxConsecutiveFailures,

@@ -5,8 +5,9 @@ import type { Campaign } from "../../config/types.js";
 import { nextSequenceWork } from "../../engine/sequence.js";
 import { countSteps } from "../../engine/summary.js";
 import { UserError } from "../../errors.js";
-import { readStateSnapshot } from "../../state/store.js";
+import { fsFaultAsUserError } from "../../files/fs-faults.js";
 import { writeReportFile } from "../../html/report-file.js";
+import { readStateSnapshot } from "../../state/load.js";
 import type { LeadState, StateSnapshot } from "../../state/types.js";
 import { formatInstant } from "../report/time.js";
 import { paint } from "../report/style.js";
@@ -33,7 +34,9 @@ export function statusCommand(): Command {
     .option("--html <file>", "also write the campaign report as one self-contained HTML page (charts, replies, failures)")
     .action(async (file: string, flags: { json?: boolean; html?: string }) => {
       const campaign = await loadCampaign(file);
-      const snapshot = await readStateSnapshot(campaign.stateFile);
+      const snapshot = await readStateSnapshot(campaign.stateFile).catch((err: unknown) => {
+        throw fsFaultAsUserError(err, displayPath(campaign.stateFile), "read the state file", { then: "then run status again", sending: false });
+      });
       if (!snapshot) {
         throw new UserError(`no state yet for "${campaign.name}" (${displayPath(campaign.stateFile)} does not exist)`, {
           hint: `nothing has been sent; start with: outreach run ${displayPath(campaign.file)} --dry-run`,

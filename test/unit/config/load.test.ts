@@ -115,9 +115,9 @@ describe("loadCampaign", () => {
       cwd: ROOT,
       fs: {
         readFile: (file) => readFile(file, "utf8"),
-        isFile: async (file) => {
+        kind: async (file) => {
           checked.push(file);
-          return true;
+          return "file";
         },
       },
     });

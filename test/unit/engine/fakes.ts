@@ -60,8 +60,10 @@ export class MemoryStore implements ProgressStore {
 
   constructor(createdAt: number, leads: LeadState[] = []) {
     this.meta = {
-      version: 1,
+      version: 2,
       campaign: "Unit",
+      stateId: "unit-state",
+      generation: 0,
       createdAt,
       updatedAt: createdAt,
       fingerprint: { campaign: "", templates: {}, sequence: [], replySteps: [], accounts: [], idColumn: "x_user_id", csv: { size: 0, hash: "" } },

@@ -303,6 +303,34 @@ describe("InboxClient configuration", () => {
     expect(everyRendering(err)).not.toContain(TOKEN);
   });
 
+  it.each(["tök", "tok✓en", "tok en", "tok–en"])("rejects a token with a non-ASCII or blank character (%s) by position, without echoing it", (bad) => {
+    const token = `${TOKEN}${bad}`;
+    const err = (() => {
+      try {
+        new InboxClient({ token, env: {}, fetch });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toMatch(/INBOX_API_TOKEN has a character at position \d+/);
+    expect(everyRendering(err)).not.toContain(token);
+  });
+
+  it.each([
+    ["http://api.example.test/v1", false],
+    ["http://10.0.0.5:8080/api/v1", false],
+    ["http://127.0.0.1:8080/api/v1", true],
+    ["http://localhost:8080/api/v1", true],
+    ["http://[::1]:8080/api/v1", true],
+    ["https://api.example.test/v1", true],
+  ])("plain http:// only to this machine: %s → allowed %s", (url, allowed) => {
+    const make = (env: NodeJS.ProcessEnv) => () => new InboxClient({ token: TOKEN, baseUrl: url, env, fetch });
+    if (allowed) expect(make({})).not.toThrow();
+    else expect(make({})).toThrow(/plain http:\/\/ to another machine: INBOX_API_TOKEN would travel in clear text/);
+    expect(make({ INBOX_API_ALLOW_HTTP: "1" })).not.toThrow();
+  });
+
   it("rejects a non-positive timeout", () => {
     expect(() => new InboxClient({ token: TOKEN, timeoutMs: 0, fetch })).toThrow(RangeError);
   });

@@ -1,7 +1,8 @@
 import { copyFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { openState, readStateSnapshot } from "../../../src/state/store.js";
+import { readStateSnapshot } from "../../../src/state/load.js";
+import { openState } from "../../../src/state/store.js";
 import { T0, clock, fingerprint, tempDir } from "./helpers.js";
 
 describe("patchLead with undefined clears a field", () => {

@@ -2,8 +2,10 @@ import { appendFile, copyFile, readFile, stat, writeFile } from "node:fs/promise
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { UserError } from "../../../src/errors.js";
+import { encodeHeader } from "../../../src/state/journal-header.js";
 import { openJournalFile, type OpenJournalFile } from "../../../src/state/journal-writer.js";
-import { openState, readStateSnapshot, type OpenStateOptions, type StateStore } from "../../../src/state/store.js";
+import { readStateSnapshot } from "../../../src/state/load.js";
+import { openState, type OpenStateOptions, type StateStore } from "../../../src/state/store.js";
 import type { StateSnapshot } from "../../../src/state/types.js";
 import { T0, clock, fingerprint, sending, sent, tempDir } from "./helpers.js";
 
@@ -23,6 +25,13 @@ async function crashCopy(file: string): Promise<string> {
 async function sendOne(store: StateStore, lead: string, step = "first"): Promise<void> {
   await store.setStep(lead, step, sending(T0));
   await store.setStep(lead, step, sent(T0, `m-${lead}`));
+}
+
+/** The journal's lines after its header (which every journal has: journal-header.ts). */
+async function journalRecordLines(file: string): Promise<string[]> {
+  const [head, ...rest] = (await readFile(`${file}.journal`, "utf8")).split("\n").filter(Boolean);
+  expect(head).toMatch(/^\{"k":"head"/);
+  return rest;
 }
 
 /** Counts the journal writes, syncs and bytes; `log` keeps their order. */
@@ -75,7 +84,8 @@ describe("openState: journal replay", () => {
     await store.patchLead("111", { reply: { at: T0, messageId: "r1", text: "hi", via: "events" } });
     const once = await readStateSnapshot(await crashCopy(file));
     const copy = await crashCopy(file);
-    await appendFile(`${copy}.journal`, await readFile(`${copy}.journal`));
+    const records = (await readFile(`${copy}.journal`, "utf8")).split("\n").slice(1).join("\n"); // all but the header
+    await appendFile(`${copy}.journal`, records);
     const twice = await readStateSnapshot(copy);
     expect(twice?.leads).toEqual(once?.leads);
     await store.close();
@@ -98,7 +108,7 @@ describe("compaction", () => {
     await store.patchLead("2", { optedOut: true, finishedAt: T0, finishReason: "opted-out" });
     await store.compact();
     expect(store.journalEntries).toBe(0);
-    expect((await stat(`${file}.journal`)).size).toBe(0);
+    expect(await journalRecordLines(file)).toEqual([]);
     const snap = JSON.parse(await readFile(file, "utf8")) as StateSnapshot;
     expect(Object.keys(snap.leads).sort()).toEqual(["1", "2", "3"]);
     expect(snap.counters).toMatchObject({ leads: 3, "step.first.sent": 3, optedOut: 1, finished: 1 });
@@ -143,7 +153,7 @@ describe("compaction", () => {
     await vi.waitFor(() => expect(store.journalEntries).toBeLessThan(10));
     await store.setStep("x", "first", sending(T0));
     await store.close();
-    expect((await stat(`${file}.journal`)).size).toBe(0);
+    expect(await journalRecordLines(file)).toEqual([]);
     const snap = JSON.parse(await readFile(file, "utf8")) as StateSnapshot;
     expect(Object.keys(snap.leads)).toHaveLength(7);
   });
@@ -164,7 +174,7 @@ describe("damaged files", () => {
     await appendFile(`${copy}.journal`, '{"k":"step","l":"333","s":"first","r":{"stat');
     const warnings: string[] = [];
     const again = await openState(options(copy, { onWarning: (w) => warnings.push(w) }));
-    expect(warnings).toEqual([expect.stringMatching(/state\.json\.journal:5: ignored an incomplete last line/)]);
+    expect(warnings).toEqual([expect.stringMatching(/state\.json\.journal:6: ignored an incomplete last line/)]);
     expect(again.lead("333")).toBeUndefined();
     await again.setStep("333", "first", sending(T0));
     const third = await readStateSnapshot(await crashCopy(copy));
@@ -255,8 +265,9 @@ describe("durability and cost of a write", () => {
         const id = String(1_000_000 + i);
         leads[id] = { id, steps: { first: sent(T0, `m${i}`) } };
       }
-      const meta = { version: 1 as const, campaign: "launch", createdAt: T0, updatedAt: T0, fingerprint, eventsSeq: null, tagIds: {}, statusIds: {} };
+      const meta = { version: 2 as const, campaign: "launch", stateId: "s-1", generation: 3, createdAt: T0, updatedAt: T0, fingerprint, eventsSeq: null, tagIds: {}, statusIds: {} };
       await writeFile(file, JSON.stringify({ meta, leads }));
+      await writeFile(`${file}.journal`, `${encodeHeader({ state: "s-1", campaign: "launch", gen: 3, t: T0 })}\n`);
       const before = await stat(file);
       const spy = spyJournal();
       const store = await openState(options(file, { openJournal: spy.open }));

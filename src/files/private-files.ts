@@ -1,0 +1,131 @@
+/**
+ * Owner-only files that never follow a symbolic link. The state, its journal, lock and temp files
+ * hold prospects' ids and reply texts, so they are created 0600 (their folder 0700) whatever the
+ * umask — open(2)'s mode is masked by the umask, so the mode is set again with fchmod after creating.
+ * A symlink at one of those paths is refused (O_NOFOLLOW → ELOOP), never written through: a link to
+ * another file would have its target truncated and appended to.
+ */
+import { constants } from "node:fs";
+import { chmod, mkdir, open, rename, unlink, type FileHandle } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+
+/** rw for the owner only. */
+export const PRIVATE_FILE_MODE = 0o600;
+/** rwx for the owner only. */
+export const PRIVATE_DIR_MODE = 0o700;
+
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW } = constants;
+
+/**
+ * Creates `dir` and any missing parents, each new one 0700. Folders that already exist keep their
+ * mode: they are the user's (a campaign folder, a home directory).
+ * @throws the mkdir/chmod error (EACCES, EROFS, ENOTDIR, …) for the caller to describe.
+ */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (first === undefined) return;
+  // mkdir reports the topmost folder it created; tighten it and every one below it down to `dir`.
+  let current = first;
+  await chmod(current, PRIVATE_DIR_MODE);
+  for (const part of relative(first, dir).split(sep).filter(Boolean)) {
+    current = join(current, part);
+    await chmod(current, PRIVATE_DIR_MODE);
+  }
+}
+
+/**
+ * Opens `path` for appending, creating it 0600 if missing. Never follows a symlink (ELOOP) unless
+ * `followLinks` (for a user's own list that may be shared through a link, like the suppression file).
+ * @throws the open error (ELOOP for a symlink, EISDIR, EACCES, …).
+ */
+export async function openPrivateAppend(path: string, opts: { followLinks?: boolean } = {}): Promise<FileHandle> {
+  const noFollow = opts.followLinks ? 0 : O_NOFOLLOW;
+  try {
+    const fh = await open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | noFollow, PRIVATE_FILE_MODE);
+    await fh.chmod(PRIVATE_FILE_MODE);
+    return fh;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+  return open(path, O_WRONLY | O_APPEND | noFollow);
+}
+
+/**
+ * Creates `path` (which must not exist) 0600 with `data`, and fsyncs it. Never follows a symlink.
+ * @throws EEXIST when something (even a dangling symlink) is at `path`; other open/write errors.
+ */
+export async function createPrivateFile(path: string, data: string | Buffer, opts: { sync: boolean }): Promise<void> {
+  const fh = await open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, PRIVATE_FILE_MODE);
+  try {
+    await fh.chmod(PRIVATE_FILE_MODE);
+    await fh.writeFile(data);
+    if (opts.sync) await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The whole file, or undefined when there is none. Refuses a symlink (ELOOP) instead of reading its target. */
+export async function readNoFollow(path: string): Promise<Buffer | undefined> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, O_RDONLY | O_NOFOLLOW);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+  try {
+    return await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Replaces `path` atomically: a fresh 0600 temp file `<path>.tmp` is written and fsync'd, then renamed
+ * over `path` (rename replaces a symlink at `path` itself, never its target). A temp file left by an
+ * interrupted write is removed first; on failure the temp file is removed again, so no stray
+ * `.tmp` survives a full disk or a read-only folder.
+ * @throws the underlying error (ENOSPC, EACCES, EROFS, EISDIR, …).
+ */
+export async function replacePrivateFile(path: string, data: string | Buffer): Promise<void> {
+  const tmp = `${path}.tmp`;
+  await unlinkIfPresent(tmp);
+  try {
+    await createPrivateFile(tmp, data, { sync: true });
+    await rename(tmp, path);
+  } catch (err) {
+    await unlinkIfPresent(tmp).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Cuts `path` to `bytes` long (a torn journal tail). Never follows a symlink. */
+export async function truncateNoFollow(path: string, bytes: number): Promise<void> {
+  const fh = await open(path, O_WRONLY | O_NOFOLLOW);
+  try {
+    await fh.truncate(bytes);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** unlink(2) (which removes a symlink itself, not its target); a missing file is fine. */
+export async function unlinkIfPresent(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+}
+
+/** fsync a file or a directory (a directory fsync makes a create/rename in it durable). Never follows a symlink. */
+export async function fsyncPath(path: string): Promise<void> {
+  const fh = await open(path, O_RDONLY | O_NOFOLLOW);
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
