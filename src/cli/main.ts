@@ -6,35 +6,77 @@
 import { Command, CommanderError } from "commander";
 import { InterruptedError, PausedError, UserError, formatProblem } from "../errors.js";
 import { describeFsFault, isFsFault } from "../files/fs-faults.js";
-import { reviewCommand } from "./commands/review.js";
-import { accountsCommand } from "./commands/accounts.js";
-import { initCommand } from "./commands/init.js";
-import { runCommand } from "./commands/run.js";
-import { sandboxCommand } from "./commands/sandbox.js";
-import { statusCommand } from "./commands/status.js";
 import { safeText } from "./report/safe-text.js";
 import { paint } from "./report/style.js";
 import { VERSION } from "./version.js";
 
-export function buildProgram(): Command {
+/**
+ * The commands, each loaded only when it is the one being run: a command module pulls in what it runs
+ * (zod, yaml, Handlebars, csv-parse, the sandbox…), and loading all of them made `outreach --help`
+ * cost 3.8× a bare `node -e 0`. The others appear in the help listing as stubs with the same name,
+ * arguments and description.
+ */
+const COMMANDS: readonly { name: string; args: string; description: string; load(): Promise<Command> }[] = [
+  {
+    name: "run",
+    args: "<campaign>",
+    description: "run a campaign: send each lead its steps, paced, resumable, exactly once",
+    load: async () => (await import("./commands/run.js")).runCommand(),
+  },
+  {
+    name: "status",
+    args: "<campaign>",
+    description: "show a campaign's progress from its state file and CSV (no API call)",
+    load: async () => (await import("./commands/status.js")).statusCommand(),
+  },
+  {
+    name: "review",
+    args: "<campaign>",
+    description: "list replies that may be opt-outs, and record a person's decision on them",
+    load: async () => (await import("./commands/review.js")).reviewCommand(),
+  },
+  {
+    name: "sandbox",
+    args: "",
+    description: "run a local Inbox API v1 simulator (loopback) to rehearse campaigns without X",
+    load: async () => (await import("./commands/sandbox.js")).sandboxCommand(),
+  },
+  {
+    name: "init",
+    args: "[dir]",
+    description: "write a small working campaign (campaign.yaml, leads.csv, templates) to start from",
+    load: async () => (await import("./commands/init.js")).initCommand(),
+  },
+  {
+    name: "accounts",
+    args: "",
+    description: "list the team's account links (id, username, status) to fill accounts: in campaign.yaml",
+    load: async () => (await import("./commands/accounts.js")).accountsCommand(),
+  },
+];
+
+/** The program for `argv`: the command it names (`outreach help <command>` too) fully loaded, the others as stubs. */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command("outreach")
     .description("Bulk DM outreach campaigns through the Inbox API: paced, resumable, exactly-once.")
     .version(VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  program.addCommand(runCommand());
-  program.addCommand(statusCommand());
-  program.addCommand(reviewCommand());
-  program.addCommand(sandboxCommand());
-  program.addCommand(initCommand());
-  program.addCommand(accountsCommand());
+  // No top-level option takes a value, so the first word that is not an option names the command.
+  const words = argv.slice(2).filter((a) => !a.startsWith("-"));
+  const wanted = words[0] === "help" ? words[1] : words[0];
+  for (const c of COMMANDS) {
+    const cmd = c.name === wanted ? await c.load() : new Command(c.name).allowUnknownOption().allowExcessArguments();
+    if (c.name !== wanted && c.args) cmd.argument(c.args);
+    program.addCommand(cmd.description(c.description));
+  }
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {
     return report(err);

@@ -3,6 +3,7 @@
  * longer states a per-account send cap but X still throttles senders (reference.md §4), so each
  * account keeps a rolling-hour cap, a rolling-day cap and a human-looking random gap between sends.
  */
+import { growRing, newRing } from "./sliding-window.js";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -20,7 +21,7 @@ export interface AccountPacerOptions {
 }
 
 interface AccountState {
-  /** Ring of the last `perDay` send times, oldest at `next` once full, in send order. */
+  /** Ring of the last `perDay` send times, oldest at `next` once full, in send order; grows as sends come (growRing). */
   times: Float64Array;
   next: number;
   count: number;
@@ -74,9 +75,11 @@ export class AccountPacer {
   /** Records a send and draws the gap that must pass before the account's next one. */
   recordSend(account: string, at: number): void {
     const s = this.state(account);
+    if (s.count === s.times.length && s.count < this.opts.perDay) s.times = growRing(s.times, this.opts.perDay);
     s.times[s.next] = at;
-    s.next = s.next + 1 === s.times.length ? 0 : s.next + 1;
-    if (s.count < s.times.length) s.count++;
+    // Wraps only once the ring holds perDay slots: until then growRing keeps the slots in send order.
+    s.next = s.next + 1 === this.opts.perDay ? 0 : s.next + 1;
+    if (s.count < this.opts.perDay) s.count++;
     const { gapMinMs, gapMaxMs } = this.opts;
     s.gapEndsAt = at + Math.round(gapMinMs + this.random() * (gapMaxMs - gapMinMs));
   }
@@ -112,7 +115,7 @@ export class AccountPacer {
   private state(account: string): AccountState {
     let s = this.accounts.get(account);
     if (!s) {
-      s = { times: new Float64Array(this.opts.perDay), next: 0, count: 0, gapEndsAt: Number.NEGATIVE_INFINITY };
+      s = { times: newRing(this.opts.perDay), next: 0, count: 0, gapEndsAt: Number.NEGATIVE_INFINITY };
       this.accounts.set(account, s);
     }
     return s;

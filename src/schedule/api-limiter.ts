@@ -18,7 +18,7 @@ import { MinHeap } from "./min-heap.js";
 import { SlidingWindowGate, defaultQuotaMargin } from "./sliding-window.js";
 
 export interface ScheduleOptions {
-  /** 0 (highest) … 9 (lowest), Bottleneck's semantics; default 5. FIFO within a priority. */
+  /** 0 (highest) … 9 (lowest), as the account lanes; default 5. FIFO within a priority. */
   priority?: number;
   /** Aborting before the job starts rejects it with the signal's reason; a started job runs on. */
   signal?: AbortSignal;

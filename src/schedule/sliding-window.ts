@@ -19,7 +19,10 @@ interface Ring {
   windowMs: number;
   /** Extra wait past this window's edge. */
   marginMs: number;
-  /** The last `limit` start times, oldest at `next` once full. 8 bytes a slot: 100,000/day costs 800 kB. */
+  /**
+   * The last `limit` start times, oldest at `next` once full. 8 bytes a slot, allocated as starts come
+   * (see growRing): a quota of 1,000,000/day costs what the run used, not 8 MB up front.
+   */
   times: Float64Array;
   next: number;
   count: number;
@@ -42,6 +45,25 @@ export function defaultQuotaMargin(windowMs: number): number {
   return Math.min(DEFAULT_QUOTA_MARGIN_MS, Math.ceil(windowMs * 0.01));
 }
 
+/** Slots a ring starts with; it doubles up to its limit as starts come. */
+const INITIAL_SLOTS = 64;
+
+/**
+ * A ring that is not full yet has never wrapped (its slots 0..length-1 hold starts 0..length-1 in
+ * order), so growing is a copy into a larger array: indices, and `n % limit` lookups, stay valid.
+ * Shared with the account pacer (account-pacer.ts), whose rings grow the same way.
+ */
+export function growRing(times: Float64Array, limit: number): Float64Array {
+  const grown = new Float64Array(Math.min(limit, Math.max(INITIAL_SLOTS, times.length * 2)));
+  grown.set(times);
+  return grown;
+}
+
+/** An empty ring for up to `limit` entries: its first slots only (see growRing). */
+export function newRing(limit: number): Float64Array {
+  return new Float64Array(Math.min(limit, INITIAL_SLOTS));
+}
+
 export class SlidingWindowGate {
   private readonly rings: Ring[];
   /** Starts so far; start number n sits in slot n % limit of every ring. */
@@ -57,7 +79,7 @@ export class SlidingWindowGate {
       if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`Rate window limit must be an integer >= 1, got ${limit}`);
       if (!(windowMs > 0)) throw new RangeError(`Rate window length must be > 0 ms, got ${windowMs}`);
       const marginMs = typeof margin === "function" ? margin(windowMs) : margin;
-      return { limit, windowMs, marginMs, times: new Float64Array(limit), next: 0, count: 0, floor: Number.NEGATIVE_INFINITY, learned: false };
+      return { limit, windowMs, marginMs, times: newRing(limit), next: 0, count: 0, floor: Number.NEGATIVE_INFINITY, learned: false };
     });
   }
 
@@ -142,6 +164,7 @@ export class SlidingWindowGate {
         const reused = r.times[r.next]!;
         if (reused > r.floor) r.floor = reused;
       } else {
+        if (r.count === r.times.length) r.times = growRing(r.times, r.limit);
         r.count++;
       }
       r.times[r.next] = Number.POSITIVE_INFINITY;

@@ -1,9 +1,10 @@
 /**
- * Benchmark 2: peak RSS of a 1,000,000-lead × 3-step dry run with --format json to /dev/null, with
+ * Benchmark "dry-run-memory": peak RSS of a 1,000,000-lead × 3-step dry run with --format json to /dev/null, with
  * the bare libraries' peak for the same work as a reference. Target: ours < 250 MB.
  */
 import { runPhase, type PhaseResult } from "./support/child.js";
 import { createFixture } from "./support/fixture.js";
+import { reportFigures } from "./support/figures.js";
 import { int, mb, note, printTable, secs, verdict } from "./support/table.js";
 
 const LEADS = 1_000_000;
@@ -28,6 +29,17 @@ try {
   );
   const peakMb = ours.result.maxRssKb / 1024;
   note(`peak RSS ${peakMb.toFixed(0)} MB (target < ${TARGET_MB} MB) ${verdict(peakMb < TARGET_MB)}`);
+  const baseMb = base.result.maxRssKb / 1024;
+  await reportFigures("dry-run-memory", [
+    {
+      what: `Dry run peak RSS, ${int(LEADS)} leads × ${STEPS} steps, --format json → /dev/null`,
+      ours: `${peakMb.toFixed(0)} MB`,
+      baseline: `csv-parse + Handlebars: ${baseMb.toFixed(0)} MB`,
+      ratio: `${(peakMb / baseMb).toFixed(2)}× (1 pair)`,
+      target: `< ${TARGET_MB} MB`,
+      verdict: verdict(peakMb < TARGET_MB),
+    },
+  ]);
 } finally {
   await fixture.cleanup();
 }

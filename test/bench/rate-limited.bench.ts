@@ -1,5 +1,5 @@
 /**
- * Benchmark 4: sending under a team quota. The sandbox enforces a limit scaled down to seconds
+ * Benchmark "rate-limited": sending under a team quota. The sandbox enforces a limit scaled down to seconds
  * (50 requests per 1 s sliding window, counted on every /api/v1 request, reads included) and the
  * campaign's api limit is set to the same window in code (campaign.yaml only takes per-minute/hour/day
  * windows). The run sends for ~10 s, then is interrupted the way a user would (SIGTERM).
@@ -12,6 +12,7 @@
 import type { RateWindow } from "../../src/config/types.js";
 import { defaultQuotaMargin } from "../../src/schedule/sliding-window.js";
 import { runAgainstQuota } from "./support/quota-run.js";
+import { reportFigures } from "./support/figures.js";
 import { fixed, int, mb, note, printTable, secs, verdict } from "./support/table.js";
 
 const WINDOW: RateWindow = { limit: 50, windowMs: 1000 };
@@ -40,3 +41,13 @@ printTable(
 note(`achieved ${fixed(share * 100, 1)}% of the allowed rate (target ≥ ${TARGET_SHARE * 100}%) ${verdict(share >= TARGET_SHARE)}`);
 note(`(the gate's own ceiling with its ${margin} ms margin is ${fixed((ceiling / allowed) * 100, 1)}% of the allowed rate; achieved ${fixed((achieved / ceiling) * 100, 1)}% of that ceiling)`);
 note(`429s served: ${final.rateLimited} (target 0) ${verdict(final.rateLimited === 0)}`);
+await reportFigures("rate-limited", [
+  {
+    what: `Team quota ${WINDOW.limit} req / ${WINDOW.windowMs / 1000} s sliding, ~${SEND_FOR_MS / 1000} s of sending`,
+    ours: `${fixed(achieved, 1)} req/s, ${final.rateLimited} × 429`,
+    baseline: `allowed ${fixed(allowed, 1)} req/s (gate ceiling ${fixed(ceiling, 1)})`,
+    ratio: `${fixed(share * 100, 1)}% of allowed`,
+    target: `≥ ${TARGET_SHARE * 100}%, 0 × 429`,
+    verdict: verdict(share >= TARGET_SHARE && final.rateLimited === 0),
+  },
+]);

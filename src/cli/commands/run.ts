@@ -16,7 +16,6 @@ import { readStateSnapshot } from "../../state/load.js";
 
 export function runCommand(): Command {
   return new Command("run")
-    .description("run a campaign: send each lead its steps, paced, resumable, exactly once")
     .argument("<campaign>", "the campaign.yaml")
     .option("--dry-run", "render every message and show the schedule; send nothing (no token needed)")
     .addOption(new Option("--format <format>", "dry run: output format (--json is the same as --format json)").choices(["text", "json"]).default("text"))

@@ -104,7 +104,6 @@ export function parseRateWindows(text: string): RateWindow[] | undefined {
 
 export function sandboxCommand(): Command {
   return new Command("sandbox")
-    .description("run a local Inbox API v1 simulator (loopback) to rehearse campaigns without X")
     .option("--port <n>", "TCP port; 0 = any free port", "0")
     .option("--host <addr>", "address to listen on", "127.0.0.1")
     .option("--token <token>", "API token clients must send (default: a random sandbox_… token)")

@@ -30,7 +30,6 @@ export type { AccountProgress, StatusReport } from "../report/status.js";
 
 export function statusCommand(): Command {
   return new Command("status")
-    .description("show a campaign's progress from its state file and CSV (no API call)")
     .argument("<campaign>", "the campaign.yaml")
     .option("--json", "print the report as one JSON object")
     .option("--html <file>", "also write the campaign report as one self-contained HTML page (charts, replies, failures)")

@@ -24,6 +24,17 @@ export interface LiveSendArgs {
   stopAfterMs?: number;
   /** OUTREACH_REDIS_URL: share the team quota through this Redis. */
   redisUrl?: string;
+  /** Sample RSS and heap every this many ms (with the count sent so far), for the memory slope. */
+  sampleEveryMs?: number;
+}
+
+/** One memory sample: leads sent so far, RSS and V8 heap in bytes. */
+export interface MemorySample {
+  sent: number;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
 }
 
 export interface LiveSendResult {
@@ -39,6 +50,7 @@ export interface LiveSendResult {
   endAt: number;
   events: Record<string, number>;
   warnings: string[];
+  samples: MemorySample[];
 }
 
 const args = phaseArgs<LiveSendArgs>();
@@ -54,6 +66,14 @@ let firstSentMs = Number.NaN;
 let lastSentMs = Number.NaN;
 let stopTimer: NodeJS.Timeout | undefined;
 const t0 = performance.now();
+const samples: MemorySample[] = [];
+const sampler =
+  args.sampleEveryMs === undefined
+    ? undefined
+    : setInterval(() => {
+        const m = process.memoryUsage();
+        samples.push({ sent, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external });
+      }, args.sampleEveryMs);
 
 const onEvent = (e: EngineEvent): void => {
   events[e.type] = (events[e.type] ?? 0) + 1;
@@ -93,9 +113,10 @@ try {
   outcome = "interrupted";
 } finally {
   clearTimeout(stopTimer);
+  clearInterval(sampler);
 }
 const endMs = performance.now() - t0;
-const result: LiveSendResult = { sent, outcome, runStartedMs, firstSentMs, lastSentMs, endMs, runStartedAt, endAt: Date.now(), events, warnings };
+const result: LiveSendResult = { sent, outcome, runStartedMs, firstSentMs, lastSentMs, endMs, runStartedAt, endAt: Date.now(), events, warnings, samples };
 await sendResult({ ...result });
 // The HTTP client's keep-alive sockets would hold the process open for a while: the work is done.
 process.exit(0);

@@ -1,7 +1,7 @@
 /**
  * Each measurement runs in its own Node process so its peak RSS (a high-water mark per process) is
  * its own: `runPhase` spawns a compiled script under test/bench with an IPC channel and waits for the
- * one result it sends; the script calls `sendResult`, which adds the process's own peak RSS.
+ * one result it sends; the script calls `sendResult`, which adds the process's own peak RSS and CPU time.
  */
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,8 @@ import { fileURLToPath } from "node:url";
 export interface PhaseResult {
   /** process.resourceUsage().maxRSS of the phase's process, in KB. */
   maxRssKb: number;
+  /** CPU time (user + system, every thread) of the phase's process from its start, in ms. */
+  cpuMs: number;
   [key: string]: unknown;
 }
 
@@ -93,7 +95,8 @@ export function phaseArgs<T>(): T {
  * channel would keep the process alive).
  */
 export function sendResult(result: Record<string, unknown>): Promise<void> {
-  const full: PhaseResult = { ...result, maxRssKb: process.resourceUsage().maxRSS };
+  const cpu = process.cpuUsage();
+  const full: PhaseResult = { ...result, maxRssKb: process.resourceUsage().maxRSS, cpuMs: (cpu.user + cpu.system) / 1000 };
   return new Promise((resolve, reject) => {
     if (!process.send) return reject(new Error("phase started without an IPC channel; run it through runPhase()"));
     process.send(full, undefined, {}, (err: Error | null) => {

@@ -98,6 +98,17 @@ describe("AccountPacer", () => {
     [{ perHour: 1, perDay: 1.5, gapMinMs: 0, gapMaxMs: 0 }],
     [{ perHour: 1, perDay: 1, gapMinMs: 5, gapMaxMs: 1 }],
   ])("rejects bad options %j", (opts) => expect(() => new AccountPacer(opts)).toThrow(RangeError));
+
+  it("a large perDay cap is counted exactly as the ring grows past its first slots and wraps", () => {
+    // 300 sends a minute apart with perDay 250: the ring grows 64 → 128 → 250, then wraps.
+    const p = new AccountPacer({ perHour: 1000, perDay: 250, gapMinMs: 0, gapMaxMs: 0 });
+    for (let i = 0; i < 300; i++) p.recordSend("a", T0 + i * MIN);
+    const now = T0 + 299 * MIN;
+    expect(p.sentInLast("a", HOUR, now)).toBe(60);
+    expect(p.sentInLast("a", DAY, now)).toBe(250); // only the last perDay sends are kept
+    // The 250th most recent send (i = 50) must be a day old before the next one.
+    expect(p.nextAllowedAt("a", now)).toBe(T0 + 50 * MIN + DAY);
+  });
 });
 
 describe("AccountPacer.blockedBy", () => {

@@ -54,4 +54,16 @@ describe("defaultQuotaMargin", () => {
     expect(defaultQuotaMargin(86_400_000)).toBe(1000);
     expect(defaultQuotaMargin(1000)).toBe(10);
   });
+
+  it("a large limit is enforced exactly as the ring grows past its first slots and wraps", () => {
+    const g = new SlidingWindowGate([{ limit: 200, windowMs: 10_000 }]);
+    for (let t = 0; t < 200; t++) {
+      expect(g.nextStartAt(t)).toBe(t);
+      g.record(t);
+    }
+    expect(g.nextStartAt(200)).toBe(10_001); // start 0 must be more than a window old
+    g.record(10_001);
+    expect(g.nextStartAt(10_001)).toBe(10_002); // now start 1 is the oldest of the last 200
+    expect(g.remainingFor(200, 10_001)).toBe(1); // the starts at 2…199 and 10,001 lie in (1, 10,001]
+  });
 });

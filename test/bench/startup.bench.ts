@@ -1,0 +1,109 @@
+/**
+ * Benchmark "startup": `outreach --help` and `outreach status` on a 100,000-lead state, each against
+ * `node -e 0` run in the same round (rounds interleaved, so the machine's load hits all three alike).
+ * CPU time (user + system) and peak RSS come from a preload that reports them at exit, the same
+ * preload for all three; wall time is spawn to exit.
+ * Targets (issue 11): --help and status ≤ 2× node -e 0; status ≤ 0.5 s and ≤ 150 MB.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SimulatedClock } from "../../src/platform/clock.js";
+import { openState } from "../../src/state/store.js";
+import { createFixture } from "./support/fixture.js";
+import { minMedian, ratioText, reportFigures } from "./support/figures.js";
+import { fixed, int, mb, printTable } from "./support/table.js";
+
+const LEADS = 100_000;
+const ROUNDS = 5;
+const TARGET_RATIO = 2;
+const TARGET_STATUS_MS = 500;
+const TARGET_STATUS_MB = 150;
+
+interface Usage {
+  cpuMs: number;
+  wallMs: number;
+  maxRssKb: number;
+}
+
+const bin = fileURLToPath(new URL("../../src/cli/bin.js", import.meta.url));
+const fixture = await createFixture("startup", { leads: LEADS, steps: 3 });
+const preload = join(fixture.dir, "usage-preload.cjs");
+const usageFile = join(fixture.dir, "usage.json");
+await writeFile(
+  preload,
+  `process.on("exit", () => { const c = process.cpuUsage(); require("node:fs").writeFileSync(process.env.BENCH_USAGE_FILE, JSON.stringify({ cpuMs: (c.user + c.system) / 1000, maxRssKb: process.resourceUsage().maxRSS })); });\n`,
+);
+
+/** A state where every lead got the first step, written through the store (snapshot + journal), as a run leaves it. */
+async function writeState(file: string): Promise<void> {
+  const t = Date.UTC(2026, 10, 2, 14);
+  const fingerprint = { campaign: "x", templates: {}, sequence: ["intro", "nudge", "last"], replySteps: [], accounts: ["benchacct0"], idColumn: "x_user_id", csv: { size: 0, hash: "" } };
+  await mkdir(join(file, ".."), { recursive: true });
+  const store = await openState({ file, campaign: "Bench startup", fingerprint, clock: new SimulatedClock(t), fsyncSending: false });
+  for (let i = 0; i < LEADS; i++) {
+    const id = String(1_000_000_000_000_000_000n + BigInt(i) * 7919n);
+    void store.patchLead(id, { account: "benchacct0", threadId: `thread${i.toString(36).padStart(20, "0")}` });
+    void store.setStep(id, "intro", { status: "sending", updatedAt: t + i, attempts: 1, sendingAt: t + i, contentHash: "f".repeat(32) });
+    await store.setStep(id, "intro", { status: "sent", updatedAt: t + i, attempts: 1, sendingAt: t + i, contentHash: "f".repeat(32), sentAt: t + i, messageId: `msg${i.toString(36).padStart(21, "0")}` });
+  }
+  await store.close();
+}
+
+function measure(args: string[]): Usage {
+  const started = performance.now();
+  const r = spawnSync(process.execPath, ["--require", preload, ...args], { env: { ...process.env, BENCH_USAGE_FILE: usageFile, NO_COLOR: "1" }, encoding: "utf8" });
+  const wallMs = performance.now() - started;
+  if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited with ${r.status}: ${r.stderr}`);
+  return { wallMs, ...(JSON.parse(readFileSync(usageFile, "utf8")) as Omit<Usage, "wallMs">) };
+}
+
+try {
+  await writeState(join(fixture.dir, "state", "bench.json"));
+  const bare: Usage[] = [];
+  const help: Usage[] = [];
+  const status: Usage[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    // Rotate the order each round.
+    const jobs = [() => bare.push(measure(["-e", "0"])), () => help.push(measure([bin, "--help"])), () => status.push(measure([bin, "status", fixture.campaignFile]))];
+    for (let k = 0; k < jobs.length; k++) jobs[(k + i) % jobs.length]!();
+  }
+  const med = (xs: Usage[], f: (u: Usage) => number): number => minMedian(xs.map(f)).median;
+  const row = (label: string, xs: Usage[]): string[] => [label, `${fixed(med(xs, (u) => u.cpuMs), 0)} ms`, `${fixed(med(xs, (u) => u.wallMs), 0)} ms`, mb(med(xs, (u) => u.maxRssKb))];
+  printTable(`Start-up, median of ${ROUNDS} interleaved rounds (status on a ${int(LEADS)}-lead state)`, ["command", "CPU", "wall", "peak RSS"], [
+    row("node -e 0", bare),
+    row("outreach --help", help),
+    row(`outreach status (${int(LEADS)} leads)`, status),
+  ]);
+  const cpu = (u: Usage): number => u.cpuMs;
+  const wall = (u: Usage): number => u.wallMs;
+  const helpCpu = ratioText(help.map(cpu), bare.map(cpu));
+  const helpWall = ratioText(help.map(wall), bare.map(wall));
+  const statusCpu = ratioText(status.map(cpu), bare.map(cpu));
+  const statusWall = ratioText(status.map(wall), bare.map(wall));
+  const statusMs = med(status, wall);
+  const statusMb = med(status, (u) => u.maxRssKb) / 1024;
+  await reportFigures("startup", [
+    {
+      what: "`outreach --help`",
+      ours: `${fixed(med(help, cpu), 0)} ms CPU, ${fixed(med(help, wall), 0)} ms wall`,
+      baseline: `node -e 0: ${fixed(med(bare, cpu), 0)} ms CPU, ${fixed(med(bare, wall), 0)} ms wall`,
+      ratio: `CPU ${helpCpu.text}; wall ${helpWall.text}`,
+      target: `≤ ${TARGET_RATIO}×`,
+      verdict: helpCpu.median <= TARGET_RATIO ? "PASS" : "FAIL",
+    },
+    {
+      what: `\`outreach status\`, ${int(LEADS)}-lead state`,
+      ours: `${fixed(med(status, cpu), 0)} ms CPU, ${fixed(statusMs, 0)} ms wall, ${statusMb.toFixed(0)} MB`,
+      baseline: `node -e 0 (as above)`,
+      ratio: `CPU ${statusCpu.text}; wall ${statusWall.text}`,
+      target: `≤ ${TARGET_RATIO}×; ≤ ${TARGET_STATUS_MS} ms, ≤ ${TARGET_STATUS_MB} MB`,
+      verdict: statusCpu.median <= TARGET_RATIO && statusMs <= TARGET_STATUS_MS && statusMb <= TARGET_STATUS_MB ? "PASS" : "FAIL",
+    },
+  ]);
+} finally {
+  await rm(usageFile, { force: true });
+  await fixture.cleanup();
+}
