@@ -67,7 +67,7 @@ const CASES: BadCase[] = [
   // leads CSV
   { name: "csv-missing-id-column", code: 1, says: [/leads\.csv/, /x_user_id/, /user_id/] },
   { name: "csv-empty", code: 1, says: [/leads\.csv/] },
-  { name: "csv-handles-not-ids", code: 1, says: [/skip line 2: "@ada" is not an X user id/, /use the numeric id/, /leads\.csv has no lead that can be messaged/] },
+  { name: "csv-handles-not-ids", code: 1, says: [/skip line 2: "@ada" is not an X user id/, /use the numeric X user id/, /leads\.csv has no lead that can be messaged/] },
   { name: "csv-unterminated-quote", code: 1, says: [/leads\.csv:\d+/, /quote/i] },
   { name: "csv-delimiter-mismatch", code: 1, says: [/leads\.csv/, /x_user_id/] },
   { name: "csv-is-directory", prepare: (d) => (rmSync(join(d, "leads.csv")), mkdirSync(join(d, "leads.csv"))), code: 1, says: [/campaign\.yaml:4:\d+ leads\.file: leads CSV leads\.csv is a directory, not a file/] },

@@ -52,7 +52,7 @@ describe("replies through the Events API", () => {
     expect(summary).toMatchObject({ replied: 2, optedOut: 1, finished: 4 });
 
     // The opted-out lead stays out of a later campaign run on the same list: the dry run skips it as suppressed.
-    const dry = await runCli(["run", fixture.yamlPath, "--dry-run", "--format", "json"], { env: {} });
+    const dry = await runCli(["run", fixture.yamlPath, "--dry-run", "--from-scratch", "--format", "json"], { env: {} });
     const previewed = new Set(dry.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { leadId: string }).leadId));
     expect(previewed.has(optOut)).toBe(false);
     expect(previewed.has(interested)).toBe(true);

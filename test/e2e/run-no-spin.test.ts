@@ -96,6 +96,6 @@ describe("outreach run: Ctrl-C during a long wait", () => {
     // The sends that waited behind the hold went back to pending: none is left `sending`.
     const statuses = await introStatuses(fixture.stateFile);
     expect(statuses["sending"]).toBeUndefined();
-    expect(statuses["sent"]).toBe(sent);
+    expect(statuses["sent"] ?? 0).toBe(sent);
   });
 });

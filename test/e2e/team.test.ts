@@ -46,7 +46,7 @@ describe.skipIf(!hasRedisServer)("outreach run as a team (Redis)", () => {
         name: `Team campaign ${i + 1}`,
         accounts: ACCOUNTS.slice(i * 2, i * 2 + 2),
         leads,
-        firstLeadId: 4_200_000_000_000_000_000n + BigInt(i * 1000),
+        firstLeadId: 4_200_000_000_000_000_001n + BigInt(i * 1000),
         followUps: 0,
         api: CAMPAIGN_QUOTA,
         pollEvery: "5s",
@@ -98,7 +98,7 @@ describe.skipIf(!hasRedisServer)("outreach run as a team (Redis)", () => {
 
   it("two campaigns started at once over overlapping CSVs contact each shared lead exactly once", async () => {
     sandbox = await startSandbox({ accountLinks: [...ACCOUNTS, TEAMMATE], replyRate: 0, rateLimit: "off" });
-    const first = 4_300_000_000_000_000_000n;
+    const first = 4_300_000_000_000_000_001n;
     const a = makeCampaign({ name: "Overlap A", accounts: ACCOUNTS.slice(0, 2), leads: 30, firstLeadId: first, followUps: 0 });
     const b = makeCampaign({ name: "Overlap B", accounts: ACCOUNTS.slice(2, 4), leads: 30, firstLeadId: first + 15n, followUps: 0 });
     fixtures.push(a, b);

@@ -15,7 +15,7 @@ const { setUp } = useSandboxCampaign(ACCOUNTS);
 /** Enough leads to show a count (dry runs); live sends use a few, since each is fdatasync'd. */
 const LEADS = 300;
 const SENT_LEADS = 8;
-const idAt = (i: number): string => (5_200_000_000_000_000_000n + BigInt(i)).toString();
+const idAt = (i: number): string => (5_200_000_000_000_000_001n + BigInt(i)).toString();
 
 /** Our own export-like CSV: a header with a space, JavaScript's prototype names as headers, names as on X. */
 function writeLeads(fixture: CampaignFixture, names: (i: number) => string = () => "Jane Doe", count = LEADS): void {
