@@ -5,7 +5,7 @@
 import { hostname } from "node:os";
 import type { Campaign } from "../config/types.js";
 import { UserError } from "../errors.js";
-import { AuthError, InboxError } from "../inbox/errors.js";
+import { AuthError, InboxError, RateLimitedError } from "../inbox/errors.js";
 import type { InboxApi } from "../inbox/types.js";
 import { joinTeam, type Team } from "../team/index.js";
 import type { Clock } from "./clock.js";
@@ -40,7 +40,7 @@ export async function joinTeamOf(
   if (!url) return undefined;
   let teamId: string;
   try {
-    teamId = (await api.getTeam({ retry: false })).id;
+    teamId = (await readTeamPatiently(api, clock, note)).id;
   } catch (err) {
     throw explainStartupError(err);
   }
@@ -57,3 +57,19 @@ export async function joinTeamOf(
   });
 }
 
+
+/** Rate-limit waits for GET /team before giving up: runners starting together share the quota before they share the gate. */
+const TEAM_429_ATTEMPTS = 5;
+
+/** GET /team, waiting out 429s like the start-up read of the account links (a full quota is no input error). */
+async function readTeamPatiently(api: InboxApi, clock: Clock, note: (level: "info" | "warn", message: string) => void): Promise<{ id: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api.getTeam({ retry: false });
+    } catch (err) {
+      if (!(err instanceof RateLimitedError) || attempt >= TEAM_429_ATTEMPTS) throw err;
+      note("warn", `the Inbox API is rate limiting the team (429); reading the team again in ${Math.ceil(err.retryAfterMs / 1000)} s`);
+      await clock.sleep(err.retryAfterMs);
+    }
+  }
+}

@@ -78,6 +78,8 @@ describe.skipIf(!hasRedisServer)("outreach run as a team (Redis)", () => {
   it("Redis killed mid-run and restarted empty: the runners hold, then go on — no 429 storm, no duplicate, no lead lost", async () => {
     const { sb, runs, env } = await threeCampaigns(20, true);
     const children: CliProcess[] = runs.map((args) => spawnCli(args, { env, timeoutMs: 150_000 }));
+    // Every runner past its start-up (a runner that finds Redis gone at start refuses to start, by design).
+    await Promise.all(children.map((c) => c.waitForEvent("run.started", () => true, 60_000)));
     await children[0]!.waitForSent(3, 60_000);
     await redis.kill();
     try {
@@ -90,7 +92,7 @@ describe.skipIf(!hasRedisServer)("outreach run as a team (Redis)", () => {
       await redis.start();
     }
     const results = await Promise.all(children.map((c) => c.done));
-    for (const r of results) expect(r.code).toBe(0);
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
     expect(results.some((r) => r.events.some((e) => e.type === "note" && /is back/.test(e.message)))).toBe(true);
     expect(sb.stats().rateLimited).toBe(0);
     expectEveryLeadOnce(sb);
