@@ -11,8 +11,8 @@ export interface WorkerInput {
 }
 
 export type FromWorker =
-  /** Write `data` to the parent's stdout (1) or stderr (2), then acknowledge `id`. */
-  | { t: "write"; fd: 1 | 2; data: string; id: number }
+  /** Write `data` (UTF-8 bytes, transferred) to the parent's stdout (1) or stderr (2), then acknowledge `id`. */
+  | { t: "write"; fd: 1 | 2; data: Uint8Array; id: number }
   /** `templateErrors`: distinct template errors (each fails every lead of its step, whatever --allow-partial says). */
   | { t: "done"; rows: number; ready: number; problems: number; templateErrors: number }
   | { t: "user-error"; message: string; details: { hint?: string; problems?: Problem[] } }

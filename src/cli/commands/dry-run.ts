@@ -16,7 +16,6 @@ import { Worker } from "node:worker_threads";
 import type { Campaign } from "../../config/types.js";
 import { UserError } from "../../errors.js";
 import { describeConversation } from "../../engine/first-contact.js";
-import { lookupConversations } from "../../platform/lookup-conversations.js";
 import { outputClosed } from "../output.js";
 import type { FromWorker, ToWorker, WorkerInput } from "./dry-run-protocol.js";
 import type { RunFlags } from "./run-flags.js";
@@ -75,6 +74,8 @@ export async function runDryRun(campaign: Campaign, flags: RunFlags): Promise<vo
 /** `--lookup`: which leads a live run would skip as already in conversation with the team. */
 async function printLookup(campaign: Campaign, flags: RunFlags): Promise<void> {
   const note = (level: "info" | "warn", message: string): void => void process.stderr.write(`${level === "warn" ? "warning: " : ""}${message}\n`);
+  // Loaded only for --lookup: it brings the API client and the team quota (Redis), which a dry run never needs.
+  const { lookupConversations } = await import("../../platform/lookup-conversations.js");
   const { checked, found } = await lookupConversations(campaign, process.env, note);
   if (flags.format === "json") {
     for (const f of found) process.stdout.write(`${JSON.stringify({ type: "in-conversation", leadId: f.leadId, line: f.line, ...f.conversation })}\n`);

@@ -3,16 +3,10 @@ import { Command, Option } from "commander";
 import { displayPath, loadCampaign } from "../../config/load.js";
 import type { Campaign } from "../../config/types.js";
 import { commandName } from "../../platform/invocation.js";
-import { runLive } from "../../platform/live-run.js";
-import { startRehearsal } from "../../platform/rehearsal.js";
 import { outputClosed } from "../output.js";
 import { createReporter, type ReportMode, type SuppressionTarget } from "../report/reporter.js";
-import { printRehearsalSummary } from "../report/rehearsal-summary.js";
 import { confirmStart } from "./confirm-start.js";
-import { runDryRun } from "./dry-run.js";
 import { instant, int, range, ratio, settleRunFlags, type RunFlags } from "./run-flags.js";
-import { writeReportFile } from "../../html/report-file.js";
-import { readStateSnapshot } from "../../state/load.js";
 
 export function runCommand(): Command {
   return new Command("run")
@@ -45,7 +39,8 @@ export function runCommand(): Command {
       // Flags first: a misplaced flag is a usage error before any file is read.
       const flags = settleRunFlags(typed, cmd);
       const campaign = await loadCampaign(file);
-      if (flags.dryRun) return runDryRun(campaign, flags);
+      // Each mode loads its own modules: a dry run never needs the API client, the sandbox or Redis.
+      if (flags.dryRun) return (await import("./dry-run.js")).runDryRun(campaign, flags);
       return flags.sandbox ? rehearse(campaign, flags) : live(campaign, flags);
     });
 }
@@ -63,6 +58,7 @@ function reporterFor(campaign: Campaign, flags: RunFlags, now: () => number = Da
 }
 
 async function live(campaign: Campaign, flags: RunFlags): Promise<void> {
+  const { runLive } = await import("../../platform/live-run.js");
   const reporter = reporterFor(campaign, flags);
   try {
     await runLive(campaign, {
@@ -85,6 +81,11 @@ async function live(campaign: Campaign, flags: RunFlags): Promise<void> {
 }
 
 async function rehearse(campaign: Campaign, flags: RunFlags): Promise<void> {
+  const [{ startRehearsal }, { runLive }, { printRehearsalSummary }] = await Promise.all([
+    import("../../platform/rehearsal.js"),
+    import("../../platform/live-run.js"),
+    import("../report/rehearsal-summary.js"),
+  ]);
   const rehearsal = await startRehearsal(campaign, {
     realtime: flags.realtime === true,
     ...(flags.replyRate !== undefined ? { replyRate: flags.replyRate } : {}),
@@ -122,6 +123,7 @@ async function rehearse(campaign: Campaign, flags: RunFlags): Promise<void> {
     reporter.close();
     if (!flags.json) printRehearsalSummary(process.stdout, campaign, result.summary, rehearsal.sandbox, Date.now() - wallStart);
     if (flags.html) {
+      const [{ readStateSnapshot }, { writeReportFile }] = await Promise.all([import("../../state/load.js"), import("../../html/report-file.js")]);
       const snapshot = await readStateSnapshot(rehearsal.stateFile);
       if (snapshot) await writeReportFile(flags.html, campaign, snapshot, rehearsal.clock.now());
       if (!flags.json) process.stdout.write(`report written to ${flags.html} (open it in a browser)\n`);
