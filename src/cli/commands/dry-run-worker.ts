@@ -39,19 +39,30 @@ port.on("message", (msg: ToWorker) => {
   else acks.get(msg.id)?.();
 });
 
-/** A stream of the parent (1 = stdout, 2 = stderr), as a chunk sink that resolves once written. */
+/**
+ * A stream of the parent (1 = stdout, 2 = stderr), as a chunk sink that resolves once written. Chunks
+ * live in shared memory: the main thread writes straight from it and acknowledges once the stream has
+ * taken the bytes, then the chunk is reused (transferring or copying one per message left up to ~64 MB
+ * of dead buffers waiting for the main thread's garbage collector in a 1M-lead preview).
+ */
 function parentSink(fd: 1 | 2): ChunkSink {
-  return (chunk) =>
+  return (chunk, release) =>
     new Promise<void>((resolve) => {
       const id = nextId++;
       acks.set(id, () => {
         acks.delete(id);
+        release();
         resolve();
       });
-      // Transferred, not copied: each chunk has an ArrayBuffer of its own (BatchedWriter allocates one per chunk).
-      port!.postMessage({ t: "write", fd, data: chunk, id } satisfies FromWorker, [chunk.buffer as ArrayBuffer]);
+      const shared = chunk.buffer instanceof SharedArrayBuffer;
+      port!.postMessage({ t: "write", fd, data: chunk, id } satisfies FromWorker, shared ? [] : [chunk.buffer as ArrayBuffer]);
     });
 }
+
+/** A chunk in memory the main thread can read without a copy. */
+const sharedChunk = (): Buffer => Buffer.from(new SharedArrayBuffer(CHUNK_BYTES));
+/** A chunk of the worker's own: a file stream holds it until written. */
+const ownChunk = (): Buffer => Buffer.allocUnsafeSlow(CHUNK_BYTES);
 
 run().then(
   (result) => port.postMessage({ t: "done", ...result } satisfies FromWorker),
@@ -72,13 +83,13 @@ async function run(): Promise<{ rows: number; ready: number; problems: number; t
   const json = flags.format === "json";
   // JSON goes to the file or stdout; the human summary then goes to stderr so stdout stays parseable.
   const humanFd: 1 | 2 = json && !file ? 2 : 1;
-  const human = new BatchedWriter(parentSink(humanFd));
+  const human = new BatchedWriter(parentSink(humanFd), sharedChunk);
   const s = paint({ isTTY: humanFd === 1 ? input.stdoutIsTTY : input.stderrIsTTY });
   const shown = new Map<string, number>();
   let format: CsvFormat | undefined;
   const fileSink = file ? fileChunkSink(file) : undefined;
-  const jsonOut = json ? new BatchedWriter(fileSink ?? parentSink(1)) : undefined;
-  const fileOut = fileSink && !json ? new BatchedWriter(fileSink) : undefined;
+  const jsonOut = json ? (fileSink ? new BatchedWriter(fileSink, ownChunk) : new BatchedWriter(parentSink(1), sharedChunk)) : undefined;
+  const fileOut = fileSink && !json ? new BatchedWriter(fileSink, ownChunk) : undefined;
 
   // A started campaign previews what remains, unless --from-scratch asks for every lead's every step.
   // The HTML page lays out every lead's timetable, so it always previews from scratch.
@@ -154,10 +165,14 @@ async function openHtml(path: string, campaign: Campaign): Promise<HtmlPreviewFi
   }
 }
 
-type ChunkSink = (chunk: Buffer) => Promise<void> | undefined;
+/**
+ * Takes a chunk of output; calls `release` once its bytes are no longer needed (the chunk is then
+ * reused). Returns a promise when the caller should wait before producing more (backpressure).
+ */
+type ChunkSink = (chunk: Buffer, release: () => void) => Promise<void> | undefined;
 
 function fileChunkSink(stream: WriteStream): ChunkSink {
-  return (chunk) => drained(stream, stream.write(chunk));
+  return (chunk, release) => drained(stream, stream.write(chunk, () => release()));
 }
 
 /** Bytes per output chunk: one write (or one message to the main thread) per chunk. */
@@ -169,23 +184,29 @@ const CHUNK_BYTES = 65_536;
  * `buf.write`: building a 64 KB string and encoding it at the end (`Buffer.from`) cost 4–5× as much
  * CPU — the largest single cost of a 100k-lead dry run (rope flattening plus the UTF-8 encoder's
  * slow path for long two-byte strings; "—" in a template makes the whole text two-byte). `write`
- * returns a promise when a chunk went out, resolved once the sink has taken it, so the caller pauses
- * reading meanwhile.
+ * returns a promise when a chunk went out and the sink asks to wait, so the caller pauses reading.
  */
 class BatchedWriter {
-  private chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  /** Chunks the sink has released: two or three in turn, so a long preview makes no garbage here. */
+  private readonly free: Buffer[] = [];
+  private chunk: Buffer;
   private used = 0;
 
-  constructor(private readonly sink: ChunkSink) {}
+  constructor(
+    private readonly sink: ChunkSink,
+    private readonly allocate: () => Buffer,
+  ) {
+    this.chunk = allocate();
+  }
 
   write(text: string): Promise<void> | undefined {
     // 3 bytes per UTF-16 unit at most (a surrogate pair is 2 units, 4 bytes): flush first if it might not fit.
     const wait = this.used + text.length * 3 > this.chunk.length ? this.flush() : undefined;
     if (text.length * 3 > this.chunk.length) {
-      // A line longer than a chunk goes alone, in a buffer of its own like every chunk (see flush).
+      // A line longer than a chunk goes alone, in a buffer of its own (transferred, not reused).
       const alone = Buffer.allocUnsafeSlow(Buffer.byteLength(text, "utf8"));
       alone.write(text, 0);
-      return this.sink(alone) ?? wait;
+      return this.sink(alone, () => undefined) ?? wait;
     }
     this.used += this.chunk.write(text, this.used);
     return wait;
@@ -193,11 +214,12 @@ class BatchedWriter {
 
   flush(): Promise<void> | undefined {
     if (this.used === 0) return undefined;
-    // A fresh chunk each time: the sink keeps this one until it is written (or transferred to the main thread).
-    const full = this.chunk.subarray(0, this.used);
-    this.chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+    const whole = this.chunk;
+    const full = whole.subarray(0, this.used);
+    // The sink keeps this chunk until it releases it; meanwhile lines go into a free (or new) one.
+    this.chunk = this.free.pop() ?? this.allocate();
     this.used = 0;
-    return this.sink(full);
+    return this.sink(full, () => this.free.push(whole));
   }
 }
 

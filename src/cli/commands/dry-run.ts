@@ -95,7 +95,7 @@ async function printLookup(campaign: Campaign, flags: RunFlags): Promise<void> {
 
 /** Writes what the worker sends, acknowledging each chunk once the stream has taken it. */
 function relay(worker: Worker): Promise<Extract<FromWorker, { t: "done" }>> {
-  // Chunks waiting for a 'drain' that a closed pipe will never emit: released when the output closes.
+  // Chunks not acknowledged yet: a closed pipe never calls their write callbacks, so they are released when the output closes.
   const waiting = new Set<() => void>();
   outputClosed.signal.addEventListener("abort", () => [...waiting].forEach((ack) => ack()), { once: true });
   return new Promise((resolve, reject) => {
@@ -104,13 +104,13 @@ function relay(worker: Worker): Promise<Extract<FromWorker, { t: "done" }>> {
         case "write": {
           const stream = msg.fd === 1 ? process.stdout : process.stderr;
           const ack = (): void => {
-            waiting.delete(ack);
-            stream.off("drain", ack);
+            if (!waiting.delete(ack)) return;
             worker.postMessage({ t: "ack", id: msg.id } satisfies ToWorker);
           };
-          if (outputClosed.signal.aborted || stream.write(msg.data)) return ack();
           waiting.add(ack);
-          stream.once("drain", ack);
+          if (outputClosed.signal.aborted) return ack();
+          // Acknowledged once written (the callback), not when buffered: the worker reuses the bytes after the ack.
+          stream.write(msg.data, () => ack());
           return;
         }
         case "done":
