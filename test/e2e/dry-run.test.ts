@@ -157,7 +157,7 @@ describe("dry run output arrives byte for byte", () => {
     expect(file).toContain(`── follow-up-1 → ${leads[599]!.id} (line 601)\n   [follow-up-1] Zoë599\n${"   x\n".repeat(4_900)}`);
     expect(file).toContain("   [intro] Hi Zoë599 — Ünïcode — 🚀 599 🎉\n");
     await expectNothingSent();
-  });
+  }, 120_000); // three dry runs of 600 leads: ~7 s on a quiet machine
 });
 
 describe("dry run: bad input gets one clear message, exit 1, nothing sent", () => {
