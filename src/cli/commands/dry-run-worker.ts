@@ -25,6 +25,7 @@ import { safeText } from "../report/safe-text.js";
 import { formatInstant, formatSpan } from "../report/time.js";
 import { paint } from "../report/style.js";
 import type { FromWorker, ToWorker, WorkerInput } from "./dry-run-protocol.js";
+import { BatchedWriter, CHUNK_BYTES, type ChunkSink } from "./output-chunks.js";
 import type { RunFlags } from "./run-flags.js";
 
 const port = parentPort;
@@ -165,62 +166,8 @@ async function openHtml(path: string, campaign: Campaign): Promise<HtmlPreviewFi
   }
 }
 
-/**
- * Takes a chunk of output; calls `release` once its bytes are no longer needed (the chunk is then
- * reused). Returns a promise when the caller should wait before producing more (backpressure).
- */
-type ChunkSink = (chunk: Buffer, release: () => void) => Promise<void> | undefined;
-
 function fileChunkSink(stream: WriteStream): ChunkSink {
   return (chunk, release) => drained(stream, stream.write(chunk, () => release()));
-}
-
-/** Bytes per output chunk: one write (or one message to the main thread) per chunk. */
-const CHUNK_BYTES = 65_536;
-
-/**
- * Collects output lines into ~64 KB chunks: one write per chunk instead of one per line (3,000,000
- * lines for a 1M-lead preview). Each line is encoded straight into the chunk's bytes with
- * `buf.write`: building a 64 KB string and encoding it at the end (`Buffer.from`) cost 4–5× as much
- * CPU — the largest single cost of a 100k-lead dry run (rope flattening plus the UTF-8 encoder's
- * slow path for long two-byte strings; "—" in a template makes the whole text two-byte). `write`
- * returns a promise when a chunk went out and the sink asks to wait, so the caller pauses reading.
- */
-class BatchedWriter {
-  /** Chunks the sink has released: two or three in turn, so a long preview makes no garbage here. */
-  private readonly free: Buffer[] = [];
-  private chunk: Buffer;
-  private used = 0;
-
-  constructor(
-    private readonly sink: ChunkSink,
-    private readonly allocate: () => Buffer,
-  ) {
-    this.chunk = allocate();
-  }
-
-  write(text: string): Promise<void> | undefined {
-    // 3 bytes per UTF-16 unit at most (a surrogate pair is 2 units, 4 bytes): flush first if it might not fit.
-    const wait = this.used + text.length * 3 > this.chunk.length ? this.flush() : undefined;
-    if (text.length * 3 > this.chunk.length) {
-      // A line longer than a chunk goes alone, in a buffer of its own (transferred, not reused).
-      const alone = Buffer.allocUnsafeSlow(Buffer.byteLength(text, "utf8"));
-      alone.write(text, 0);
-      return this.sink(alone, () => undefined) ?? wait;
-    }
-    this.used += this.chunk.write(text, this.used);
-    return wait;
-  }
-
-  flush(): Promise<void> | undefined {
-    if (this.used === 0) return undefined;
-    const whole = this.chunk;
-    const full = whole.subarray(0, this.used);
-    // The sink keeps this chunk until it releases it; meanwhile lines go into a free (or new) one.
-    this.chunk = this.free.pop() ?? this.allocate();
-    this.used = 0;
-    return this.sink(full, () => this.free.push(whole));
-  }
 }
 
 /** Undefined when the write was accepted; otherwise a promise of the stream's next 'drain'. */
