@@ -63,12 +63,15 @@ export async function loadModel(file: string, opts: LoadOptions = {}): Promise<L
   };
 }
 
-/** Read-only view for `outreach status`: snapshot + journal replay, no lock, no writes. */
+/** Read-only view: snapshot + journal replay, no lock, no writes; the leads in a Map (`outreach status`). */
+export async function readStateModel(file: string, opts: { onWarning?: (message: string) => void } = {}): Promise<StateModel | undefined> {
+  return (await loadModel(file, opts))?.model;
+}
+
+/** Read-only view as one snapshot document (the HTML report, review, the dry run of a started campaign). */
 export async function readStateSnapshot(file: string, opts: { onWarning?: (message: string) => void } = {}): Promise<StateSnapshot | undefined> {
-  const loaded = await loadModel(file, opts);
-  if (!loaded) return undefined;
-  const leads = Object.fromEntries(loaded.model.leads);
-  return { meta: loaded.model.meta, leads, counters: deriveCounters(loaded.model.leads.values()) };
+  const model = await readStateModel(file, opts);
+  return model && snapshotOf(model, model.meta.generation);
 }
 
 /**
