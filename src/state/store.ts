@@ -43,7 +43,7 @@ import {
 } from "./journal-records.js";
 import { JournalWriter, openJournalFile, type JournalFile, type OpenJournalFile } from "./journal-writer.js";
 import { encodeHeader } from "./journal-header.js";
-import { loadModel, prepareJournal, snapshotOf } from "./load.js";
+import { atGeneration, loadModel, prepareJournal } from "./load.js";
 import { newStateId, writeSnapshotFile } from "./snapshot.js";
 import { assertLegalTransition } from "./transitions.js";
 import type { Fingerprint, LeadState, StateMeta, StepRecord } from "./types.js";
@@ -106,7 +106,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
     generation = await prepareJournal(opts.file, loaded, now, (m) => opts.onWarning?.(m));
   } else {
     const meta: StateMeta = {
-      version: 2, campaign: opts.campaign, stateId: newStateId(), generation: 0,
+      version: 3, campaign: opts.campaign, stateId: newStateId(), generation: 0,
       createdAt: now, updatedAt: now, fingerprint: opts.fingerprint, eventsSeq: null, tagIds: {}, statusIds: {},
     };
     model = { meta, leads: new Map() };
@@ -114,7 +114,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
     await ensurePrivateDir(dirname(opts.file));
     // Journal first: a crash before the snapshot leaves a header-only journal, which reads as "no state yet".
     await replacePrivateFile(journalPath, encodeHeader({ state: meta.stateId, campaign: meta.campaign, gen: 0, t: now }) + "\n");
-    await writeSnapshotFile(opts.file, snapshotOf(model, 0), { keepBackup: false }).catch(async (err: unknown) => {
+    await writeSnapshotFile(opts.file, model, { keepBackup: false }).catch(async (err: unknown) => {
       await unlinkIfPresent(journalPath).catch(() => undefined); // a full disk leaves nothing behind
       throw err;
     });
@@ -224,7 +224,7 @@ class Store implements StateStore {
       // Snapshot gen n+1 first, then the journal headed n+1: a crash between the two leaves the
       // gen-n journal, which load.ts accepts and replays (journal-header.ts).
       const next = this.generation + 1;
-      await writeSnapshotFile(file, snapshotOf(this.model, next), { keepBackup: true });
+      await writeSnapshotFile(file, atGeneration(this.model, next), { keepBackup: true });
       await this.writer.exclusive(async () => {
         const tail = this.writer.takeTail();
         const meta = this.model.meta;
