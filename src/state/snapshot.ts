@@ -35,8 +35,9 @@ class PrivateSnapshotFile implements Adapter<StateModel | RawDocument | null> {
       await fh.close();
     }
   }
-  write(model: StateModel | RawDocument | null): Promise<void> {
-    return replacePrivateFile(this.file, documentChunks(model as StateModel));
+  write(data: StateModel | RawDocument | null): Promise<void> {
+    if (data === null || "raw" in data) return Promise.reject(new Error("bug: only a state model is written as a snapshot"));
+    return replacePrivateFile(this.file, documentChunks(data));
   }
 }
 
