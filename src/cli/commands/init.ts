@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { displayPath } from "../../config/load.js";
 import { UserError } from "../../errors.js";
+import { PRIVATE_FILE_MODE } from "../../files/private-files.js";
 import { commandName } from "../../platform/invocation.js";
 import { starterFiles } from "../scaffold/files.js";
 
@@ -35,7 +36,9 @@ export function initCommand(): Command {
       try {
         for (const [file, text] of Object.entries(files)) {
           await mkdir(dirname(join(root, file)), { recursive: true });
-          await writeFile(join(root, file), text, { flag: "wx" });
+          // The lead list and the suppression file will hold people's data: owner-only, as the runner creates them.
+          const mode = file === "leads.csv" || file === "suppression.txt" ? PRIVATE_FILE_MODE : 0o644;
+          await writeFile(join(root, file), text, { flag: "wx", mode });
         }
       } catch (cause) {
         throw new UserError(`cannot write the campaign in ${displayPath(root)}: ${(cause as Error).message}`, { cause });
