@@ -3,7 +3,7 @@
  * Also the two ways a pair is re-bound on open: migrating a format-1 pair, and `--repair-state`
  * (continuing after the user accepted that a journal is lost or not this state file's).
  */
-import { rename } from "node:fs/promises";
+import { lstat, rename } from "node:fs/promises";
 import { UserError } from "../errors.js";
 import { openPrivateAppend, readNoFollow, replacePrivateFile, truncateNoFollow, unlinkIfPresent } from "../files/private-files.js";
 import { encodeHeader, journalProblem, journalRefusal, type JournalFound, type JournalHeader, type JournalProblem } from "./journal-header.js";
@@ -41,6 +41,15 @@ export async function loadModel(file: string, opts: LoadOptions = {}): Promise<L
   if (!read) {
     if (parsed && parsed.records.length > 0) {
       throw new UserError(`found the journal ${journalPath} but not the state file ${file}`, { hint: recoveryHint(file) });
+    }
+    // Compacted into a snapshot that is gone (gen > 0), or a backup beside it: this campaign ran before,
+    // and starting over would message its leads again (seen: a deleted snapshot, 3 intros sent twice).
+    const backup = await lstat(`${file}.bak`).then(() => true, () => false);
+    if ((parsed?.header?.gen ?? 0) > 0 || backup) {
+      const evidence = backup ? `its backup ${file}.bak` : `its journal ${journalPath}`;
+      throw new UserError(`the state file ${file} is missing or empty, but ${evidence} shows this campaign has run before: starting over would message its leads again`, {
+        hint: recoveryHint(file),
+      });
     }
     return undefined;
   }

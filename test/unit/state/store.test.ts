@@ -1,4 +1,4 @@
-import { appendFile, copyFile, readFile, stat, writeFile } from "node:fs/promises";
+import { appendFile, copyFile, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { UserError } from "../../../src/errors.js";
@@ -214,6 +214,30 @@ describe("damaged files", () => {
     const err = await openState({ ...options(file), campaign: "other" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toMatch(/belongs to campaign "launch"/);
+  });
+
+  // Seen by a tester: a deleted (or `null`) snapshot after a clean stop left a header-only journal and a
+  // .bak; the next run started over and messaged the same leads again.
+  it("rejects a state file emptied to null after the campaign ran, pointing at the backup", async () => {
+    const { file, store } = await stateWithJournal();
+    await store.close();
+    await writeFile(file, "null");
+    const err = await openState(options(file)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).details.hint).toContain(`${file}.bak`);
+  });
+
+  it("rejects a state file deleted after the campaign ran (compacted journal, backup beside it)", async () => {
+    const { file, store } = await stateWithJournal();
+    await store.close(); // compacts: the journal is header-only, the records are in the snapshot
+    await rm(file);
+    const err = await openState(options(file)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toMatch(/is missing or empty, but its backup .*state\.json\.bak shows this campaign has run before/);
+    expect((err as UserError).details.hint).toContain(`${file}.bak`);
+    // Without the backup, the journal's generation still tells.
+    await rm(`${file}.bak`);
+    expect(await openState(options(file)).catch((e: unknown) => (e as Error).message)).toMatch(/but its journal .* shows this campaign has run before/);
   });
 
   it("rejects a journal whose state file is gone", async () => {
