@@ -30,6 +30,8 @@ export class TtyReporter implements Reporter {
   private replies = 0;
   private toStart: number | undefined;
   private firstStep = "";
+  /** A resumed run: its counters start at 0 while the campaign already has sends, so they are labelled "this run". */
+  private resumed = false;
   /** Campaign-clock instants of recent sends (rate over campaign time, so a rehearsal reads right too). */
   private readonly recent: number[] = [];
   private activity: Activity = { kind: "idle" };
@@ -81,6 +83,7 @@ export class TtyReporter implements Reporter {
       case "run.started":
         this.toStart = e.toStart;
         this.firstStep = e.firstStep;
+        this.resumed = e.resumed;
         this.activity = { kind: "sending" };
         return;
       case "lead.sent":
@@ -123,7 +126,7 @@ export class TtyReporter implements Reporter {
     const width = Math.max(20, (this.out.columns ?? 120) - 1);
     const now = this.now();
     const perStep = [...this.sent].map(([k, v]) => `${k} ${v}`).join(" · ") || "nothing sent yet";
-    const progress = [perStep, `to start ${this.toStart ?? "?"}`, `replies ${this.replies}`, `failed ${this.failed}`].join(" · ");
+    const progress = [this.resumed ? `this run: ${perStep}` : perStep, `to start ${this.toStart ?? "?"}`, `replies ${this.replies}`, `failed ${this.failed}`].join(" · ");
     const lines = [fit(progress, width), fit(this.activityLine(now), width)];
     this.clear();
     this.out.write(lines.join("\n"));
