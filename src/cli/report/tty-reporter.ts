@@ -112,8 +112,9 @@ export class TtyReporter implements Reporter {
         this.activity = { kind: "held", until: e.until, reason: e.reason };
         return;
       default:
-        // Anything else happening means the engine is at work again, unless a hold is still running.
-        if (this.activity.kind === "waiting" || (this.activity.kind === "held" && this.activity.until <= e.at)) this.activity = { kind: "sending" };
+        // A reply, an action or a notice does not end a wait: only its instant passing (or a send) does.
+        // Otherwise a reply during keepOpenFor left the line on "sending" with nothing being sent.
+        if ((this.activity.kind === "waiting" || this.activity.kind === "held") && this.activity.until <= e.at) this.activity = { kind: "sending" };
     }
   }
 

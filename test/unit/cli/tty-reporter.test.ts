@@ -50,4 +50,17 @@ describe("the live status block", () => {
     expect(out.text()).not.toContain("this run");
     r.close();
   });
+
+  it("a reply while the run only keeps leads open does not turn the line back to 'sending'", () => {
+    const out = terminal();
+    const r = createReporter({ mode: "tty", out, campaign: makeCampaign(), now: () => T0 + 60_000, suppression: { kind: "none" } });
+    r.emit(started(false));
+    r.emit({ type: "waiting", at: T0, until: T0 + 86_400_000, reason: "replies", detail: "contacted leads stay open for replies (replies.keepOpenFor)" });
+    r.emit({ type: "lead.replied", at: T0 + 60_000, leadId: "1", text: "thanks", via: "events" } as EngineEvent);
+    r.emit({ type: "lead.actions", at: T0 + 60_000, leadId: "1", stepId: "thanks", tags: ["warm"] } as EngineEvent);
+    const last = out.text();
+    expect(last).toContain("open for replies");
+    expect(last).not.toMatch(/sending ·/);
+    r.close();
+  });
 });
