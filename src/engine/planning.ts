@@ -6,6 +6,7 @@ import type { Lead } from "../leads/types.js";
 import type { EngineDeps } from "./ports.js";
 import { ReplyHandler } from "./reply-handler.js";
 import { nextSequenceWork } from "./sequence.js";
+import { messageStepIds, messageTimes } from "./step-records.js";
 import type { WorkQueue } from "./work-queue.js";
 
 export interface PlanContext {
@@ -22,12 +23,12 @@ export function restorePacing(ctx: PlanContext): void {
   const { deps, load } = ctx;
   const since = deps.clock.now() - 86_400_000;
   const times = new Map<string, number[]>();
+  const messageSteps = messageStepIds(deps.campaign);
   for (const state of deps.store.leads()) {
     if (!state.account) continue;
     load.set(state.account, (load.get(state.account) ?? 0) + 1);
-    for (const rec of Object.values(state.steps)) {
-      const at = rec.sentAt ?? (rec.status === "sending" ? rec.sendingAt : undefined);
-      if (at !== undefined && at >= since) {
+    for (const at of messageTimes(state, messageSteps)) {
+      if (at >= since) {
         const list = times.get(state.account) ?? [];
         list.push(at);
         times.set(state.account, list);
