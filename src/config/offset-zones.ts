@@ -25,8 +25,21 @@ export function parseOffset(zone: string): number | undefined {
   return east ? minutes : -minutes;
 }
 
+/** Answers by offset and year: a CSV column may hold the same offset on every row, and a full scan of Intl's zones takes ~1 s. */
+const answered = new Map<string, string[]>();
+
 /** Up to `max` IANA zones whose offset is `offsetMin` (minutes east of UTC) in January or July of `year`. */
 export function zonesWithOffset(offsetMin: number, year: number, max = 2): string[] {
+  const key = `${offsetMin}:${year}:${max}`;
+  let zones = answered.get(key);
+  if (!zones) {
+    zones = findZones(offsetMin, year, max);
+    answered.set(key, zones);
+  }
+  return zones;
+}
+
+function findZones(offsetMin: number, year: number, max: number): string[] {
   const instants = [Date.UTC(year, 0, 15), Date.UTC(year, 6, 15)];
   const matches = (zone: string): boolean => instants.some((t) => offsetOf(zone, t) === offsetMin);
   const found = WELL_KNOWN.filter(matches).slice(0, max);
