@@ -3,7 +3,7 @@
  * discovered at step 2, three days into a campaign, would strand every lead. Reads the raw
  * document so these problems are reported together with schema problems.
  */
-import { readFile, stat } from "node:fs/promises";
+import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { type ConfigProblem, isRecord } from "./problem.js";
 
@@ -12,6 +12,8 @@ export interface ConfigFs {
   readFile(file: string): Promise<string>;
   /** What is at `file` (following symlinks): a regular file, a directory, or nothing usable. */
   kind(file: string): Promise<"file" | "directory" | "missing">;
+  /** The names in directory `dir` ([] when it cannot be read), for "did you mean" on a missing campaign file. */
+  list?(dir: string): Promise<string[]>;
 }
 
 export const nodeConfigFs: ConfigFs = {
@@ -20,6 +22,7 @@ export const nodeConfigFs: ConfigFs = {
     const st = await stat(file).catch(() => undefined);
     return st?.isFile() ? "file" : st?.isDirectory() ? "directory" : "missing";
   },
+  list: (dir) => readdir(dir).catch(() => []),
 };
 
 /**

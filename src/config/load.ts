@@ -11,6 +11,7 @@ import { type ConfigFs, fileProblems, nodeConfigFs } from "./files.js";
 import { validateSchema } from "./messages.js";
 import { normaliseCampaign } from "./normalise.js";
 import { locateProblems } from "./positions.js";
+import { suggest } from "./problem.js";
 import { ruleProblems } from "./rules.js";
 
 export interface LoadOptions {
@@ -20,8 +21,11 @@ export interface LoadOptions {
   fs?: ConfigFs;
 }
 
-/** The annotated campaign every user can copy from. */
-const EXAMPLE = "campaigns/example.yaml";
+/**
+ * Where to start a campaign from, for hints. Not campaigns/example.yaml: that path exists only in a
+ * clone of the repository, while `outreach init` works wherever the CLI is installed.
+ */
+const START_HINT = "`outreach init <folder>` writes a small working campaign, with comments";
 
 /** A path for messages: relative to `cwd` (default: where the command runs) when it lies inside it, absolute otherwise. */
 export function displayPath(file: string, cwd: string = process.cwd()): string {
@@ -41,7 +45,9 @@ export async function loadCampaign(file: string, options: LoadOptions = {}): Pro
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException | undefined)?.code;
     if (code === "ENOENT") {
-      throw new UserError(`campaign file not found: ${shown}`, { hint: `check the path, or start from a copy of ${EXAMPLE}`, cause });
+      const near = await nearbyCampaign(fs, absolute);
+      const guess = near === undefined ? "check the path" : `did you mean ${displayPath(near, cwd)}?`;
+      throw new UserError(`campaign file not found: ${shown}`, { hint: `${guess} (or start a new one: ${START_HINT})`, cause });
     }
     if (isFsFault(cause)) {
       const { message, hint } = describeFsFault(cause, shown, "read the campaign file");
@@ -54,8 +60,17 @@ export async function loadCampaign(file: string, options: LoadOptions = {}): Pro
   if (campaign) return campaign;
   throw new UserError(`${shown} has ${problems.length} problem${problems.length === 1 ? "" : "s"}`, {
     problems,
-    hint: `fix them and run again; ${EXAMPLE} shows every setting, with comments`,
+    hint: `fix them and run again (to compare with a campaign that works: ${START_HINT})`,
   });
+}
+
+/** The *.yaml / *.yml file beside `absolute` whose name is closest to it, if one is close. */
+async function nearbyCampaign(fs: ConfigFs, absolute: string): Promise<string | undefined> {
+  const dir = path.dirname(absolute);
+  const names = ((await fs.list?.(dir)) ?? []).filter((n) => /\.ya?ml$/i.test(n));
+  const wanted = path.basename(absolute);
+  const guess = suggest(wanted, names);
+  return guess === undefined ? undefined : path.join(dir, guess);
 }
 
 /**

@@ -75,9 +75,15 @@ export function accountProblems(accounts: unknown): ConfigProblem[] {
   return problems;
 }
 
+/** The keys of pacing.perAccount (schema.ts). */
+const PER_ACCOUNT_KEYS = new Set(["perHour", "perDay", "gap"]);
+
 export function pacingProblems(pacing: unknown): ConfigProblem[] {
   if (!isRecord(pacing) || !isRecord(pacing.perAccount)) return [];
   const { perHour, perDay } = pacing.perAccount;
+  // A default that stands in for a misspelt key ("perHuor") is no value the user chose: the unknown
+  // key is reported (with its did-you-mean), and comparing against the default would only mislead.
+  if ((perHour === undefined || perDay === undefined) && Object.keys(pacing.perAccount).some((k) => !PER_ACCOUNT_KEYS.has(k))) return [];
   const hour = perHour ?? DEFAULTS.perAccount.perHour;
   const day = perDay ?? DEFAULTS.perAccount.perDay;
   if (typeof hour !== "number" || typeof day !== "number" || day >= hour) return [];

@@ -5,6 +5,7 @@
  * window set in "EST" is an hour off all summer), and ICU resolves others to surprising places
  * ("BST" is Bangladesh, "IST" India). Offsets like "+05:00" are refused for the same reason.
  */
+import { parseOffset, zonesWithOffset } from "./offset-zones.js";
 
 /** Abbreviation (upper case) → the IANA zone it usually means, for the message. */
 const LIKELY_ZONE: Readonly<Record<string, string>> = {
@@ -48,8 +49,11 @@ export function zoneProblem(zone: string): ZoneProblem | undefined {
       message: `"${zone}" is a time-zone abbreviation, not an IANA zone: it does not follow daylight saving the way the place does, so windows would be an hour off part of the year; use "${likely}"${arizona}`,
     };
   }
-  if (/^(?:Etc\/)?(?:UTC|GMT)?[+-]\d/i.test(zone)) {
-    return { kind: "offset", message: `"${zone}" is a fixed offset, which does not follow daylight saving; use the place's IANA zone, e.g. "Europe/Berlin"` };
+  const offset = parseOffset(zone);
+  if (offset !== undefined || /^(?:Etc\/)?(?:UTC|GMT)?[+-]\d/i.test(zone)) {
+    const zones = offset === undefined ? [] : zonesWithOffset(offset, new Date().getUTCFullYear());
+    const example = zones.length > 0 ? `, e.g. ${zones.map((z) => `"${z}"`).join(" or ")}` : "";
+    return { kind: "offset", message: `"${zone}" is a fixed offset, which does not follow daylight saving; use the place's IANA zone${example}` };
   }
   if (/^[A-Z]{2,5}$/i.test(zone) && zone === upper) {
     return { kind: "abbreviation", message: `"${zone}" is an abbreviation, not an IANA time zone; use the place's zone, like "Europe/Berlin" or "America/New_York"` };

@@ -52,7 +52,10 @@ class CampaignEngine {
   private sentThisRun = 0;
   private pausedReason: string | undefined;
   private lastPollAt = Number.NEGATIVE_INFINITY;
-  /** The last wait reported, so a wake-up for a reply poll does not repeat it. */
+  /**
+   * The last wait reported, so a wake-up for a reply poll does not repeat it. Any other event clears
+   * it: after a send or a reply the display shows activity, and the same wait must be reported again.
+   */
   private lastWait = "";
 
   private readonly deps: EngineDeps;
@@ -65,7 +68,10 @@ class CampaignEngine {
     for (const lead of deps.leads) this.leadsById.set(lead.id, lead);
     for (const account of deps.campaign.accounts) this.load.set(account, 0);
     this.windows = new LeadWindows(deps.campaign.pacing.window);
-    const emit = (e: EngineEvent): void => deps.emit(e);
+    const emit = (e: EngineEvent): void => {
+      this.lastWait = "";
+      deps.emit(e);
+    };
     this.replies = new ReplyHandler(deps, this.leadsById, emit, (work, at) => this.queue.pushBound(work, at));
     this.steps = new StepRunner(deps, emit, this.replies);
   }
@@ -284,23 +290,25 @@ class CampaignEngine {
     const target = Math.max(now, Math.min(until, wakeForPoll));
     const bound = this.queue.peekBound();
     const boundAt = this.queue.nextBoundAt();
+    const fresh = this.queue.peekFresh();
     const freshAt = this.queue.nextFreshAt();
-    const reason = explainWait(
+    // `shown` is when the next send can really go: the head may wake us sooner only to meet a cap.
+    const { at: shown, ...reason } = explainWait(
       {
         ...this.deps,
         windows: this.windows,
         leadsById: this.leadsById,
-        ...(bound && boundAt !== undefined ? { bound: { work: bound, at: boundAt } } : {}),
-        ...(freshAt !== undefined ? { freshAt } : {}),
+        ...(bound && boundAt !== undefined ? { bound: { work: bound, at: boundAt, held: this.queue.isHeld(bound) } } : {}),
+        ...(fresh && freshAt !== undefined ? { fresh: { work: fresh, at: freshAt } } : {}),
       },
       now,
       until,
     );
-    const key = `${until}:${reason.detail}`;
+    const key = `${shown}:${reason.detail}`;
     // Waits under a second are routine between two pieces of work; reporting them is noise.
-    if (until - now >= 1000 && key !== this.lastWait) {
+    if (shown - now >= 1000 && key !== this.lastWait) {
       this.lastWait = key;
-      this.deps.emit({ type: "waiting", at: now, until, ...reason });
+      this.deps.emit({ type: "waiting", at: now, until: shown, ...reason });
     }
     const ac = new AbortController();
     // A reason of our own: abort() without one builds a DOMException with a stack trace, once per wait.

@@ -13,9 +13,13 @@ export interface Preflight {
   /** No lead has been contacted yet: this start would send the campaign's first real DMs. */
   firstStart: boolean;
   leads: { total: number; toStart: number; waitingForFollowUp: number; openForReplies: number; finished: number };
+  /** Data rows of the CSV: every lead plus every row skipped while reading it (blank lines not counted). */
+  rows: number;
   accounts: { id: string; username?: string }[];
   /** Sequence step ids, in order. */
   steps: string[];
+  /** Reply step ids (sent only to leads who reply, when their `on:` matches). */
+  replySteps: string[];
   /** When the first message would go out (epoch ms), window and caps applied; absent when nothing is left to send. */
   firstSendAt?: number;
   /** When the last first message and the last message of all would go out (nobody replying: the latest case). */
@@ -59,12 +63,14 @@ export function buildPreflight(input: {
   return {
     campaign: campaign.name,
     firstStart: work.finished === 0 && work.followUps.length === 0 && work.openForReplies === 0,
+    rows: work.leads + [...input.problems.values()].reduce((a, n) => a + n, 0),
     leads: { total: work.leads, toStart: work.toStart.length, waitingForFollowUp: work.followUps.length, openForReplies: work.openForReplies, finished: work.finished },
     accounts: campaign.accounts.map((id) => {
       const username = input.accountNames.get(id);
       return username === undefined ? { id } : { id, username };
     }),
     steps: campaign.sequence.map((s) => s.id),
+    replySteps: campaign.replySteps.map((s) => s.id),
     ...(p ? { firstSendAt: p.firstSendAt, lastFirstMessageAt: p.lastFirstStepAt, lastSendAt: p.lastSendAt } : {}),
     messagesPerDay: p ? Math.min(p.sendsPerDayPerAccount, caps.perDay) * Math.max(1, campaign.accounts.length) : 0,
     caps,

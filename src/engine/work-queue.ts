@@ -23,9 +23,13 @@ export class WorkQueue {
   private readonly bound = new InstantQueue();
   private readonly fresh = new InstantQueue();
   private readonly parked = new Map<string, Work[]>();
+  /** Bound work put back after it fell due (deferred or parked): its own delay is over, a limit holds it. */
+  private readonly held = new WeakSet<Work>();
   private tie = 0;
 
+  /** Queues bound work due at `dueAt` (epoch ms) by its own delay (a follow-up, a reply step, a retry). */
   pushBound(work: Work, dueAt: number): void {
+    this.held.delete(work);
     this.bound.push(work, dueAt, this.tie++);
   }
 
@@ -39,7 +43,13 @@ export class WorkQueue {
    * after `now`, so the pass at `now` cannot take it again.
    */
   deferBound(work: Work, at: number, now: number): void {
-    this.pushBound(work, Math.max(at, now + 1));
+    this.held.add(work);
+    this.bound.push(work, Math.max(at, now + 1), this.tie++);
+  }
+
+  /** True when `work` fell due and was put back (pacing, window, a busy account), not waiting on its own delay. */
+  isHeld(work: Work): boolean {
+    return this.held.has(work);
   }
 
   /** As deferBound, for a first message whose lead's sending window is closed at `now`. */
@@ -58,7 +68,10 @@ export class WorkQueue {
     const list = this.parked.get(account);
     if (!list) return;
     this.parked.delete(account);
-    for (const w of list) this.pushBound(w, now);
+    for (const w of list) {
+      this.held.add(w);
+      this.bound.push(w, now, this.tie++);
+    }
   }
 
   nextBoundAt(): number | undefined {
@@ -72,6 +85,11 @@ export class WorkQueue {
 
   nextFreshAt(): number | undefined {
     return this.fresh.peekKey();
+  }
+
+  /** The first message due first among new leads, without removing it. */
+  peekFresh(): Work | undefined {
+    return this.fresh.peek();
   }
 
   /** The first bound work due at or before `now` (never later: see the invariant above). */

@@ -82,7 +82,8 @@ export function resolveClientOptions(options: InboxClientOptions): ResolvedClien
   const token = (options.token ?? env["INBOX_API_TOKEN"] ?? "").trim();
   if (token === "") {
     throw new UserError("INBOX_API_TOKEN is not set", {
-      hint: "Create a token in Inbox → Settings → API and export INBOX_API_TOKEN=…, or use --sandbox to rehearse without one.",
+      // Only `run` takes --sandbox: say the whole command, so the hint works from any command.
+      hint: "Create a token in Inbox → Settings → API and export INBOX_API_TOKEN=…; to rehearse a campaign without one: outreach run <campaign.yaml> --sandbox",
     });
   }
   if (HEADER_UNSAFE.test(token)) {

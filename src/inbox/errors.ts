@@ -155,7 +155,8 @@ export function classifyResponse(status: number, body: string, headers: Headers,
   const rateLimit = parseRateLimitHeaders(headers, ctx.nowMs);
   const init: InboxErrorInit = { method: ctx.method, path: ctx.path, status, code, serverMessage, rateLimit };
   const where = `${ctx.method} ${ctx.path} → ${status}${code ? ` ${code}` : ""}`;
-  const said = serverMessage ? `: ${serverMessage}` : "";
+  // Our sentences end with their own period: the server's closing one would double it ("/api/v1..").
+  const said = serverMessage ? `: ${serverMessage.replace(/[.\s]+$/, "")}` : "";
 
   if (status === 429) {
     const wait =

@@ -31,9 +31,11 @@ export class LineCounter {
   }
 }
 
-/** A record that is only a blank (or whitespace-only, once trimmed) line. */
+/** A record that is only a blank line, or only delimiters and whitespace (every cell empty once trimmed). */
 export function isBlankLine(cells: readonly string[]): boolean {
-  return cells.length === 1 && cells[0] === "";
+  // A row of delimiters only (";;;;;", what a spreadsheet exports for an empty row) is as blank as an
+  // empty line: it holds no lead, so it is no "empty id" either.
+  return cells.every((c) => c === "");
 }
 
 function countBreaks(text: string): number {

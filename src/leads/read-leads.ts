@@ -170,7 +170,9 @@ function checkRow(
   }
   const lead: Lead = { id, position, line, fields };
   const username = layout.usernameIndex === undefined ? undefined : cells[layout.usernameIndex];
-  if (username) lead.username = username;
+  // The X username without its "@" (a CSV may hold "@handle"): every display adds its own.
+  const handle = username?.replace(/^@+/, "");
+  if (handle) lead.username = handle;
   if (timezone) lead.timezone = timezone;
   return { kind: "lead", lead };
 }

@@ -2,7 +2,7 @@ import { displayPath } from "../config/load.js";
 import type { Campaign } from "../config/types.js";
 import type { MessageRenderer } from "../engine/ports.js";
 import { UserError, type Problem } from "../errors.js";
-import type { Lead } from "../leads/types.js";
+import type { Lead, LeadProblemReason } from "../leads/types.js";
 import { commandName } from "./invocation.js";
 
 /**
@@ -52,4 +52,22 @@ export function checkRenders(campaign: Campaign, leads: readonly Lead[], rendere
     });
   }
   return badLeads;
+}
+
+/**
+ * Rows that cannot be sent (a missing or malformed id, a duplicate, a ragged row, …: listed above as
+ * they were read) refuse the run unless --allow-partial, as the dry run does: "--allow-partial accepts
+ * a campaign where some leads cannot be sent". Suppressed leads are an intended skip, never a problem.
+ * @param problems row problems by reason, as counted while reading the CSV
+ * @throws UserError (exit 1) naming the count and both ways on; nothing has been sent
+ */
+export function refuseSkippedRows(campaign: Campaign, problems: ReadonlyMap<LeadProblemReason, number>, allowPartial: boolean): void {
+  if (allowPartial) return;
+  let count = 0;
+  for (const [reason, n] of problems) if (reason !== "suppressed") count += n;
+  if (count === 0) return;
+  const preview = `${commandName()} run ${displayPath(campaign.file)} --dry-run`;
+  throw new UserError(`${count} row${count === 1 ? "" : "s"} of ${displayPath(campaign.leads.file)} cannot be sent as ${count === 1 ? "it is" : "they are"} (listed above); nothing was sent`, {
+    hint: `fix the rows (preview with: ${preview}), or pass --allow-partial to send to the other leads and skip these rows`,
+  });
 }

@@ -33,7 +33,7 @@ import { acquireLock } from "../state/lock.js";
 import { openState, type StateStore } from "../state/store.js";
 import type { OpenJournalFile } from "../state/journal-writer.js";
 import { clockFromEnv, type Clock } from "./clock.js";
-import { checkRenders } from "./check-renders.js";
+import { checkRenders, refuseSkippedRows } from "./check-renders.js";
 import { fetchAccountLinks } from "./account-links.js";
 import { collectLeads } from "./collect-leads.js";
 import { commandName } from "./invocation.js";
@@ -106,6 +106,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
       }
     },
   );
+  refuseSkippedRows(campaign, problems, opts.allowPartial);
   const unrenderable = checkRenders(campaign, leads, renderer, opts.allowPartial);
 
   // 2. The API: token and account links, checked with one read each.

@@ -5,7 +5,8 @@
 import { hostname } from "node:os";
 import type { Campaign } from "../config/types.js";
 import { UserError } from "../errors.js";
-import { AuthError, InboxError, RateLimitedError } from "../inbox/errors.js";
+import { DEFAULT_BASE_URL } from "../inbox/client-options.js";
+import { AuthError, InboxError, NotFoundError, RateLimitedError } from "../inbox/errors.js";
 import type { InboxApi } from "../inbox/types.js";
 import { joinTeam, type Team } from "../team/index.js";
 import type { Clock } from "./clock.js";
@@ -14,7 +15,14 @@ import type { Clock } from "./clock.js";
 export function explainStartupError(err: unknown): unknown {
   if (err instanceof AuthError && err.status === 401) {
     return new UserError("the Inbox API rejected INBOX_API_TOKEN (401 Unauthorized); nothing was sent", {
-      hint: "create a new token in Inbox → Settings → API and export INBOX_API_TOKEN=…, or rehearse with --sandbox",
+      hint: "create a new token in Inbox → Settings → API and export INBOX_API_TOKEN=…; to rehearse a campaign without one: outreach run <campaign.yaml> --sandbox",
+      cause: err,
+    });
+  }
+  if (err instanceof NotFoundError) {
+    // The first request of a run is GET /account-links or /team: a 404 there is a base URL without /api/v1.
+    return new UserError(`could not start: ${err.message}`, {
+      hint: `check INBOX_API_URL: the API lives under /api/v1 (e.g. ${DEFAULT_BASE_URL})`,
       cause: err,
     });
   }

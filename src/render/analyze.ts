@@ -15,7 +15,7 @@
  */
 import type { Problem, SourceLocation } from "../errors.js";
 import { HELPER_ARITY } from "./helpers.js";
-import { BUILT_INS, builtInFault, headerWithSpacesFault } from "./variables.js";
+import { BUILT_INS, builtInFault, spacedCall, type SpacedCall } from "./variables.js";
 
 type Node = hbs.AST.Node;
 type Expression = hbs.AST.Expression;
@@ -51,6 +51,8 @@ export interface Analysis {
   /** Columns given to {{firstName}}, required or not (their unusual values are worth a look). */
   names: ColumnReference[];
   faults: Problem[];
+  /** `{{First Name}}`-like calls: faults whose words depend on the CSV's header (renderer.ts words them). */
+  spaced: (SpacedCall & { at: Required<SourceLocation> })[];
 }
 
 export function analyzeTemplate(
@@ -63,6 +65,7 @@ export function analyzeTemplate(
   const columns = new Map<string, ColumnReference>();
   const names = new Map<string, ColumnReference>();
   const faults: Problem[] = [];
+  const spaced: Analysis["spaced"] = [];
   const inlinePartials = new Set<string>();
   const expanding: string[] = [];
 
@@ -114,7 +117,9 @@ export function analyzeTemplate(
     const name = node.path.original;
     if (!helpers.has(name)) {
       const available = [...helpers].filter((h) => !h.endsWith("Missing")).join(", ");
-      fault(f, node, headerWithSpacesFault(node.path, node.params, pairs(node.hash).length) ?? `unknown helper "${name}"; available: ${available}`);
+      const call = spacedCall(node.path, node.params, pairs(node.hash).length);
+      if (call) spaced.push({ ...call, at: at(f, node) });
+      else fault(f, node, `unknown helper "${name}"; available: ${available}`);
       return;
     }
     const arity = HELPER_ARITY[name];
@@ -236,7 +241,7 @@ export function analyzeTemplate(
   }
 
   visitProgram(file, ast, new Set());
-  return { required: [...required.values()], columns: [...columns.values()], names: [...names.values()], faults };
+  return { required: [...required.values()], columns: [...columns.values()], names: [...names.values()], faults, spaced };
 }
 
 /** The AST omits `hash` when a call has no key=value arguments, despite its type. */

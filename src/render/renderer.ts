@@ -26,12 +26,12 @@ import Handlebars from "handlebars";
 import type { Campaign } from "../config/types.js";
 import { UserError, formatProblem, type Problem } from "../errors.js";
 import type { Lead } from "../leads/types.js";
-import { analyzeTemplate, type ColumnReference, type PartialSource, type RequiredVariable } from "./analyze.js";
+import { analyzeTemplate, type Analysis, type ColumnReference, type PartialSource, type RequiredVariable } from "./analyze.js";
 import { checkRenderedText } from "./checks.js";
 import { isBlank, registerHelpers, spinSeed, type SpinState } from "./helpers.js";
 import { parseTemplate, readPartials, readTemplate } from "./load.js";
 import { parseFirstName } from "./names/first-name.js";
-import { ColumnResolver } from "./variables.js";
+import { ColumnResolver, spacedCallFault } from "./variables.js";
 
 export interface RenderError {
   /** The variable at fault, when one is. */
@@ -76,6 +76,8 @@ interface CompiledStep {
   names: readonly ColumnReference[];
   /** Template errors found by analysis: every render of this step returns them. */
   faults: readonly RenderError[];
+  /** `{{First Name}}`-like calls, worded against the lead's CSV header at render time. */
+  spaced: Analysis["spaced"];
   /** The step's built-in object, shared by every render. */
   context: { id: string };
 }
@@ -116,6 +118,7 @@ export async function createRenderer(campaign: Pick<Campaign, "name" | "sequence
       columns: analysis.columns,
       names: analysis.names,
       faults: analysis.faults.map(templateError),
+      spaced: analysis.spaced,
       context: { id },
     });
   }
@@ -147,6 +150,11 @@ export async function createRenderer(campaign: Pick<Campaign, "name" | "sequence
       }
       context.step = step.context;
       const unknown = resolveColumns(step, lead, context, columns);
+      if (step.spaced.length > 0) {
+        const headers = Object.keys(lead.fields);
+        const spaced = step.spaced.map(({ at, ...call }) => templateError({ ...at, message: spacedCallFault(call, headers) }));
+        return { ok: false, errors: [...step.faults, ...spaced, ...unknown] };
+      }
       if (step.faults.length > 0 || unknown.length > 0) return { ok: false, errors: [...step.faults, ...unknown] };
       const missing = checkRequired(step.required, context);
       if (missing.length > 0) return { ok: false, errors: missing };

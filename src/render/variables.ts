@@ -46,17 +46,34 @@ export function builtInFault(parts: readonly string[]): string | undefined {
   return undefined;
 }
 
-/**
- * `{{First Name}}` reads as helper "First" with the argument "Name": when every argument is a bare name,
- * say which column that probably was and how to write it. Undefined when the call does not look like one.
- */
-export function headerWithSpacesFault(path: hbs.AST.PathExpression, params: readonly hbs.AST.Expression[], hashPairs: number): string | undefined {
+/** `{{First Name}}`: a call of an unknown helper whose arguments are all bare names — probably a header with spaces. */
+export interface SpacedCall {
+  /** The helper name as written ("First"). */
+  helper: string;
+  /** The words joined as the header they probably were ("First Name"). */
+  header: string;
+}
+
+/** The call read as a header with spaces, or undefined when it does not look like one. */
+export function spacedCall(path: hbs.AST.PathExpression, params: readonly hbs.AST.Expression[], hashPairs: number): SpacedCall | undefined {
   if (hashPairs > 0 || params.length === 0 || !params.every((p) => p.type === "PathExpression")) return undefined;
-  const words = [path.original, ...params.map((p) => (p as hbs.AST.PathExpression).original)];
-  const header = words.join(" ");
+  return { helper: path.original, header: [path.original, ...params.map((p) => (p as hbs.AST.PathExpression).original)].join(" ") };
+}
+
+/**
+ * What to write instead of `{{First Name}}`, given the CSV's `headers`: its alias when the CSV has that
+ * column, else the column it most likely meant (only a name the renderer would accept), else the columns.
+ */
+export function spacedCallFault(call: SpacedCall, headers: readonly string[]): string {
+  const { helper, header } = call;
+  const said = `{{${header}}} reads as a helper "${helper}" applied to ${header.slice(helper.length + 1)}, and there is no such helper. `;
+  if (headers.includes(header)) return `${said}For the CSV column "${header}" write {{${variableFor(header)}}} (or {{[${header}]}})`;
+  const names = headers.map(variableFor);
+  const guess = closestName(variableFor(header), names);
   return (
-    `{{${header}}} reads as a helper "${path.original}" applied to ${words.slice(1).join(" ")}, and there is no such helper. ` +
-    `For the CSV column "${header}" write {{${variableFor(header)}}} (or {{[${header}]}})`
+    `${said}The CSV has no column "${header}" either. ` +
+    (guess !== undefined ? `Did you mean {{${guess}}}? ` : "") +
+    `Columns: ${names.map((n) => `{{${n}}}`).join(", ")}`
   );
 }
 

@@ -54,7 +54,8 @@ describe("outreach run --dry-run: flags in words", () => {
     const items = jsonLines(remaining.stdout);
     expect(items.filter((i) => i.step === "intro").map((i) => i.leadId).sort()).toEqual(fixture.leadIds.filter((id) => !contacted.includes(id)).sort());
     expect(items.filter((i) => i.step === "follow-up-1")).toHaveLength(4);
-    expect(remaining.stderr).toContain("previewing what remains — 2 leads not contacted yet, 2 waiting for a follow-up");
+    // Every lead in one group: the groups add up to the total.
+    expect(remaining.stderr).toContain("previewing what remains of 4 leads — 2 not contacted yet, 2 waiting for a follow-up, 0 open for replies, 0 finished");
 
     const all = await runCli(["run", fixture.yamlPath, "--dry-run", "--format", "json", "--from-scratch"]);
     expect(jsonLines(all.stdout).filter((i) => i.step === "intro")).toHaveLength(4);

@@ -36,7 +36,7 @@ describe("outreach run: no accidental live send", () => {
     const r = await runCli(["run", fixture.yamlPath, "--limit", "2"], { env, yes: false });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`About to start "E2E campaign" — live: real DMs will be sent`);
-    expect(r.stdout).toMatch(/leads +4 leads to contact \(of 4 in the CSV\)/);
+    expect(r.stdout).toMatch(/leads +4 leads to contact \(of 4 rows in the CSV\)/);
     expect(r.stdout).toContain("accounts   ");
     expect(r.stdout).toMatch(/first send now/);
     expect(r.stdout).toMatch(/pace +up to \d+ messages a day/);

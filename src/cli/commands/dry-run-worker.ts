@@ -234,7 +234,8 @@ function summaryText(
   if (format) lines.push(`  ${leadsFile}: read as ${describeFormat(format)}`);
   if (remaining) {
     lines.push(
-      `  ${s.cyan("started campaign")}: previewing what remains — ${remaining.toStart.length} leads not contacted yet, ${remaining.followUps.length} waiting for a follow-up, ${remaining.finished} finished (--from-scratch previews every lead as if nothing had been sent)`,
+      // Every lead in exactly one group, so the groups add up to the total (remaining.ts).
+      `  ${s.cyan("started campaign")}: previewing what remains of ${remaining.leads} leads — ${remaining.toStart.length} not contacted yet, ${remaining.followUps.length} waiting for a follow-up, ${remaining.openForReplies} open for replies, ${remaining.finished} finished (--from-scratch previews every lead as if nothing had been sent)`,
     );
   }
   const skippedTotal = sum.skipped.reduce((a, k) => a + k.count, 0);
@@ -264,13 +265,16 @@ function summaryText(
     const tz = campaign.pacing.window.timezone;
     lines.push(s.bold("Projected schedule") + s.dim(" (if nobody replies; pacing, windows and caps applied)"));
     lines.push(`  first message  ${formatInstant(p.firstSendAt, tz)}`);
-    lines.push(`  last ${campaign.sequence[0]?.id ?? "first step"}  ${formatInstant(p.lastFirstStepAt, tz)}`);
+    // Only while first messages remain: a started campaign with none left has no "last intro" to come.
+    if (!remaining || remaining.toStart.length > 0) {
+      lines.push(`  ${`last ${campaign.sequence[0]?.id ?? "first step"}`.padEnd(13)}  ${formatInstant(p.lastFirstStepAt, tz)}`);
+    }
     lines.push(`  last message   ${formatInstant(p.lastSendAt, tz)}  (${formatSpan(p.lastSendAt - p.firstSendAt)} after the first)`);
     const span = p.lastSendAt - p.firstSendAt;
     if (span > 90 * 86_400_000) {
       lines.push(s.yellow(`  at this pace the campaign takes ${formatSpan(span)}: add sender accounts or raise perAccount caps (and check your plan's limits)`));
     }
-    lines.push(`  busiest day    ${p.sendsPerDayPerAccount} sends from one account in 24 h (caps: ${campaign.pacing.perAccount.perHour}/h, ${campaign.pacing.perAccount.perDay}/day; ${campaign.accounts.length} account${campaign.accounts.length === 1 ? "" : "s"})`);
+    lines.push(`  busiest day    ${p.sendsPerDayPerAccount} send${p.sendsPerDayPerAccount === 1 ? "" : "s"} from one account in 24 h (caps: ${campaign.pacing.perAccount.perHour}/h, ${campaign.pacing.perAccount.perDay}/day; ${campaign.accounts.length} account${campaign.accounts.length === 1 ? "" : "s"})`);
   }
   if (flags.out) lines.push(`  full preview written to ${flags.out}${isHtmlPath(flags.out) ? " (open it in a browser)" : ""}`);
   return `\n${lines.join("\n")}\n`;

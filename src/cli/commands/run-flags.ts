@@ -76,10 +76,18 @@ export function settleRunFlags(flags: RunFlags, cmd: Pick<Command, "getOptionVal
   if (!flags.sandbox) {
     const misplaced = SANDBOX_ONLY.filter(typed);
     if (misplaced.length > 0) {
-      throw new UserError(
-        `${misplaced.map(flag).join(", ")} only ${misplaced.length === 1 ? "applies" : "apply"} to a --sandbox rehearsal; without --sandbox this would be a live run that sends real DMs. Nothing was sent.`,
-        { hint: `add --sandbox to rehearse, or drop ${misplaced.map(flag).join(" ")} to run live` },
-      );
+      const names = misplaced.map(flag);
+      const only = `${names.join(", ")} only ${misplaced.length === 1 ? "applies" : "apply"} to a --sandbox rehearsal`;
+      // A dry run sends nothing whatever its flags: the fault is a flag it has no use for, not a live send.
+      if (flags.dryRun) {
+        const page = misplaced.includes("html") ? "; for the preview as a page use --out preview.html" : "";
+        throw new UserError(`${only}, not to a --dry-run preview. Nothing was sent.`, {
+          hint: `drop ${names.join(" ")}${page}, or rehearse with --sandbox instead of --dry-run`,
+        });
+      }
+      throw new UserError(`${only}; without --sandbox this would be a live run that sends real DMs. Nothing was sent.`, {
+        hint: `add --sandbox to rehearse, or drop ${names.join(" ")} to run live`,
+      });
     }
   }
   if (!flags.dryRun) {

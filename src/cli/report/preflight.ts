@@ -9,9 +9,12 @@ export function formatPreflight(p: Preflight, tz: string, s: Style, now: number)
   const l = p.leads;
   lines.push(
     `  leads      ${plural(l.toStart, "lead")} to contact` +
-      (p.firstStart ? ` (of ${l.total} in the CSV)` : ` · ${l.waitingForFollowUp} waiting for a follow-up · ${l.openForReplies} open for replies · ${l.finished} finished`),
+      (p.firstStart
+        ? ` (of ${plural(p.rows, "row")} in the CSV${p.rows > l.total ? `; ${p.rows - l.total} skipped, below` : ""})`
+        : ` · ${l.waitingForFollowUp} waiting for a follow-up · ${l.openForReplies} open for replies · ${l.finished} finished (of ${l.total})`),
   );
   lines.push(`  steps      ${p.steps.join(" → ")} (follow-ups only to leads who have not replied)`);
+  if (p.replySteps.length > 0) lines.push(`             on a reply: ${p.replySteps.join(", ")}`);
   lines.push(`  accounts   ${p.accounts.map((a) => (a.username ? `@${a.username} (${a.id})` : a.id)).join(", ")}`);
   if (p.firstSendAt !== undefined && p.lastSendAt !== undefined) {
     const first = p.firstSendAt <= now + 1000 ? "now" : `${formatInstant(p.firstSendAt, tz)} (in ${formatSpan(p.firstSendAt - now)})`;

@@ -30,6 +30,8 @@ export class TtyReporter implements Reporter {
   private replies = 0;
   private toStart: number | undefined;
   private firstStep = "";
+  /** A resumed run: its counters start at 0 while the campaign already has sends, so they are labelled "this run". */
+  private resumed = false;
   /** Campaign-clock instants of recent sends (rate over campaign time, so a rehearsal reads right too). */
   private readonly recent: number[] = [];
   private activity: Activity = { kind: "idle" };
@@ -81,6 +83,7 @@ export class TtyReporter implements Reporter {
       case "run.started":
         this.toStart = e.toStart;
         this.firstStep = e.firstStep;
+        this.resumed = e.resumed;
         this.activity = { kind: "sending" };
         return;
       case "lead.sent":
@@ -109,8 +112,9 @@ export class TtyReporter implements Reporter {
         this.activity = { kind: "held", until: e.until, reason: e.reason };
         return;
       default:
-        // Anything else happening means the engine is at work again, unless a hold is still running.
-        if (this.activity.kind === "waiting" || (this.activity.kind === "held" && this.activity.until <= e.at)) this.activity = { kind: "sending" };
+        // A reply, an action or a notice does not end a wait: only its instant passing (or a send) does.
+        // Otherwise a reply during keepOpenFor left the line on "sending" with nothing being sent.
+        if ((this.activity.kind === "waiting" || this.activity.kind === "held") && this.activity.until <= e.at) this.activity = { kind: "sending" };
     }
   }
 
@@ -123,7 +127,7 @@ export class TtyReporter implements Reporter {
     const width = Math.max(20, (this.out.columns ?? 120) - 1);
     const now = this.now();
     const perStep = [...this.sent].map(([k, v]) => `${k} ${v}`).join(" · ") || "nothing sent yet";
-    const progress = [perStep, `to start ${this.toStart ?? "?"}`, `replies ${this.replies}`, `failed ${this.failed}`].join(" · ");
+    const progress = [this.resumed ? `this run: ${perStep}` : perStep, `to start ${this.toStart ?? "?"}`, `replies ${this.replies}`, `failed ${this.failed}`].join(" · ");
     const lines = [fit(progress, width), fit(this.activityLine(now), width)];
     this.clear();
     this.out.write(lines.join("\n"));

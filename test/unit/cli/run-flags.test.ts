@@ -43,6 +43,12 @@ describe("settleRunFlags", () => {
     expect(settle(typed).format).toBe(format);
   });
 
+  it("--dry-run --html: the flag is out of place; nothing claims a live run would send", () => {
+    const message = errorOf({ dryRun: true, html: "x.html" });
+    expect(message).toContain("--html only applies to a --sandbox rehearsal, not to a --dry-run preview");
+    expect(message).not.toMatch(/live run|real DMs/);
+  });
+
   it("sandbox flags with --sandbox are fine", () => {
     expect(settle({ sandbox: true, replyRate: 0.2, seed: "s" })).toMatchObject({ sandbox: true, replyRate: 0.2 });
   });

@@ -21,7 +21,13 @@ describe("loadCampaign", () => {
   it("reports a missing campaign file by the path the user gave, with a hint", async () => {
     const error = await loadError("test/fixtures/config/nope.yaml");
     expect(error.message).toBe("campaign file not found: test/fixtures/config/nope.yaml");
-    expect(error.details.hint).toBe("check the path, or start from a copy of campaigns/example.yaml");
+    // Not campaigns/example.yaml: that exists only in a clone; `outreach init` works wherever the CLI is installed.
+    expect(error.details.hint).toBe("check the path (or start a new one: `outreach init <folder>` writes a small working campaign, with comments)");
+  });
+
+  it("a misspelt campaign file: did you mean the YAML file beside it", async () => {
+    const error = await loadError("test/fixtures/config/minimall.yaml");
+    expect(error.details.hint).toMatch(/^did you mean test\/fixtures\/config\/minimal\.yaml\?/);
   });
 
   it("reports every problem of a file at once, in file order", async () => {

@@ -34,6 +34,13 @@ describe("cross-field rules on raw values", () => {
     expect(pacingProblems({ perAccount: { perDay: 19 } })).toHaveLength(1);
     expect(pacingProblems({ perAccount: { perHour: "x", perDay: 1 } })).toEqual([]);
   });
+
+  it("a misspelt perHour is not compared as its default: only the unknown key is reported (by the schema)", () => {
+    expect(pacingProblems({ perAccount: { perHuor: 4, perDay: 15 } })).toEqual([]);
+    expect(pacingProblems({ perAccount: { perHour: 30, perDya: 15 } })).toEqual([]);
+    // Both written: the rule holds whatever else is there.
+    expect(pacingProblems({ perAccount: { perHour: 30, perDay: 15, gapp: "1m" } })).toHaveLength(1);
+  });
 });
 
 describe("suggest", () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildPreflight } from "../../../src/engine/preflight.js";
+import { formatPreflight } from "../../../src/cli/report/preflight.js";
+import { paint } from "../../../src/cli/report/style.js";
 import type { LeadState } from "../../../src/state/types.js";
 import { ACCOUNT, DAY, OTHER_ACCOUNT, T0, contacted, makeCampaign } from "./fakes.js";
 
@@ -19,7 +21,13 @@ describe("buildPreflight", () => {
       accountNames: new Map([[ACCOUNT, "ada"]]),
       now: T0,
     });
-    expect(p).toMatchObject({ firstStart: true, leads: { total: 100, toStart: 100, waitingForFollowUp: 0, finished: 0 }, firstSendAt: T0, messagesPerDay: 80 });
+    expect(p).toMatchObject({ firstStart: true, rows: 103, leads: { total: 100, toStart: 100, waitingForFollowUp: 0, finished: 0 }, firstSendAt: T0, messagesPerDay: 80 });
+    expect(p.steps).toEqual(["intro", "nudge"]);
+    expect(p.replySteps).toEqual(campaign.replySteps.map((r) => r.id));
+    const text = formatPreflight(p, "UTC", paint({}), T0).join("\n");
+    // The counts add up: 100 leads of 103 rows, 3 skipped; the reply step is named beside the sequence.
+    expect(text).toContain("100 leads to contact (of 103 rows in the CSV; 3 skipped, below)");
+    expect(text).toContain(`on a reply: ${campaign.replySteps[0]!.id}`);
     expect(p.accounts).toEqual([{ id: ACCOUNT, username: "ada" }, { id: OTHER_ACCOUNT }]);
     expect(p.skipped).toEqual([
       { reason: "duplicate of an earlier row", count: 2 },

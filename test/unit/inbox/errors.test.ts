@@ -46,6 +46,12 @@ describe("classifyResponse", () => {
     expect(err.message).toContain(`GET /threads/abc → ${status}`);
   });
 
+  it("a server message ending in a period is not followed by a second one", () => {
+    const err = classifyResponse(404, nested("NOT_FOUND", "No route GET /account-links. The API lives under /api/v1.", 404), new Headers(), CTX);
+    expect(err.message).toMatch(/under \/api\/v1\.$/);
+    expect(err.message).not.toContain("..");
+  });
+
   it("401 says the token was rejected and names INBOX_API_TOKEN", () => {
     const err = classifyResponse(401, nested("UNAUTHORIZED", "Invalid API token", 401), new Headers(), CTX);
     expect(err.message).toMatch(/rejected the token/);

@@ -101,6 +101,17 @@ describe("readLeads: row problems", () => {
     expect(brief(await read(csv))).toEqual(["lead 1@2", "lead 2@3", "lead 3@4", "lead 4@5"]);
   });
 
+  it("a username written as @handle is kept without its @ (displays add their own)", async () => {
+    const records = await read("id,user\n1,@janedoe\n2,@\n", { usernameColumn: "user" });
+    expect(records[0]).toMatchObject({ lead: { username: "janedoe" } });
+    expect(records[1]?.kind === "lead" && records[1].lead).not.toHaveProperty("username");
+  });
+
+  it("a row of delimiters or whitespace only is a blank row, skipped like an empty line, not an empty id", async () => {
+    const records = await read("id,name,company\n1,Ann,Acme\n,,\n , ,\n2,Bo,Beta\n");
+    expect(brief(records)).toEqual(["lead 1@2", "lead 2@5"]);
+  });
+
   it("sets username and timezone from their columns when non-empty", async () => {
     const records = await read("id,user,tz\n1,ann,Asia/Singapore\n2,,\n", { usernameColumn: "user", timezoneColumn: "tz" });
     expect(records[0]).toMatchObject({ lead: { username: "ann", timezone: "Asia/Singapore" } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../../src/errors.js";
-import { AuthError, ServerError } from "../../../src/inbox/errors.js";
+import { AuthError, NotFoundError, ServerError } from "../../../src/inbox/errors.js";
 import type { AccountLink } from "../../../src/inbox/types.js";
 import { fetchAccountLinks } from "../../../src/platform/account-links.js";
 import { SimulatedClock } from "../../../src/platform/clock.js";
@@ -31,5 +31,22 @@ describe("start-up read of the account links", () => {
     const err = await fetchAccountLinks(api, new SimulatedClock(0), () => undefined).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toContain("rejected INBOX_API_TOKEN");
+  });
+
+  it("a 404 at start-up points at INBOX_API_URL and /api/v1; no hint offers a flag the command lacks", async () => {
+    const api = {
+      listAccountLinks: async () => {
+        throw new NotFoundError("Not found (GET /account-links → 404).", { method: "GET", path: "/account-links", status: 404 });
+      },
+    };
+    const err = (await fetchAccountLinks(api, new SimulatedClock(0), () => undefined).catch((e: unknown) => e)) as UserError;
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.details.hint).toMatch(/INBOX_API_URL.*\/api\/v1/);
+    const rejected = (await fetchAccountLinks(
+      { listAccountLinks: async () => { throw new AuthError("401", { method: "GET", path: "/account-links", status: 401 }); } },
+      new SimulatedClock(0),
+      () => undefined,
+    ).catch((e: unknown) => e)) as UserError;
+    expect(rejected.details.hint).toContain("outreach run <campaign.yaml> --sandbox");
   });
 });

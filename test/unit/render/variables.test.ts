@@ -74,7 +74,7 @@ describe("safe aliases of CSV headers", () => {
 
 describe("template errors: the template is at fault, the same for every lead", () => {
   it.each([
-    ["a header written with its space", "Hi {{First Name}}, quick question.", /s\.hbs:1:4: \{\{First Name\}\} reads as a helper "First" applied to Name, and there is no such helper\. For the CSV column "First Name" write \{\{first_name\}\} \(or \{\{\[First Name\]\}\}\)/],
+    ["a header written with its space", "Hi {{First Name}}, quick question.", /s\.hbs:1:4: \{\{First Name\}\} reads as a helper "First" applied to Name, and there is no such helper\. The CSV has no column "First Name" either\. Columns: \{\{name\}\}, \{\{company\}\}/],
     ["an unknown helper", "hi\n  {{shout name}}", /s\.hbs:2:3: .*no such helper/],
     ["a wrong number of arguments", '{{default a}}', /s\.hbs:1:1: helper "default" takes 2 arguments, got 1/],
     ["an unknown partial", "{{> footer}}", /s\.hbs:1:1: unknown partial "footer"/],
@@ -105,6 +105,15 @@ describe("template errors: the template is at fault, the same for every lead", (
     const errors = errorsOf(r.render("s", lead(fields)));
     expect(errors.map((e) => e.message).join("\n")).toMatch(message);
     expect(errors[0]?.scope).toBe("template");
+  });
+
+  it("{{First Name}} when the CSV has no such column: a suggestion the renderer would accept, never a made-up alias", async () => {
+    const r = await rendererFor("Hi {{First Name}}, quick question.");
+    const [error] = errorsOf(r.render("s", lead({ x_user_id: "1", firstname: "Noor", company: "Acme" })));
+    expect(error?.message).toContain('The CSV has no column "First Name" either. Did you mean {{firstname}}?');
+    expect(error?.message).not.toContain("{{first_name}}");
+    const fixed = await rendererFor("Hi {{firstname}}, quick question.");
+    expect(text(fixed.render("s", lead({ x_user_id: "1", firstname: "Noor", company: "Acme" })))).toBe("Hi Noor, quick question.");
   });
 
   it("every lead gets the same template error, so callers can count it once", async () => {
