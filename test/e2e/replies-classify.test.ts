@@ -95,5 +95,11 @@ describe("an ambiguous reply waits for a person", () => {
     expect(after.duplicates).toEqual([]);
     expect(after.count(question, "thank-you")).toBe(0);
     expect((await runCli(["review", fixture.yamlPath], { env: {} })).stdout).toBe("no replies await review\n");
-  }, 90_000); // eight CLI runs in a row
+
+    // The opted-out lead is now on the suppression file, and still one of the campaign's leads in status.
+    const final = JSON.parse((await runCli(["status", fixture.yamlPath, "--json"], { env: {} })).stdout) as {
+      leads: { total: number }; skippedRows: number; contacted: number; optedOut: number;
+    };
+    expect(final).toMatchObject({ leads: { total: 3 }, skippedRows: 0, contacted: 3, optedOut: 1 });
+  }, 120_000); // nine CLI runs in a row
 });
