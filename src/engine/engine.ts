@@ -24,7 +24,7 @@ import { planRun, restorePacing } from "./planning.js";
 import { priorityOf } from "./sequence.js";
 import { ProgressGuard, yieldToEventLoop } from "./progress-guard.js";
 import { interruptibleGate, isStopAbort } from "./stopping.js";
-import { explainWait } from "./wait-reason.js";
+import { explainWait, type ExplainedWait } from "./wait-reason.js";
 
 /** Why a wait's own sleep was cut short (it ended, or the run stops): read by nobody, cheap to pass. */
 const WAIT_OVER = "wait over";
@@ -100,7 +100,10 @@ class CampaignEngine {
 
     const outcome = await this.loop();
     await Promise.allSettled(this.inFlight);
-    const summary = summarize(this.deps, this.startedAt, this.sentThisRun, this.nextDueAt(), this.pausedReason);
+    // The next send as the caps, gaps and windows allow it — not merely when the next step falls due.
+    const due = this.nextDueAt();
+    const nextSendAt = due === undefined ? undefined : this.explainNext(clock.now(), due).at;
+    const summary = summarize(this.deps, this.startedAt, this.sentThisRun, nextSendAt, this.pausedReason);
     this.deps.emit({ type: "run.finished", at: clock.now(), outcome, summary });
     return { outcome, summary };
   }
@@ -282,18 +285,13 @@ class CampaignEngine {
     return Math.min(...candidates);
   }
 
-  /** Sleeps until `until`, waking for reply polls and pushed replies, and reporting why it waits. */
-  private async waitUntil(until: number): Promise<void> {
-    const { clock, stop, options } = this.deps;
-    const now = clock.now();
-    const wakeForPoll = this.replies.hasOpenLeads() ? this.lastPollAt + options.pollIntervalMs : Infinity;
-    const target = Math.max(now, Math.min(until, wakeForPoll));
+  /** Why the next piece of work waits and when it can really go (epoch ms): caps, gaps and windows applied. */
+  private explainNext(now: number, until: number): ExplainedWait {
     const bound = this.queue.peekBound();
     const boundAt = this.queue.nextBoundAt();
     const fresh = this.queue.peekFresh();
     const freshAt = this.queue.nextFreshAt();
-    // `shown` is when the next send can really go: the head may wake us sooner only to meet a cap.
-    const { at: shown, ...reason } = explainWait(
+    return explainWait(
       {
         ...this.deps,
         windows: this.windows,
@@ -304,6 +302,16 @@ class CampaignEngine {
       now,
       until,
     );
+  }
+
+  /** Sleeps until `until`, waking for reply polls and pushed replies, and reporting why it waits. */
+  private async waitUntil(until: number): Promise<void> {
+    const { clock, stop, options } = this.deps;
+    const now = clock.now();
+    const wakeForPoll = this.replies.hasOpenLeads() ? this.lastPollAt + options.pollIntervalMs : Infinity;
+    const target = Math.max(now, Math.min(until, wakeForPoll));
+    // `shown` is when the next send can really go: the head may wake us sooner only to meet a cap.
+    const { at: shown, ...reason } = this.explainNext(now, until);
     const key = `${shown}:${reason.detail}`;
     // Waits under a second are routine between two pieces of work; reporting them is noise.
     if (shown - now >= 1000 && key !== this.lastWait) {

@@ -52,19 +52,23 @@ describe("outreach run: pacing that used to spin the loop", () => {
 });
 
 describe("outreach run: Ctrl-C during a long wait", () => {
+  // A follow-up falls due 1 s after the intros but the cap holds it for an hour.
   it("SIGINT while waiting an hour for the account's hourly cap: exits 130, the rest still pending", async () => {
     const { sandbox, fixture, env } = await setUp(4, {}, {
       accounts: ACCOUNTS.slice(0, 1),
-      followUps: 0,
+      followUpAfter: "1s",
       perAccount: { perHour: 2, perDay: 100, gap: "0s" },
       api: OPEN_API,
     });
     const cli = spawnCli(["run", fixture.yamlPath, "--json"], { env, timeoutMs: 60_000 });
-    await cli.waitForEvent("waiting", (e) => e.until - e.at > 30 * 60_000);
+    const capped = await cli.waitForEvent("waiting", (e) => e.until - e.at > 30 * 60_000);
     cli.kill("SIGINT");
     const r = await cli.done;
     expect(r.code).toBe(130);
     expect(r.events.find((e) => e.type === "run.finished")).toMatchObject({ outcome: "interrupted" });
+    // "next due" is when the cap lets the next send go, not when the next lead was ready (a tester saw the latter).
+    const finished = r.events.find((e) => e.type === "run.finished") as { summary: { nextDueAt?: number } } | undefined;
+    expect(finished?.summary.nextDueAt).toBe(capped.until);
     expect(sandbox.messages({ direction: "outbound" })).toHaveLength(2);
     // Leads never contacted have no record yet: the next run plans them from the CSV.
     expect(await introStatuses(fixture.stateFile)).toEqual({ sent: 2 });
