@@ -30,6 +30,10 @@ export interface TeamRedis {
   reseed(keys: string[], args: (string | number)[]): Promise<number[]>;
   learn(keys: string[], args: (string | number)[]): Promise<number>;
   claim(keys: string[], args: (string | number)[]): Promise<string>;
+  /** A plain string value, or undefined when the key is missing. */
+  get(key: string): Promise<string | undefined>;
+  /** Sets a string value kept `ttlMs`. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
   /** Called on every (re)connection after the first: Redis may have restarted empty. */
   onReconnect(listener: () => void): void;
   /** True while the connection is up. */
@@ -103,6 +107,8 @@ export async function connectTeamRedis(url: string): Promise<TeamRedis> {
     reseed: call<number[]>("reseed"),
     learn: call<number>("learn"),
     claim: call<string>("claim"),
+    get: async (key) => (await redis.get(key)) ?? undefined,
+    set: async (key, value, ttlMs) => void (await redis.set(key, value, "PX", ttlMs)),
     onReconnect: (l) => listeners.push(l),
     get isReady() {
       return redis.status === "ready";
