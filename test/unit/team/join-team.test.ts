@@ -19,10 +19,10 @@ describe.skipIf(!hasRedisServer)("joining the team", () => {
     await server?.stop();
   });
 
-  async function join(tokenDigest: string, reads: string[], teamId: string): Promise<Team> {
+  function join(tokenDigest: string, read: () => Promise<string>): Promise<Team> {
     return joinTeam({
       url: server.url,
-      team: { tokenDigest, read: async () => (reads.push(tokenDigest), teamId) },
+      team: { tokenDigest, read },
       windows: [{ limit: 300, windowMs: 60_000 }],
       whenRedisDown: "fail",
       localShare: 0.25,
@@ -34,7 +34,8 @@ describe.skipIf(!hasRedisServer)("joining the team", () => {
 
   it("reads the team of a token once; later runners with that token take it from Redis", async () => {
     const reads: string[] = [];
-    const teams = [await join("digest-a", reads, "team-1"), await join("digest-a", reads, "team-1"), await join("digest-b", reads, "team-2")];
+    const reader = (digest: string, team: string) => async () => (reads.push(digest), team);
+    const teams = [await join("digest-a", reader("digest-a", "team-1")), await join("digest-a", reader("digest-a", "team-1")), await join("digest-b", reader("digest-b", "team-2"))];
     expect(reads).toEqual(["digest-a", "digest-b"]);
     for (const t of teams) {
       await t.gate.stop();
@@ -43,16 +44,7 @@ describe.skipIf(!hasRedisServer)("joining the team", () => {
   });
 
   it("a failing read (a rejected token) is thrown as is: nothing is joined", async () => {
-    const err = await joinTeam({
-      url: server.url,
-      team: { tokenDigest: "digest-c", read: () => Promise.reject(new Error("401")) },
-      windows: [{ limit: 300, windowMs: 60_000 }],
-      whenRedisDown: "fail",
-      localShare: 0.25,
-      owner: { name: "Campaign", host: "h", stateFile: "/s.json" },
-      clock: systemClock,
-      note: () => undefined,
-    }).catch((e: unknown) => e);
+    const err = await join("digest-c", () => Promise.reject(new Error("401"))).catch((e: unknown) => e);
     expect(String(err)).toContain("401");
   });
 });
