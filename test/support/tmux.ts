@@ -5,6 +5,9 @@
  * Debian's tmux is required (.ci/run installs it when missing).
  */
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { CLI_BIN, REPO_ROOT, cliEnv } from "./cli.js";
 
 let counter = 0;
@@ -12,15 +15,21 @@ let counter = 0;
 export class TmuxTerminal {
   private readonly socket = `outreach-test-${process.pid}-${counter++}`;
   private readonly target = "t";
+  /** Holds the file the command's exit status is written to (see the constructor). */
+  private readonly dir = mkdtempSync(join(tmpdir(), "outreach-tty-"));
 
   /** Starts `outreach <args>` in a `cols` × `rows` terminal. */
   constructor(args: string[], opts: { cols: number; rows: number; env?: Record<string, string>; cwd?: string }) {
     const env = cliEnv({ ...opts.env, NO_COLOR: undefined, TERM: "xterm-256color" });
     const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v ?? "")}`);
-    const command = ["env", "-i", ...assignments, shellQuote(process.execPath), shellQuote(CLI_BIN), ...args.map(shellQuote)].join(" ");
+    const cli = ["env", "-i", ...assignments, shellQuote(process.execPath), shellQuote(CLI_BIN), ...args.map(shellQuote)].join(" ");
+    // The exit status comes from a shell around the command, not from tmux: tmux 3.3a sometimes misses
+    // the SIGCHLD of a pane's process (seen: the CLI a zombie, the pane "dead" with no status, for ever).
+    // `trap : INT` lets the shell outlive Ctrl-C (a handler, unlike an ignored signal, is not inherited,
+    // so the CLI still gets SIGINT) and record the status; the shell then waits, keeping the last screen.
+    const status = shellQuote(join(this.dir, "status"));
+    const command = `trap : INT; ${cli}; echo $? > ${status}.tmp && mv ${status}.tmp ${status}; exec sleep 3600`;
     this.tmux(["new-session", "-d", "-s", this.target, "-x", String(opts.cols), "-y", String(opts.rows), "-c", opts.cwd ?? REPO_ROOT, command]);
-    // Keep the pane (and its last screen) after the command exits, so the end can be read too.
-    this.tmux(["set-option", "-t", this.target, "remain-on-exit", "on"]);
   }
 
   /** The visible screen, one string per row, trailing spaces trimmed. */
@@ -44,22 +53,25 @@ export class TmuxTerminal {
     this.tmux(["send-keys", "-t", this.target, ...keys]);
   }
 
-  /** The command's exit status once it has exited ("SIGKILL"-style name when a signal ended it), else undefined. */
-  exitStatus(): number | string | undefined {
-    const out = this.tmux(["display-message", "-p", "-t", this.target, "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}"]).trim();
-    const [dead, status, signal] = out.split("|");
-    // tmux may mark the pane dead a moment before it has the status: not known yet.
-    if (dead !== "1" || (!status && !signal)) return undefined;
-    return status ? Number(status) : `signal ${signal}`;
+  /** The command's exit status once it has exited (128 + n when signal n ended it), else undefined. */
+  exitStatus(): number | undefined {
+    try {
+      return Number(readFileSync(join(this.dir, "status"), "utf8").trim());
+    } catch {
+      return undefined;
+    }
   }
 
-  /** Ends the session and its private server (and the command, if still running). */
+  /** Ends the session and its private server (and the command, if still running), and removes its files. */
   close(): void {
     try {
       this.tmux(["kill-server"]);
     } catch {
       // already gone
     }
+    rmSync(this.dir, { recursive: true, force: true });
+    // tmux leaves its socket behind after kill-server: /tmp/tmux-<uid>/<name> (its -L convention).
+    rmSync(join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
   }
 
   private tmux(args: string[]): string {
