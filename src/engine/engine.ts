@@ -26,6 +26,9 @@ import { ProgressGuard, yieldToEventLoop } from "./progress-guard.js";
 import { interruptibleGate, isStopAbort } from "./stopping.js";
 import { explainWait } from "./wait-reason.js";
 
+/** Why a wait's own sleep was cut short (it ended, or the run stops): read by nobody, cheap to pass. */
+const WAIT_OVER = "wait over";
+
 export interface RunResult {
   outcome: RunOutcome;
   summary: RunSummary;
@@ -300,13 +303,14 @@ class CampaignEngine {
       this.deps.emit({ type: "waiting", at: now, until, ...reason });
     }
     const ac = new AbortController();
-    const onStop = (): void => ac.abort();
+    // A reason of our own: abort() without one builds a DOMException with a stack trace, once per wait.
+    const onStop = (): void => ac.abort(WAIT_OVER);
     stop.addEventListener("abort", onStop, { once: true });
     try {
       const arrival = this.deps.replies.arrival?.();
       await Promise.race([clock.sleep(target - now, ac.signal), ...(arrival ? [arrival] : [])]);
     } finally {
-      ac.abort();
+      ac.abort(WAIT_OVER);
       stop.removeEventListener("abort", onStop);
     }
   }

@@ -3,9 +3,11 @@
  * to-do list — from the CSV and the state alone, so no lead is forgotten whatever stopped the last run.
  */
 import type { Lead } from "../leads/types.js";
+import type { LeadState } from "../state/types.js";
 import type { EngineDeps } from "./ports.js";
 import { ReplyHandler } from "./reply-handler.js";
 import { nextSequenceWork } from "./sequence.js";
+import { messageStepIds, messageTimes, stripSending } from "./step-records.js";
 import type { WorkQueue } from "./work-queue.js";
 
 export interface PlanContext {
@@ -22,12 +24,12 @@ export function restorePacing(ctx: PlanContext): void {
   const { deps, load } = ctx;
   const since = deps.clock.now() - 86_400_000;
   const times = new Map<string, number[]>();
+  const messageSteps = messageStepIds(deps.campaign);
   for (const state of deps.store.leads()) {
     if (!state.account) continue;
     load.set(state.account, (load.get(state.account) ?? 0) + 1);
-    for (const rec of Object.values(state.steps)) {
-      const at = rec.sentAt ?? (rec.status === "sending" ? rec.sendingAt : undefined);
-      if (at !== undefined && at >= since) {
+    for (const at of messageTimes(state, messageSteps)) {
+      if (at >= since) {
         const list = times.get(state.account) ?? [];
         list.push(at);
         times.set(state.account, list);
@@ -35,6 +37,28 @@ export function restorePacing(ctx: PlanContext): void {
     }
   }
   for (const [account, list] of times) deps.pacing.restore(account, list.sort((x, y) => x - y));
+}
+
+/**
+ * A lead whose account was removed from the campaign (accepted with --accept-changes): its thread is
+ * that account's, so a follow-up or reply step from another account would open a second, cold
+ * conversation — and sending from the removed account is what the user just asked us not to do.
+ * Its unsent sequence steps are recorded as skipped with the reason, and it is finished; a reply that
+ * still arrives is seen (an opt-out still reaches the suppression file).
+ */
+async function skipForRemovedAccount(ctx: PlanContext, state: LeadState, now: number): Promise<void> {
+  const { deps, replies } = ctx;
+  const reason = `its account ${state.account} was removed from the campaign; a follow-up from another account would start a new conversation`;
+  let first: string | undefined;
+  for (const step of deps.campaign.sequence) {
+    const rec = state.steps[step.id];
+    // Only steps never attempted: a record still `sending` was settled by reconciliation before planning.
+    if (rec !== undefined && rec.status !== "pending") continue;
+    first ??= step.id;
+    await deps.store.setStep(state.id, step.id, { ...stripSending(rec), status: "skipped", updatedAt: now, attempts: rec?.attempts ?? 0, reason });
+  }
+  await replies.finish(state.id, state.reply ? ReplyHandler.finishReasonOf(state) : "skipped");
+  if (first !== undefined) deps.emit({ type: "lead.skipped", at: now, leadId: state.id, stepId: first, reason });
 }
 
 /** --retry-failed: the lead's failed steps go back to pending (an explicit retry edge) and it reopens. */
@@ -63,6 +87,11 @@ export async function planRun(ctx: PlanContext): Promise<{ toStart: number; inPr
     if (deps.options.retryFailed) await reopenIfFailed(deps, lead.id, now);
     const state = store.lead(lead.id);
     if (state?.finishedAt !== undefined) {
+      finished++;
+      continue;
+    }
+    if (state?.account !== undefined && !campaign.accounts.includes(state.account)) {
+      await skipForRemovedAccount(ctx, state, now);
       finished++;
       continue;
     }

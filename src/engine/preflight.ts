@@ -40,7 +40,7 @@ const SKIP_WORDS: Record<LeadProblemReason, string> = {
 };
 
 export function buildPreflight(input: {
-  campaign: Pick<Campaign, "name" | "sequence" | "accounts" | "pacing">;
+  campaign: Pick<Campaign, "name" | "sequence" | "replySteps" | "accounts" | "pacing">;
   leads: readonly { id: string; timezone?: string }[];
   stateOf: (id: string) => LeadState | undefined;
   /** Rows skipped while reading the CSV, by reason. */

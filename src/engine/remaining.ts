@@ -9,6 +9,7 @@ import type { Projection } from "../schedule/projection.js";
 import { projectSchedule } from "../schedule/projection.js";
 import type { LeadState } from "../state/types.js";
 import { nextSequenceWork } from "./sequence.js";
+import { messageStepIds, messageTimes } from "./step-records.js";
 
 const DAY = 86_400_000;
 
@@ -31,16 +32,17 @@ export interface RemainingWork {
 
 /** Sorts every CSV lead into not started / waiting for a follow-up / open for replies / finished. */
 export function remainingWork(
-  campaign: Pick<Campaign, "sequence" | "accounts">,
+  campaign: Pick<Campaign, "sequence" | "replySteps" | "accounts">,
   leads: Iterable<{ id: string; timezone?: string }>,
   stateOf: (id: string) => LeadState | undefined,
   now: number,
 ): RemainingWork {
+  const messageSteps = messageStepIds(campaign);
   const out: RemainingWork = { leads: 0, toStart: [], followUps: [], openForReplies: 0, finished: 0, failed: 0, recentSends: new Map() };
   for (const lead of leads) {
     out.leads++;
     const state = stateOf(lead.id);
-    if (state) collectSends(state, now, out.recentSends);
+    if (state) collectSends(state, messageSteps, now, out.recentSends);
     if (state?.finishedAt !== undefined) {
       out.finished++;
       if (state.finishReason === "failed") out.failed++;
@@ -83,11 +85,10 @@ export function projectRemaining(campaign: Pick<Campaign, "sequence" | "accounts
   });
 }
 
-function collectSends(state: LeadState, now: number, into: Map<string, number[]>): void {
+function collectSends(state: LeadState, messageSteps: ReadonlySet<string>, now: number, into: Map<string, number[]>): void {
   if (!state.account) return;
-  for (const rec of Object.values(state.steps)) {
-    const at = rec.sentAt ?? (rec.status === "sending" ? rec.sendingAt : undefined);
-    if (at === undefined || at <= now - DAY || at > now) continue;
+  for (const at of messageTimes(state, messageSteps)) {
+    if (at <= now - DAY || at > now) continue;
     const list = into.get(state.account) ?? [];
     list.push(at);
     into.set(state.account, list);

@@ -1,7 +1,7 @@
 /** Small facts about step records shared by the step runner and the reconciler. */
 import { InboxError } from "../inbox/errors.js";
-import type { ReplyStep } from "../config/types.js";
-import type { StepRecord } from "../state/types.js";
+import type { Campaign, ReplyStep } from "../config/types.js";
+import type { LeadState, StepRecord } from "../state/types.js";
 import type { ServerTime } from "./ports.js";
 
 export function actionsKey(stepId: string): string {
@@ -11,6 +11,29 @@ export function actionsKey(stepId: string): string {
 export function hasActions(step: ReplyStep): boolean {
   const a = step.actions;
   return a.status !== undefined || a.tags.length > 0 || a.assignTo !== undefined || a.markDone === true;
+}
+
+/**
+ * The ids of the steps whose records are DMs: every sequence step and each reply step with a template.
+ * A reply step's `<id>:actions` record, and an actions-only reply step, go through `sending`/`sent` like a
+ * send but put no message in a thread — they must not count against caps or as messages sent.
+ */
+export function messageStepIds(campaign: Pick<Campaign, "sequence" | "replySteps">): Set<string> {
+  return new Set([...campaign.sequence.map((s) => s.id), ...campaign.replySteps.filter((s) => s.template !== undefined).map((s) => s.id)]);
+}
+
+/**
+ * When each of the lead's DMs went out (epoch ms, `sentAt`), or began going out for one still in flight
+ * (`sendingAt`): what the per-account caps count. `messageSteps` comes from `messageStepIds`.
+ */
+export function messageTimes(state: LeadState, messageSteps: ReadonlySet<string>): number[] {
+  const times: number[] = [];
+  for (const [stepId, rec] of Object.entries(state.steps)) {
+    if (!messageSteps.has(stepId)) continue;
+    const at = rec.sentAt ?? (rec.status === "sending" ? rec.sendingAt : undefined);
+    if (at !== undefined) times.push(at);
+  }
+  return times;
 }
 
 export function isSettled(rec: StepRecord | undefined): boolean {

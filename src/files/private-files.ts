@@ -6,8 +6,8 @@
  * another file would have its target truncated and appended to.
  */
 import { constants } from "node:fs";
-import { chmod, mkdir, open, rename, unlink, type FileHandle } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { chmod, mkdir, open, rename, stat, unlink, type FileHandle } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
 
 /** rw for the owner only. */
 export const PRIVATE_FILE_MODE = 0o600;
@@ -22,7 +22,7 @@ const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW } = constants;
  * @throws the mkdir/chmod error (EACCES, EROFS, ENOTDIR, …) for the caller to describe.
  */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  const first = await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const first = await makeDirs(dir, PRIVATE_DIR_MODE);
   if (first === undefined) return;
   // mkdir reports the topmost folder it created; tighten it and every one below it down to `dir`.
   let current = first;
@@ -31,6 +31,51 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
     current = join(current, part);
     await chmod(current, PRIVATE_DIR_MODE);
   }
+}
+
+/**
+ * `mkdir -p`: creates `dir` and its missing parents (each with `mode`, masked by the umask) and returns
+ * the topmost folder it created, or undefined when `dir` already existed — what `mkdir(dir, {recursive})`
+ * promises, without its loop: Node 20's recursive mkdir retries for ever where a parent exists but
+ * refuses children with ENOENT (`outreach init /proc/x` spun a core, seen with libuv 1.46). Here each
+ * level is tried once, top down, from the deepest folder that exists.
+ * @throws the mkdir error (ENOENT where a folder cannot hold children, EACCES, EROFS, ENOTDIR, …).
+ */
+export async function makeDirs(dir: string, mode = 0o777): Promise<string | undefined> {
+  const target = resolve(dir);
+  const missing: string[] = []; // deepest first
+  for (let current = target; ; current = dirname(current)) {
+    try {
+      await mkdir(current, { mode });
+      await createBelow(missing, mode);
+      return current;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EEXIST") {
+        if (current !== target) return createBelow(missing, mode);
+        if (!(await stat(current)).isDirectory()) throw err;
+        return undefined;
+      }
+      if (code !== "ENOENT" || dirname(current) === current) throw err;
+      missing.push(current);
+    }
+  }
+}
+
+/** Creates `missing` (deepest first) top down; returns the topmost one this call created. */
+async function createBelow(missing: string[], mode: number): Promise<string | undefined> {
+  let first: string | undefined;
+  for (const folder of [...missing].reverse()) {
+    try {
+      // ENOENT here, with the parent in place, means the parent cannot hold folders (/proc, /sys): thrown as is.
+      await mkdir(folder, { mode });
+      first ??= folder;
+    } catch (err) {
+      // Made meanwhile by someone else (another run): theirs, so not ours to chmod.
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+  }
+  return first;
 }
 
 /**

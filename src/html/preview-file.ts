@@ -9,6 +9,7 @@ import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { rename, unlink } from "node:fs/promises";
 import { once } from "node:events";
 import type { Campaign } from "../config/types.js";
+import { PRIVATE_FILE_MODE } from "../files/private-files.js";
 import type { PreviewItem, PreviewSummary } from "../engine/preview.js";
 import type { Lead, LeadProblem } from "../leads/types.js";
 import type { Projection } from "../schedule/projection.js";
@@ -39,7 +40,7 @@ export class HtmlPreviewFile {
 
   /** Opens the scratch file; throws the fs error (EACCES, ENOENT of the folder, …) for the caller to word. */
   static async create(path: string, campaign: Campaign): Promise<HtmlPreviewFile> {
-    const scratch = createWriteStream(scratchPath(path), { mode: 0o600 });
+    const scratch = createWriteStream(scratchPath(path), { mode: PRIVATE_FILE_MODE });
     await once(scratch, "open");
     return new HtmlPreviewFile(path, campaign, scratch);
   }
@@ -81,7 +82,8 @@ export class HtmlPreviewFile {
   /** Assembles the page and moves it into place. */
   async finish(summary: PreviewSummary, projection: Projection | undefined, generatedAt: number): Promise<void> {
     await this.entries.close();
-    const out = createWriteStream(tempPath(this.path));
+    // Owner-only, like the state: the preview holds every lead's name and message.
+    const out = createWriteStream(tempPath(this.path), { mode: PRIVATE_FILE_MODE });
     await once(out, "open");
     const writer = new ChunkedWriter(out);
     await writer.write(previewPageHead({ campaign: this.campaign, summary, ...(projection ? { projection } : {}), calendarHtml: this.calendar.html(), generatedAt }));

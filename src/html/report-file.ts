@@ -2,6 +2,7 @@
 import { rename, writeFile } from "node:fs/promises";
 import type { Campaign } from "../config/types.js";
 import { UserError } from "../errors.js";
+import { PRIVATE_FILE_MODE } from "../files/private-files.js";
 import type { StateSnapshot } from "../state/types.js";
 import { buildReportModel } from "./report-model.js";
 import { reportPage } from "./report-page.js";
@@ -14,7 +15,8 @@ export async function writeReportFile(file: string, campaign: Campaign, snapshot
   const html = reportPage(campaign, buildReportModel(campaign, snapshot, at));
   const temp = `${file}.partial`;
   try {
-    await writeFile(temp, html);
+    // Owner-only, like the state: the report quotes replies and names prospects.
+    await writeFile(temp, html, { mode: PRIVATE_FILE_MODE });
     await rename(temp, file);
   } catch (err) {
     throw new UserError(`cannot write the report to ${file}: ${(err as Error).message}`, { cause: err, hint: "choose an --html path in a folder you can write to" });

@@ -6,6 +6,7 @@
 import type { Campaign } from "../config/types.js";
 import { countSteps } from "../engine/summary.js";
 import { nextSequenceWork } from "../engine/sequence.js";
+import { messageStepIds } from "../engine/step-records.js";
 import type { StepCounts } from "../engine/events.js";
 import type { LeadState, StateSnapshot } from "../state/types.js";
 import { dayKey } from "./bar-chart.js";
@@ -60,7 +61,7 @@ export function buildReportModel(campaign: Campaign, snapshot: StateSnapshot, at
   const accountIndex = new Map(campaign.accounts.map((a, i) => [a, i]));
   const sendsPerDay = campaign.accounts.map((account) => ({ account, days: new Map<string, number>() }));
   // Step records that are messages (a reply step's actions are recorded too, as "<id>:actions").
-  const messageSteps = new Set([...campaign.sequence.map((s) => s.id), ...campaign.replySteps.filter((s) => s.template !== undefined).map((s) => s.id)]);
+  const messageSteps = messageStepIds(campaign);
   const replies: ReplyRow[] = [];
   const failures = new Map<string, { count: number; leads: string[] }>();
   let contacted = 0;

@@ -3,6 +3,7 @@
  * fix (no token, a bad base URL) are `UserError`s with the next step; bad programmatic values are
  * RangeErrors. No message here ever echoes the token.
  */
+import { redactUrl } from "../secrets.js";
 import { UserError } from "../errors.js";
 import { type Clock, systemClock } from "../platform/clock.js";
 import type { ServerClock } from "./server-clock.js";
@@ -159,7 +160,8 @@ function normaliseBaseUrl(raw: string): string {
     });
   }
   if (url.search !== "" || url.hash !== "") {
-    throw new UserError(`The Inbox API base URL "${raw}" must not have a query string or fragment`, { hint });
+    // Shown without its query's values: a pasted ?token=… is a secret.
+    throw new UserError(`The Inbox API base URL "${redactUrl(raw)}" must not have a query string or fragment`, { hint });
   }
   return url.href.replace(/\/+$/, "");
 }

@@ -31,6 +31,7 @@ import { createApiLimiter, type ApiLimiter } from "../schedule/api-limiter.js";
 import { computeFingerprint, diffFingerprint, hashFilePrefix } from "../state/fingerprint.js";
 import { acquireLock } from "../state/lock.js";
 import { openState, type StateStore } from "../state/store.js";
+import type { OpenJournalFile } from "../state/journal-writer.js";
 import { clockFromEnv, type Clock } from "./clock.js";
 import { checkRenders } from "./check-renders.js";
 import { fetchAccountLinks } from "./account-links.js";
@@ -49,8 +50,11 @@ export interface LiveRunOptions {
   retryFailed?: boolean;
   maxConsecutiveFailures: number;
   env: NodeJS.ProcessEnv;
-  /** Overrides for a rehearsal: the embedded sandbox's URL and token, a simulated clock, temp files. */
-  connection?: { baseUrl: string; token: string };
+  /**
+   * Overrides for a rehearsal: the embedded sandbox's URL and token (and its in-process fetch, which
+   * serves that URL without a socket), a simulated clock, temp files.
+   */
+  connection?: { baseUrl: string; token: string; fetch?: typeof fetch };
   clock?: Clock;
   stateFile?: string;
   suppressionFile?: string;
@@ -64,6 +68,8 @@ export interface LiveRunOptions {
   solo?: boolean;
   /** Skip fdatasync on `sending` (benchmarks only). */
   fsync?: boolean;
+  /** How the state journal is opened (the rehearsal's throwaway journal). Default: the store's own. */
+  openJournal?: OpenJournalFile;
   emit(event: EngineEvent): void;
   note(level: "info" | "warn", message: string): void;
   /**
@@ -112,6 +118,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
     clock,
     serverClock,
     ...(opts.connection ? { baseUrl: opts.connection.baseUrl, token: opts.connection.token } : {}),
+    ...(opts.connection?.fetch ? { fetch: opts.connection.fetch } : {}),
     onResponse: (info, status) => gate?.observe(info, status),
     stop: stop.signal,
   });
@@ -175,6 +182,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
         fingerprint,
         clock,
         ...(opts.fsync === false ? { fsyncSending: false } : {}),
+        ...(opts.openJournal ? { openJournal: opts.openJournal } : {}),
         ...(opts.repairState ? { repair: true } : {}),
         onWarning: (m) => opts.note("warn", m),
       });

@@ -10,7 +10,9 @@ import { join } from "node:path";
 import type { Campaign } from "../config/types.js";
 import { loadSuppression } from "../leads/suppression.js";
 import { startSandbox, type Sandbox } from "../sandbox/index.js";
+import type { OpenJournalFile } from "../state/journal-writer.js";
 import { SimulatedClock, systemClock, type Clock } from "./clock.js";
+import { openThrowawayJournal } from "./throwaway-journal.js";
 
 export interface RehearsalOptions {
   realtime: boolean;
@@ -25,6 +27,8 @@ export interface Rehearsal {
   sandbox: Sandbox;
   clock: Clock;
   stateFile: string;
+  /** Opens the throwaway state's journal (buffered, never fsync'd: throwaway-journal.ts). */
+  openJournal: OpenJournalFile;
   suppressionFile: string;
   dir: string;
   close(): Promise<void>;
@@ -58,6 +62,7 @@ export async function startRehearsal(campaign: Campaign, opts: RehearsalOptions)
     sandbox,
     clock,
     stateFile: join(dir, "state.json"),
+    openJournal: openThrowawayJournal,
     suppressionFile,
     dir,
     close: async () => {

@@ -8,6 +8,7 @@ import { acquireLock } from "../state/lock.js";
 import { readStateSnapshot } from "../state/load.js";
 import { openState } from "../state/store.js";
 import { systemClock, type Clock } from "./clock.js";
+import { commandName } from "./invocation.js";
 
 /**
  * `outreach review --opt-out/--not-opt-out`: takes the campaign's lock (a run in progress is refused
@@ -29,7 +30,7 @@ export async function recordReview(campaign: Campaign, decisions: ReadonlyMap<st
       }, clock.now());
       if (notAwaiting.length > 0) {
         throw new UserError(`not awaiting review: ${notAwaiting.join(", ")}; nothing was changed`, {
-          hint: `list the leads to review with: outreach review ${displayPath(campaign.file)}`,
+          hint: `list the leads to review with: ${commandName()} review ${displayPath(campaign.file)}`,
         });
       }
     } finally {

@@ -41,10 +41,10 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** Parses a JSON body; an empty body counts as `{}` (PATCH bodies are optional in the spec). */
-export function parseJson(raw: Buffer): unknown {
+export function parseJson(raw: Buffer | string): unknown {
   if (raw.length === 0) return {};
   try {
-    return JSON.parse(raw.toString("utf8")) as unknown;
+    return JSON.parse(typeof raw === "string" ? raw : raw.toString("utf8")) as unknown;
   } catch (cause) {
     throw badRequest(`Request body is not valid JSON: ${(cause as Error).message}`);
   }

@@ -2,15 +2,25 @@
  * Deterministic identifiers and randomness. Everything the sandbox "makes up" (ids, which prospects
  * reply, which requests fail) derives from the seed, so a run can be replayed exactly.
  */
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 
 const LETTERS = "abcdefghijklmnopqrstuvwxyz";
 /** Inbox ids are cuid2: 24 characters of [0-9a-z], first one a letter (reference.md §1; v1 pattern ^[0-9a-z]+$). */
 const ID_LENGTH = 24;
 
+/**
+ * The one-shot `crypto.hash` (Node ≥ 20.12; a namespace import, so older Node 20 still loads this
+ * file) gives the same digest as createHash().update().digest() in about half the time: a rehearsal
+ * hashes ~20 times per send (ids, profiles, who replies).
+ */
+const sha256Hex: (data: string) => string =
+  typeof crypto.hash === "function"
+    ? (data) => crypto.hash("sha256", data, "hex")
+    : (data) => crypto.createHash("sha256").update(data).digest("hex");
+
 /** SHA-256 over the parts, separated by NUL so ("a","bc") and ("ab","c") differ. */
 export function hashHex(...parts: string[]): string {
-  return createHash("sha256").update(parts.join("\u0000")).digest("hex");
+  return sha256Hex(parts.join("\u0000"));
 }
 
 /** A stable number in [0, 1) for the parts (52 bits of the hash: exact in a double). */

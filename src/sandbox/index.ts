@@ -16,6 +16,8 @@ import {
   type SandboxMessage,
   type SandboxStats,
 } from "./control.js";
+import { httpHandler } from "./http-carrier.js";
+import { inProcessFetch } from "./in-process-fetch.js";
 import { parseConfigPatch, resolveOptions, type SandboxConfigPatch, type SandboxLiveConfig, type SandboxOptions } from "./options.js";
 import { SandboxRuntime } from "./server.js";
 
@@ -34,6 +36,11 @@ export interface Sandbox {
   readonly port: number;
   readonly teamId: string;
   readonly accountLinkIds: readonly string[];
+  /**
+   * A fetch that serves `url`'s requests in this process, without a socket (the rehearsal's carrier):
+   * the same pipeline, limits and faults as over HTTP. Other URLs are refused (ECONNREFUSED).
+   */
+  readonly fetch: typeof fetch;
   /** Every stored message, oldest first, optionally filtered (materialises due replies first). */
   messages(filter?: MessageFilter): SandboxMessage[];
   stats(): SandboxStats;
@@ -58,6 +65,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const resolved = resolveOptions(options, options.clock !== undefined && options.clock !== systemClock);
   const runtime = new SandboxRuntime(resolved, clock);
   const onRequest = options.onRequest;
+  const handle = httpHandler(runtime);
   const server = createServer(
     onRequest
       ? (req, res) => {
@@ -66,9 +74,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
             onRequest({ method: req.method ?? "?", path: req.url ?? "/", status: res.writableFinished ? res.statusCode : "dropped", ms: performance.now() - started });
           };
           res.once("close", done);
-          return runtime.handle(req, res);
+          return handle(req, res);
         }
-      : runtime.handle,
+      : handle,
   );
   await listen(server, resolved.port, resolved.host);
   const port = (server.address() as AddressInfo).port;
@@ -83,6 +91,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port,
     teamId: runtime.world.catalog.team.id,
     accountLinkIds: runtime.world.catalog.accountLinks.map((a) => a.id),
+    fetch: inProcessFetch(runtime, origin),
     messages: (filter) => {
       runtime.tick();
       return listSandboxMessages(runtime.world, filter);

@@ -83,6 +83,7 @@ export class ProspectDirectory {
     // Accounts created between 2008 and 2024, by hash.
     const createdAt = Date.UTC(2008, 0, 1) + Math.floor(u("created") * 16 * 365 * 86_400_000);
     const isProtected = this.overrides[platformId]?.isProtected ?? this.closedReason(platformId, config) === "protected";
+    const isVerified = u("verified") < 0.1;
     return {
       ...short,
       documentId: Math.floor(u("document") * 1e9),
@@ -92,7 +93,7 @@ export class ProspectDirectory {
       profileUrl: `https://x.com/${short.username}`,
       websiteUrl: null,
       websiteDomain: null,
-      verified: u("verified") < 0.1 ? "verified" : "none",
+      verified: isVerified ? "verified" : "none",
       profileType: "personal",
       isProtected,
       followerCount,
@@ -110,7 +111,7 @@ export class ProspectDirectory {
       isStale: false,
       confidence: 1,
       platformData: {
-        isVerifiedBlue: u("verified") < 0.1,
+        isVerifiedBlue: isVerified,
         isVerifiedGold: false,
         isVerifiedGray: false,
         professionalCategory: null,

@@ -2,15 +2,18 @@
  * The request pipeline for /api/v1, in the order a real gateway would apply it:
  * due replies → auth → team quota → route → injected 500 → forced send failure → handler → lost response
  * → latency → response. Every response carries X-RateLimit-* for the tightest team window.
+ *
+ * It knows nothing of sockets: it takes a SandboxRequest and answers a SandboxReply (or `undefined`, the
+ * connection dropped). Two carriers feed it the same requests: HTTP on loopback (http-carrier.ts: the e2e
+ * tests, `outreach sandbox`) and the in-process fetch (in-process-fetch.ts: the rehearsal).
  */
 import { timingSafeEqual } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Clock } from "../platform/clock.js";
 import { threadRoutes } from "./api-threads.js";
 import { teamRoutes } from "./api-team.js";
 import { controlRoutes, type ControlHost } from "./control.js";
-import { ApiError, errorBody, parseJson, readBody, writeJson } from "./http.js";
+import { ApiError, errorBody, parseJson } from "./http.js";
 import type { ResolvedOptions } from "./options.js";
 import { matchRoute, type HandlerResult, type Route } from "./router.js";
 import { World } from "./world.js";
@@ -20,6 +23,24 @@ const CONTROL_PREFIX = "/_sandbox";
 const apiRoutes: Route[] = [...threadRoutes, ...teamRoutes];
 /** setTimeout's ceiling (~24.8 days); a later reply just re-arms when this fires. */
 const MAX_TIMER_MS = 2_147_483_647;
+
+/** One request as a carrier hands it over. */
+export interface SandboxRequest {
+  method: string;
+  /** Path and query as requested, e.g. "/api/v1/threads/lookup?accountLinkId=…". */
+  target: string;
+  /** The Authorization header's value, if any. */
+  authorization: string | undefined;
+  /** The raw body (empty when none), or the error reading it failed with (an ApiError such as 413). */
+  body: Buffer | string | Error;
+}
+
+/** One answer: status, headers (Content-Type and Content-Length are the carrier's), JSON body text. */
+export interface SandboxReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 export class SandboxRuntime implements ControlHost {
   world: World;
@@ -50,11 +71,17 @@ export class SandboxRuntime implements ControlHost {
     this.timer = undefined;
   }
 
-  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    this.dispatch(req, res).catch((err: unknown) => {
-      writeJson(res, 500, errorBody(500, "INTERNAL_SERVER_ERROR", `Sandbox bug: ${(err as Error).message}`));
-    });
-  };
+  /**
+   * Answers one request; `undefined` means the connection is to be dropped with no response (the
+   * lost-response fault). Never rejects: a sandbox bug is a 500 naming it.
+   */
+  respond(req: SandboxRequest): Promise<SandboxReply | undefined> {
+    return this.dispatch(req).catch((err: unknown) => ({
+      status: 500,
+      headers: {},
+      body: errorBody(500, "INTERNAL_SERVER_ERROR", `Sandbox bug: ${(err as Error).message}`),
+    }));
+  }
 
   private buildWorld(): World {
     const world = new World(this.options, this.clock);
@@ -73,18 +100,15 @@ export class SandboxRuntime implements ControlHost {
     this.timer.unref();
   }
 
-  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://sandbox.invalid");
-    const raw = await readBody(req).catch((err: unknown) => err);
-    if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) {
-      return this.api(req, res, url, raw);
-    }
-    if (url.pathname.startsWith(CONTROL_PREFIX)) return this.control(req, res, url, raw);
-    writeJson(res, 404, errorBody(404, "NOT_FOUND", `No route ${req.method} ${url.pathname}. The API lives under ${API_PREFIX}.`));
+  private async dispatch(req: SandboxRequest): Promise<SandboxReply | undefined> {
+    const url = new URL(req.target, "http://sandbox.invalid");
+    if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) return this.api(req, url);
+    if (url.pathname.startsWith(CONTROL_PREFIX)) return this.control(req, url);
+    return reply(404, errorBody(404, "NOT_FOUND", `No route ${req.method} ${url.pathname}. The API lives under ${API_PREFIX}.`));
   }
 
-  private isAuthorized(req: IncomingMessage): boolean {
-    const header = req.headers.authorization ?? "";
+  private isAuthorized(req: SandboxRequest): boolean {
+    const header = req.authorization ?? "";
     const match = /^Bearer\s+(.+)$/i.exec(header);
     if (!match?.[1]) return false;
     const given = Buffer.from(match[1].trim());
@@ -92,23 +116,24 @@ export class SandboxRuntime implements ControlHost {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
-  private async api(req: IncomingMessage, res: ServerResponse, url: URL, raw: unknown): Promise<void> {
+  private async api(req: SandboxRequest, url: URL): Promise<SandboxReply | undefined> {
+    const raw = req.body;
     const world = this.world; // a reset mid-request must not split one request across two worlds
     world.stats.requests++;
     if (req.method !== "GET" && req.method !== "HEAD") world.stats.writes++;
     const now = this.clock.now();
     world.replies.materializeDue(now);
     const latency = world.faults.latencyMs(world.config);
-    const respond = async (status: number, body: string, extra: Record<string, string> = {}): Promise<void> => {
+    const respond = async (status: number, body: string, extra: Record<string, string> = {}): Promise<SandboxReply> => {
       if (status === 429) world.stats.rateLimited++;
       if (status >= 500) world.stats.serverErrors++;
       // Date from the sandbox's own clock (Node would stamp the wall clock): a rehearsal's simulated
       // time is the server time its clients measure (inbox/server-clock.ts).
       const headers = { Date: new Date(this.clock.now()).toUTCString(), ...this.rateHeaders(world, now), ...extra };
       if (latency > 0) await sleep(latency);
-      writeJson(res, status, body, headers);
+      return { status, headers, body };
     };
-    const fail = (e: ApiError): Promise<void> => respond(e.status, errorBody(e.status, e.code, e.message), e.headers);
+    const fail = (e: ApiError): Promise<SandboxReply> => respond(e.status, errorBody(e.status, e.code, e.message), e.headers);
 
     if (!this.isAuthorized(req)) {
       return fail(new ApiError(401, "UNAUTHORIZED", "Missing or invalid API token. Send Authorization: Bearer <token>."));
@@ -120,7 +145,7 @@ export class SandboxRuntime implements ControlHost {
       return fail(new ApiError(429, "RATE_LIMITED", `Rate limit exceeded. Try again in ${seconds} seconds.`, { "Retry-After": String(seconds) }));
     }
     const path = url.pathname.slice(API_PREFIX.length) || "/";
-    const matched = matchRoute(apiRoutes, req.method ?? "GET", path);
+    const matched = matchRoute(apiRoutes, req.method, path);
     if (!matched) return fail(new ApiError(404, "NOT_FOUND", `No route ${req.method} ${url.pathname}.`));
     if (world.faults.isServerError(world.config)) {
       return fail(new ApiError(500, "INTERNAL_SERVER_ERROR", "Injected server error (sandbox serverErrorRate)."));
@@ -135,7 +160,7 @@ export class SandboxRuntime implements ControlHost {
     let result: HandlerResult;
     try {
       if (raw instanceof Error) throw raw;
-      const body = req.method === "GET" || req.method === "DELETE" ? {} : parseJson(raw as Buffer);
+      const body = req.method === "GET" || req.method === "DELETE" ? {} : parseJson(raw);
       result = matched.route.handler({ world, params: matched.params, query: url.searchParams, body, now });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
@@ -147,8 +172,7 @@ export class SandboxRuntime implements ControlHost {
       result.sent.responseLost = true;
       world.stats.lostResponses++;
       if (latency > 0) await sleep(latency);
-      req.socket.destroy();
-      return;
+      return undefined;
     }
     return respond(200, JSON.stringify(result.body));
   }
@@ -163,20 +187,21 @@ export class SandboxRuntime implements ControlHost {
     };
   }
 
-  private async control(req: IncomingMessage, res: ServerResponse, url: URL, raw: unknown): Promise<void> {
-    const send = (status: number, body: string): void => writeJson(res, status, body);
+  private control(req: SandboxRequest, url: URL): SandboxReply {
+    const raw = req.body;
+    const send = reply;
     if (!this.isAuthorized(req)) {
       return send(401, errorBody(401, "UNAUTHORIZED", "Missing or invalid API token. Send Authorization: Bearer <token>."));
     }
     this.tick();
     const path = url.pathname.slice(CONTROL_PREFIX.length) || "/";
-    const matched = matchRoute(controlRoutes(this), req.method ?? "GET", path);
+    const matched = matchRoute(controlRoutes(this), req.method, path);
     if (!matched) return send(404, errorBody(404, "NOT_FOUND", `No control route ${req.method} ${url.pathname}.`));
     try {
       if (raw instanceof Error) throw raw;
-      const body = req.method === "GET" ? {} : parseJson(raw as Buffer);
+      const body = req.method === "GET" ? {} : parseJson(raw);
       const result = matched.route.handler({ world: this.world, params: matched.params, query: url.searchParams, body, now: this.clock.now() });
-      send(200, JSON.stringify(result.body));
+      return send(200, JSON.stringify(result.body));
     } catch (err) {
       if (err instanceof ApiError) return send(err.status, errorBody(err.status, err.code, err.message));
       const e = err as Error & { name?: string };
@@ -184,4 +209,8 @@ export class SandboxRuntime implements ControlHost {
       throw err;
     }
   }
+}
+
+function reply(status: number, body: string): SandboxReply {
+  return { status, headers: {}, body };
 }

@@ -38,7 +38,10 @@ export interface LocalParts {
 
 interface ZoneCache {
   format: Intl.DateTimeFormat;
+  /** Offset per 15-minute slice of UTC, for the days whose offset changes (and the days' ends). */
   offsets: Map<number, number>;
+  /** Offset per UTC day when it holds all day; NaN for a day with a transition in it. */
+  days: Map<number, number>;
 }
 
 // One formatter per zone: constructing an Intl.DateTimeFormat costs ~10-50 µs, far more than a lookup.
@@ -57,16 +60,36 @@ function zoneCache(timezone: string): ZoneCache {
       minute: "numeric",
       second: "numeric",
     });
-    z = { format, offsets: new Map() };
+    z = { format, offsets: new Map(), days: new Map() };
     zones.set(timezone, z);
   }
   return z;
 }
 
-/** Local minus UTC, in ms, for the zone at instant `at`. Throws RangeError on an unknown zone. */
+/**
+ * Local minus UTC, in ms, for the zone at instant `at`. Throws RangeError on an unknown zone.
+ *
+ * Read per UTC day: when a day starts and ends with the same offset it holds all day (no zone changes
+ * its offset twice within 24 hours and back), so one lookup serves the day; only a day with a
+ * transition is read per 15-minute slice. A projection over years of sends (a dry run of 100,000
+ * leads at 80 a day spans seven years) thus formats ~2 instants a day instead of 96: reading slices
+ * alone was a tenth of the dry run's CPU.
+ */
 function offsetAt(timezone: string, at: number): number {
   const z = zoneCache(timezone);
-  const slice = Math.floor(at / SLICE);
+  const day = Math.floor(at / DAY);
+  let whole = z.days.get(day);
+  if (whole === undefined) {
+    const start = sliceOffset(z, (day * DAY) / SLICE);
+    whole = start === sliceOffset(z, ((day + 1) * DAY) / SLICE) ? start : Number.NaN;
+    if (z.days.size >= MAX_SLICES_PER_ZONE) z.days.clear();
+    z.days.set(day, whole);
+  }
+  return Number.isNaN(whole) ? sliceOffset(z, Math.floor(at / SLICE)) : whole;
+}
+
+/** The offset during one 15-minute slice of UTC (see SLICE), read from Intl once and cached. */
+function sliceOffset(z: ZoneCache, slice: number): number {
   const cached = z.offsets.get(slice);
   if (cached !== undefined) return cached;
   const t = slice * SLICE;

@@ -76,7 +76,7 @@ export function diffFingerprint(old: Fingerprint, now: Fingerprint, csvPrefixHas
     add("info", `step "${id}" was added`);
   }
   for (const a of old.accounts.filter((x) => !now.accounts.includes(x))) {
-    add("needs-flag", `account ${a} was removed: its leads' follow-ups cannot continue from another account (different thread)`);
+    add("needs-flag", `account ${a} was removed: its leads get no more follow-ups or reply steps (from another account they would start a new thread); they are skipped with that reason`);
   }
   for (const a of now.accounts.filter((x) => !old.accounts.includes(x))) add("info", `account ${a} was added`);
   for (const [id, hash] of Object.entries(now.templates)) {

@@ -2,6 +2,7 @@
  * One writer per state file. Two runs appending to the same journal would each believe a lead is
  * pending and both message it; the lock file `<stateFile>.lock` ({pid, hostname, startedAt}) prevents it.
  */
+import { createHash } from "node:crypto";
 import { link, unlink } from "node:fs/promises";
 import { hostname as osHostname } from "node:os";
 import { UserError } from "../errors.js";
@@ -25,6 +26,12 @@ export interface HeldLock {
  * Takes `<stateFile>.lock`. A lock of a live process (same host) or of another host → UserError.
  * A lock of a dead process on this host, or an unreadable one, is stale and is taken over.
  * Limit: a recycled pid looks alive — the user then deletes the lock file, as the message says.
+ *
+ * Taking over is the racy part: two runs that both judged the same lock stale must not both remove
+ * "it" — the second would remove the first one's fresh lock, and both would send (seen: a crashed
+ * cron job and a manual restart, 86 DMs sent twice). So a takeover first claims that stale lock by
+ * exclusively creating `<lock>.takeover-<hash of its content>`, and only the claimant, after checking
+ * the lock is still the stale one, removes it. A run that loses the claim just tries again.
  */
 export async function acquireLock(stateFile: string, info: { pid?: number; hostname?: string; now: number }): Promise<HeldLock> {
   const lockPath = `${stateFile}.lock`;
@@ -32,7 +39,7 @@ export async function acquireLock(stateFile: string, info: { pid?: number; hostn
   const content = JSON.stringify(mine);
   let takeover: Pick<HeldLock, "tookOverFrom" | "notice"> = {};
   // A few rounds: another process may take over the same stale lock between our read and our create.
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
     if (await createExclusive(lockPath, content)) {
       return { ...takeover, release: () => releaseIfOurs(lockPath, content) };
     }
@@ -56,11 +63,44 @@ export async function acquireLock(stateFile: string, info: { pid?: number; hostn
         notice: `took over the lock of an earlier run that ended without releasing it (pid ${held.pid}, started ${iso(held.startedAt)})`,
       };
     }
-    // Remove the stale lock only if it is still the one we judged; a fresh lock of a racing run stays.
-    const again = (await readNoFollow(lockPath).catch(() => undefined))?.toString("utf8");
-    if (again === raw) await unlink(lockPath).catch(() => undefined);
+    await removeStale(lockPath, raw, content);
   }
   throw new UserError(`could not take the lock ${lockPath}: another run keeps taking it`, { hint: "stop the other outreach run, then try again" });
+}
+
+/** Rounds of create → judge → take over before giving up; a lost takeover claim waits TAKEOVER_WAIT_MS. */
+const MAX_ROUNDS = 20;
+const TAKEOVER_WAIT_MS = 25;
+
+/**
+ * Removes the stale lock whose content is `raw`, if this run wins the claim on it (see acquireLock);
+ * otherwise waits briefly, so the claimant can put its own lock in place before the next round.
+ */
+async function removeStale(lockPath: string, raw: string, content: string): Promise<void> {
+  const claim = `${lockPath}.takeover-${createHash("sha256").update(raw).digest("hex").slice(0, 16)}`;
+  if (!(await createExclusive(claim, content))) {
+    await clearAbandonedClaim(claim);
+    await new Promise((r) => setTimeout(r, TAKEOVER_WAIT_MS));
+    return;
+  }
+  try {
+    // Holding the claim, nobody else may remove this stale lock: if it is still there, it is ours to remove.
+    const again = (await readNoFollow(lockPath).catch(() => undefined))?.toString("utf8");
+    if (again === raw) await unlink(lockPath).catch(() => undefined);
+  } finally {
+    await unlink(claim).catch(() => undefined);
+  }
+}
+
+/**
+ * A claim left by a run that died inside its takeover (a few ms long) would block every later run:
+ * removed once its run is dead. (Two runs removing the same abandoned claim at the same instant could
+ * still both proceed — a crash inside a takeover and a race on top of it.)
+ */
+async function clearAbandonedClaim(claim: string): Promise<void> {
+  const raw = (await readNoFollow(claim).catch(() => undefined))?.toString("utf8");
+  const held = raw === undefined ? undefined : parseLock(raw);
+  if (raw !== undefined && held && held.hostname === osHostname() && !isAlive(held.pid)) await unlink(claim).catch(() => undefined);
 }
 
 /**

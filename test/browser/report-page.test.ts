@@ -2,7 +2,7 @@
  * The campaign report, opened in headless Chromium: the funnel agrees with the run's own summary,
  * replies per day add up, and a prospect's reply containing markup is shown as text, never run.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
@@ -33,6 +33,8 @@ describe("the report written at the end of a rehearsal", () => {
       { timeoutMs: 120_000 },
     );
     expect(run.code, run.stderr).toBe(0);
+    // It quotes replies and names prospects: owner-only, like the state.
+    expect(statSync(file).mode & 0o777).toBe(0o600);
     const finished = run.events.find((e) => e.type === "run.finished") as { summary: RunSummary } | undefined;
     expect(finished).toBeDefined();
     const summary = finished!.summary;

@@ -41,6 +41,8 @@ interface BadCase {
 
 /** A well-formed token for cases that fail before it is used (long enough not to occur in any message). */
 const UNUSED_TOKEN = "sandbox_unused_token_8c1f0d";
+/** A Redis password, for the case that puts one in OUTREACH_REDIS_URL's query. */
+const REDIS_PASSWORD = "hunter2-redis-pass";
 
 const state = (dir: string): string => join(dir, "state", "campaign.json");
 
@@ -87,6 +89,9 @@ const CASES: BadCase[] = [
   { name: "env-https-to-plain-http", env: (w) => ({ INBOX_API_URL: w.sandbox.url.replace("http:", "https:"), INBOX_API_TOKEN: w.sandbox.token }), code: 1, says: [/does not speak HTTPS/, /scheme of INBOX_API_URL/] },
   { name: "env-plain-http-remote", env: () => ({ INBOX_API_URL: "http://api.example.test/api/v1", INBOX_API_TOKEN: UNUSED_TOKEN }), code: 1, says: [/plain http:\/\/ to another machine/, /INBOX_API_ALLOW_HTTP=1/] },
   { name: "env-url-invalid", env: () => ({ INBOX_API_URL: "inboxapp.com/api/v1", INBOX_API_TOKEN: UNUSED_TOKEN }), code: 1, says: [/"inboxapp\.com\/api\/v1" is not a valid URL/, /INBOX_API_URL/] },
+  // Secrets pasted where they do not belong are never echoed (the loop below checks every case for them).
+  { name: "env-url-query-token", env: () => ({ INBOX_API_URL: `https://inboxapp.com/api/v1?token=${UNUSED_TOKEN}`, INBOX_API_TOKEN: UNUSED_TOKEN }), code: 1, says: [/must not have a query string/, /token=\*\*\*/] },
+  { name: "env-redis-password-in-query", env: (w) => ({ INBOX_API_URL: w.sandbox.url, INBOX_API_TOKEN: w.sandbox.token, OUTREACH_REDIS_URL: `redis://127.0.0.1:${w.closedPort}/0?password=${REDIS_PASSWORD}` }), code: 1, says: [/cannot reach the team's Redis/, /password=\*\*\*/] },
   { name: "env-url-credentials", env: () => ({ INBOX_API_URL: "https://me:secret@inboxapp.com/api/v1", INBOX_API_TOKEN: UNUSED_TOKEN }), code: 1, says: [/must not contain credentials/, /INBOX_API_TOKEN/] },
   { name: "env-unknown-account", prepare: (d) => replaceIn(join(d, "campaign.yaml"), "acctbadinput2", "acctnotonteam"), code: 1, says: [/campaign\.yaml accounts: unknown account link id "acctnotonteam"/, /acctbadinput1/] },
   // state files
@@ -192,6 +197,9 @@ describe.concurrent("the bad-input corpus: exit code, file and fix, no stack, no
     const shown = `--- exit ${r.code}\n--- stderr\n${r.stderr}--- stdout\n${r.stdout.slice(-2000)}`;
     expect(output, shown).not.toMatch(/this is a bug|\n\s+at .+:\d+:\d+\)?\n/);
     for (const s of c.says) expect(output, shown).toMatch(s);
+    for (const secret of [env.INBOX_API_TOKEN, env.INBOX_WEBHOOK_SECRET, REDIS_PASSWORD]) {
+      if (secret && secret.length >= 6) expect(output, `a secret was printed\n${shown}`).not.toContain(secret);
+    }
     expect(r.code, shown).toBe(c.code);
     expect(tree(dir)).toEqual(before);
     expect(world.sandbox.stats().writes).toBe(0);

@@ -3,7 +3,7 @@
  * format from the extension (an unknown one is a usage error, nothing written), and the dry
  * run of a started campaign previews what remains (`--from-scratch` for every lead).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
@@ -27,6 +27,12 @@ describe("outreach run --dry-run: flags in words", () => {
     const file = await runCli(["run", fixture.yamlPath, "--dry-run", "--out", out]);
     expect(file.code).toBe(0);
     expect(jsonLines(readFileSync(out, "utf8"))).toHaveLength(3);
+
+    // The HTML page holds every lead's name and message: owner-only, whatever the umask.
+    const html = join(fixture.dir, "preview.html");
+    expect((await runCli(["run", fixture.yamlPath, "--dry-run", "--out", html])).code).toBe(0);
+    expect(readFileSync(html, "utf8")).toMatch(/^<!doctype html>/i);
+    expect(statSync(html).mode & 0o777).toBe(0o600);
 
     const pdf = join(fixture.dir, "preview.pdf");
     const page = await runCli(["run", fixture.yamlPath, "--dry-run", "--out", pdf]);

@@ -126,6 +126,40 @@ describe("dry run of the shipped examples", () => {
   });
 });
 
+describe("dry run output arrives byte for byte", () => {
+  it("multi-byte text across chunk boundaries, to a file and through stdout, and a message longer than a chunk", async () => {
+    // 64 KB output chunks are filled with UTF-8 bytes line by line: a "—" or an emoji must never be split.
+    const leads = Array.from({ length: 600 }, (_, i) => ({ id: String(4_100_000_000_000_000_001n + BigInt(i)), first_name: `Zoë${i}`, company: `Ünïcode — 🚀 ${i}` }));
+    const long = "x\n".repeat(4_900); // 9,800 characters: a valid DM; indented for people it outgrows a 64 KB chunk
+    fixture = makeCampaign({ accounts: ACCOUNTS, leads, templates: { intro: "Hi {{first_name}} — {{company}} 🎉", "follow-up-1": `{{first_name}}\n${long}` } });
+    const expected = (i: number): string[] => [`[intro] Hi Zoë${i} — Ünïcode — 🚀 ${i} 🎉`, `[follow-up-1] Zoë${i}\n${long}`.trim()];
+    const check = (jsonl: string): void => {
+      const items = jsonl.trim().split("\n").map((l) => JSON.parse(l) as { leadId: string; step: string; text: string });
+      expect(items).toHaveLength(1_200);
+      leads.forEach((lead, i) => {
+        const mine = items.filter((it) => it.leadId === lead.id);
+        expect(mine.map((it) => it.text)).toEqual(expected(i));
+      });
+    };
+    const jsonOut = join(fixture.dir, "preview.jsonl");
+    const toFile = await dryRun([fixture.yamlPath, "--out", jsonOut, "--format", "json"]);
+    expect(toFile.code, toFile.stderr).toBe(0);
+    check(readFileSync(jsonOut, "utf8"));
+    const toStdout = await dryRun([fixture.yamlPath, "--format", "json"]);
+    expect(toStdout.code, toStdout.stderr).toBe(0);
+    check(toStdout.stdout);
+
+    const textOut = join(fixture.dir, "preview.txt");
+    const text = await dryRun([fixture.yamlPath, "--out", textOut]);
+    expect(text.code, text.stderr).toBe(0);
+    const file = readFileSync(textOut, "utf8");
+    expect(file.match(/^── /gm)).toHaveLength(1_200);
+    expect(file).toContain(`── follow-up-1 → ${leads[599]!.id} (line 601)\n   [follow-up-1] Zoë599\n${"   x\n".repeat(4_900)}`);
+    expect(file).toContain("   [intro] Hi Zoë599 — Ünïcode — 🚀 599 🎉\n");
+    await expectNothingSent();
+  }, 120_000); // three dry runs of 600 leads: ~7 s on a quiet machine
+});
+
 describe("dry run: bad input gets one clear message, exit 1, nothing sent", () => {
   it("a missing campaign file", async () => {
     const r = await dryRun([join(REPO_ROOT, "campaigns/does-not-exist.yaml")]);

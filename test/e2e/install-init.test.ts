@@ -6,7 +6,7 @@
  * 2-core machine), which is why this is one test that walks the whole first-use path.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -35,6 +35,8 @@ describe("install once, use from any folder", () => {
     const init = await run("outreach", ["init", "demo"], { cwd: work, env });
     expect(init.stdout).toContain("cd demo && outreach run campaign.yaml --sandbox");
     const demo = join(work, "demo");
+    // The lead list and the suppression file will hold people's data: owner-only, like the state.
+    for (const f of ["leads.csv", "suppression.txt"]) expect(statSync(join(demo, f)).mode & 0o777).toBe(0o600);
     const yaml = readFileSync(join(demo, "campaign.yaml"), "utf8");
     // The schema line points at the installed package's schema, which exists outside the clone's layout too.
     const schema = /^# yaml-language-server: \$schema=(.+)$/m.exec(yaml)?.[1];

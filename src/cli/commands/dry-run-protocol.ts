@@ -11,8 +11,11 @@ export interface WorkerInput {
 }
 
 export type FromWorker =
-  /** Write `data` to the parent's stdout (1) or stderr (2), then acknowledge `id`. */
-  | { t: "write"; fd: 1 | 2; data: string; id: number }
+  /**
+   * Write `data` (UTF-8 bytes, in shared memory or transferred) to the parent's stdout (1) or stderr (2),
+   * then acknowledge `id` once the stream has taken them: the worker reuses shared memory after the ack.
+   */
+  | { t: "write"; fd: 1 | 2; data: Uint8Array; id: number }
   /** `templateErrors`: distinct template errors (each fails every lead of its step, whatever --allow-partial says). */
   | { t: "done"; rows: number; ready: number; problems: number; templateErrors: number }
   | { t: "user-error"; message: string; details: { hint?: string; problems?: Problem[] } }

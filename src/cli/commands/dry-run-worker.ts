@@ -25,6 +25,7 @@ import { safeText } from "../report/safe-text.js";
 import { formatInstant, formatSpan } from "../report/time.js";
 import { paint } from "../report/style.js";
 import type { FromWorker, ToWorker, WorkerInput } from "./dry-run-protocol.js";
+import { BatchedWriter, CHUNK_BYTES, type ChunkSink } from "./output-chunks.js";
 import type { RunFlags } from "./run-flags.js";
 
 const port = parentPort;
@@ -39,18 +40,30 @@ port.on("message", (msg: ToWorker) => {
   else acks.get(msg.id)?.();
 });
 
-/** A stream of the parent (1 = stdout, 2 = stderr), as a chunk sink that resolves once written. */
+/**
+ * A stream of the parent (1 = stdout, 2 = stderr), as a chunk sink that resolves once written. Chunks
+ * live in shared memory: the main thread writes straight from it and acknowledges once the stream has
+ * taken the bytes, then the chunk is reused (transferring or copying one per message left up to ~64 MB
+ * of dead buffers waiting for the main thread's garbage collector in a 1M-lead preview).
+ */
 function parentSink(fd: 1 | 2): ChunkSink {
-  return (chunk) =>
+  return (chunk, release) =>
     new Promise<void>((resolve) => {
       const id = nextId++;
       acks.set(id, () => {
         acks.delete(id);
+        release();
         resolve();
       });
-      port!.postMessage({ t: "write", fd, data: chunk, id } satisfies FromWorker);
+      const shared = chunk.buffer instanceof SharedArrayBuffer;
+      port!.postMessage({ t: "write", fd, data: chunk, id } satisfies FromWorker, shared ? [] : [chunk.buffer as ArrayBuffer]);
     });
 }
+
+/** A chunk in memory the main thread can read without a copy. */
+const sharedChunk = (): Buffer => Buffer.from(new SharedArrayBuffer(CHUNK_BYTES));
+/** A chunk of the worker's own: a file stream holds it until written. */
+const ownChunk = (): Buffer => Buffer.allocUnsafeSlow(CHUNK_BYTES);
 
 run().then(
   (result) => port.postMessage({ t: "done", ...result } satisfies FromWorker),
@@ -71,13 +84,13 @@ async function run(): Promise<{ rows: number; ready: number; problems: number; t
   const json = flags.format === "json";
   // JSON goes to the file or stdout; the human summary then goes to stderr so stdout stays parseable.
   const humanFd: 1 | 2 = json && !file ? 2 : 1;
-  const human = new BatchedWriter(parentSink(humanFd));
+  const human = new BatchedWriter(parentSink(humanFd), sharedChunk);
   const s = paint({ isTTY: humanFd === 1 ? input.stdoutIsTTY : input.stderrIsTTY });
   const shown = new Map<string, number>();
   let format: CsvFormat | undefined;
   const fileSink = file ? fileChunkSink(file) : undefined;
-  const jsonOut = json ? new BatchedWriter(fileSink ?? parentSink(1)) : undefined;
-  const fileOut = fileSink && !json ? new BatchedWriter(fileSink) : undefined;
+  const jsonOut = json ? (fileSink ? new BatchedWriter(fileSink, ownChunk) : new BatchedWriter(parentSink(1), sharedChunk)) : undefined;
+  const fileOut = fileSink && !json ? new BatchedWriter(fileSink, ownChunk) : undefined;
 
   // A started campaign previews what remains, unless --from-scratch asks for every lead's every step.
   // The HTML page lays out every lead's timetable, so it always previews from scratch.
@@ -153,34 +166,8 @@ async function openHtml(path: string, campaign: Campaign): Promise<HtmlPreviewFi
   }
 }
 
-type ChunkSink = (chunk: string) => Promise<void> | undefined;
-
 function fileChunkSink(stream: WriteStream): ChunkSink {
-  return (chunk) => drained(stream, stream.write(chunk));
-}
-
-/**
- * Collects output lines into ~64 KB chunks: one write per chunk instead of one per line (3,000,000
- * lines for a 1M-lead preview), which saves syscalls and a Buffer per line. `write` returns a promise
- * when a chunk went out, resolved once the sink has taken it, so the caller pauses reading meanwhile.
- */
-class BatchedWriter {
-  // String concatenation builds a rope that is flattened once, at the write: cheaper than push + join.
-  private buffer = "";
-
-  constructor(private readonly sink: ChunkSink) {}
-
-  write(text: string): Promise<void> | undefined {
-    this.buffer += text;
-    return this.buffer.length >= 65_536 ? this.flush() : undefined;
-  }
-
-  flush(): Promise<void> | undefined {
-    if (this.buffer.length === 0) return undefined;
-    const chunk = this.buffer;
-    this.buffer = "";
-    return this.sink(chunk);
-  }
+  return (chunk, release) => drained(stream, stream.write(chunk, () => release()));
 }
 
 /** Undefined when the write was accepted; otherwise a promise of the stream's next 'drain'. */

@@ -16,7 +16,6 @@ import { Worker } from "node:worker_threads";
 import type { Campaign } from "../../config/types.js";
 import { UserError } from "../../errors.js";
 import { describeConversation } from "../../engine/first-contact.js";
-import { lookupConversations } from "../../platform/lookup-conversations.js";
 import { outputClosed } from "../output.js";
 import type { FromWorker, ToWorker, WorkerInput } from "./dry-run-protocol.js";
 import type { RunFlags } from "./run-flags.js";
@@ -75,6 +74,8 @@ export async function runDryRun(campaign: Campaign, flags: RunFlags): Promise<vo
 /** `--lookup`: which leads a live run would skip as already in conversation with the team. */
 async function printLookup(campaign: Campaign, flags: RunFlags): Promise<void> {
   const note = (level: "info" | "warn", message: string): void => void process.stderr.write(`${level === "warn" ? "warning: " : ""}${message}\n`);
+  // Loaded only for --lookup: it brings the API client and the team quota (Redis), which a dry run never needs.
+  const { lookupConversations } = await import("../../platform/lookup-conversations.js");
   const { checked, found } = await lookupConversations(campaign, process.env, note);
   if (flags.format === "json") {
     for (const f of found) process.stdout.write(`${JSON.stringify({ type: "in-conversation", leadId: f.leadId, line: f.line, ...f.conversation })}\n`);
@@ -94,7 +95,7 @@ async function printLookup(campaign: Campaign, flags: RunFlags): Promise<void> {
 
 /** Writes what the worker sends, acknowledging each chunk once the stream has taken it. */
 function relay(worker: Worker): Promise<Extract<FromWorker, { t: "done" }>> {
-  // Chunks waiting for a 'drain' that a closed pipe will never emit: released when the output closes.
+  // Chunks not acknowledged yet: a closed pipe never calls their write callbacks, so they are released when the output closes.
   const waiting = new Set<() => void>();
   outputClosed.signal.addEventListener("abort", () => [...waiting].forEach((ack) => ack()), { once: true });
   return new Promise((resolve, reject) => {
@@ -103,13 +104,13 @@ function relay(worker: Worker): Promise<Extract<FromWorker, { t: "done" }>> {
         case "write": {
           const stream = msg.fd === 1 ? process.stdout : process.stderr;
           const ack = (): void => {
-            waiting.delete(ack);
-            stream.off("drain", ack);
+            if (!waiting.delete(ack)) return;
             worker.postMessage({ t: "ack", id: msg.id } satisfies ToWorker);
           };
-          if (outputClosed.signal.aborted || stream.write(msg.data)) return ack();
           waiting.add(ack);
-          stream.once("drain", ack);
+          if (outputClosed.signal.aborted) return ack();
+          // Acknowledged once written (the callback), not when buffered: the worker reuses the bytes after the ack.
+          stream.write(msg.data, () => ack());
           return;
         }
         case "done":

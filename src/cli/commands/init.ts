@@ -3,12 +3,13 @@
  * line for editors), a CSV, a suppression list and three templates. Never overwrites a file.
  */
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { displayPath } from "../../config/load.js";
 import { UserError } from "../../errors.js";
+import { makeDirs, PRIVATE_FILE_MODE } from "../../files/private-files.js";
 import { commandName } from "../../platform/invocation.js";
 import { starterFiles } from "../scaffold/files.js";
 
@@ -34,11 +35,16 @@ export function initCommand(): Command {
       }
       try {
         for (const [file, text] of Object.entries(files)) {
-          await mkdir(dirname(join(root, file)), { recursive: true });
-          await writeFile(join(root, file), text, { flag: "wx" });
+          await makeDirs(dirname(join(root, file)));
+          // The lead list and the suppression file will hold people's data: owner-only, as the runner creates them.
+          const mode = file === "leads.csv" || file === "suppression.txt" ? PRIVATE_FILE_MODE : 0o644;
+          await writeFile(join(root, file), text, { flag: "wx", mode });
         }
       } catch (cause) {
-        throw new UserError(`cannot write the campaign in ${displayPath(root)}: ${(cause as Error).message}`, { cause });
+        throw new UserError(`cannot write the campaign in ${displayPath(root)}: ${(cause as Error).message}`, {
+          cause,
+          hint: "pick a folder you can write to: outreach init my-campaign",
+        });
       }
       const shown = displayPath(root);
       const here = root === process.cwd();

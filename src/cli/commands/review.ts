@@ -12,6 +12,7 @@ import { recordReview } from "../../platform/review.js";
 import { readStateSnapshot } from "../../state/load.js";
 import { formatReviewList } from "../report/review-list.js";
 import { paint } from "../report/style.js";
+import { commandName } from "../../platform/invocation.js";
 
 export function reviewCommand(): Command {
   return new Command("review")
@@ -32,7 +33,7 @@ export function reviewCommand(): Command {
         await recordReview(campaign, decisions);
         const s = paint(process.stdout);
         for (const [id, d] of decisions) {
-          process.stdout.write(d === "opt-out" ? `${s.yellow("opted out")} ${id}: suppressed for good\n` : `${s.green("not an opt-out")} ${id}: its reply steps fire on the next run of outreach run ${displayPath(campaign.file)}\n`);
+          process.stdout.write(d === "opt-out" ? `${s.yellow("opted out")} ${id}: suppressed for good\n` : `${s.green("not an opt-out")} ${id}: its reply steps fire on the next run of ${commandName()} run ${displayPath(campaign.file)}\n`);
         }
         return;
       }

@@ -3,16 +3,10 @@ import { Command, Option } from "commander";
 import { displayPath, loadCampaign } from "../../config/load.js";
 import type { Campaign } from "../../config/types.js";
 import { commandName } from "../../platform/invocation.js";
-import { runLive } from "../../platform/live-run.js";
-import { startRehearsal } from "../../platform/rehearsal.js";
 import { outputClosed } from "../output.js";
 import { createReporter, type ReportMode, type SuppressionTarget } from "../report/reporter.js";
-import { printRehearsalSummary } from "../report/rehearsal-summary.js";
 import { confirmStart } from "./confirm-start.js";
-import { runDryRun } from "./dry-run.js";
 import { instant, int, range, ratio, settleRunFlags, type RunFlags } from "./run-flags.js";
-import { writeReportFile } from "../../html/report-file.js";
-import { readStateSnapshot } from "../../state/load.js";
 
 export function runCommand(): Command {
   return new Command("run")
@@ -45,7 +39,8 @@ export function runCommand(): Command {
       // Flags first: a misplaced flag is a usage error before any file is read.
       const flags = settleRunFlags(typed, cmd);
       const campaign = await loadCampaign(file);
-      if (flags.dryRun) return runDryRun(campaign, flags);
+      // Each mode loads its own modules: a dry run never needs the API client, the sandbox or Redis.
+      if (flags.dryRun) return (await import("./dry-run.js")).runDryRun(campaign, flags);
       return flags.sandbox ? rehearse(campaign, flags) : live(campaign, flags);
     });
 }
@@ -57,10 +52,13 @@ function reporterFor(campaign: Campaign, flags: RunFlags, now: () => number = Da
     : campaign.suppressionFile
       ? { kind: "file", path: displayPath(campaign.suppressionFile) }
       : { kind: "none" };
-  return createReporter({ mode, out: process.stdout, campaign, now, suppression, ...(flags.limit !== undefined ? { limit: flags.limit } : {}) });
+  // A rehearsal prints thousands of lines a second of wall time: written in batches (line-batcher.ts).
+  const batch = flags.sandbox === true;
+  return createReporter({ mode, out: process.stdout, campaign, now, suppression, batch, ...(flags.limit !== undefined ? { limit: flags.limit } : {}) });
 }
 
 async function live(campaign: Campaign, flags: RunFlags): Promise<void> {
+  const { runLive } = await import("../../platform/live-run.js");
   const reporter = reporterFor(campaign, flags);
   try {
     await runLive(campaign, {
@@ -83,6 +81,11 @@ async function live(campaign: Campaign, flags: RunFlags): Promise<void> {
 }
 
 async function rehearse(campaign: Campaign, flags: RunFlags): Promise<void> {
+  const [{ startRehearsal }, { runLive }, { printRehearsalSummary }] = await Promise.all([
+    import("../../platform/rehearsal.js"),
+    import("../../platform/live-run.js"),
+    import("../report/rehearsal-summary.js"),
+  ]);
   const rehearsal = await startRehearsal(campaign, {
     realtime: flags.realtime === true,
     ...(flags.replyRate !== undefined ? { replyRate: flags.replyRate } : {}),
@@ -102,13 +105,15 @@ async function rehearse(campaign: Campaign, flags: RunFlags): Promise<void> {
       ...common(flags),
       env: {},
       solo: true,
-      connection: { baseUrl: rehearsal.sandbox.url, token: rehearsal.sandbox.token },
+      // In-process: the same client and sandbox pipeline without loopback HTTP (most of the CPU it cost).
+      connection: { baseUrl: rehearsal.sandbox.url, token: rehearsal.sandbox.token, fetch: rehearsal.sandbox.fetch },
       clock: rehearsal.clock,
       stateFile: rehearsal.stateFile,
       suppressionFile: rehearsal.suppressionFile,
       // The rehearsal's state is a temp file deleted at the end: an fdatasync per send would only make
       // the process wait on the disk (most of a 10,000-lead rehearsal's wall time was spent so).
       fsync: false,
+      openJournal: rehearsal.openJournal,
       // A simulated clock only needs to notice replies in time; polling every 30 simulated seconds
       // through a week-long reply window would be ~20,000 requests for nothing.
       ...(flags.realtime ? {} : { pollIntervalMs: Math.max(campaign.replies.pollIntervalMs, 15 * 60_000) }),
@@ -118,6 +123,7 @@ async function rehearse(campaign: Campaign, flags: RunFlags): Promise<void> {
     reporter.close();
     if (!flags.json) printRehearsalSummary(process.stdout, campaign, result.summary, rehearsal.sandbox, Date.now() - wallStart);
     if (flags.html) {
+      const [{ readStateSnapshot }, { writeReportFile }] = await Promise.all([import("../../state/load.js"), import("../../html/report-file.js")]);
       const snapshot = await readStateSnapshot(rehearsal.stateFile);
       if (snapshot) await writeReportFile(flags.html, campaign, snapshot, rehearsal.clock.now());
       if (!flags.json) process.stdout.write(`report written to ${flags.html} (open it in a browser)\n`);

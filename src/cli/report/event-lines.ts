@@ -7,6 +7,7 @@ import type { Preflight } from "../../engine/preflight.js";
 import { formatSummary } from "./run-summary.js";
 import { formatInstant, formatSpan } from "./time.js";
 import type { Style } from "./style.js";
+import { commandName } from "../../platform/invocation.js";
 
 /** What every output mode implements (tty, plain, json: see reporter.ts). */
 export interface Reporter {
@@ -47,7 +48,7 @@ const formatters: Formatters = {
   "lead.replied": (e, c) => `${c.s.cyan("reply")} from ${e.leadId}${e.afterStep ? ` after ${e.afterStep}` : ""} ${c.s.dim(`(${e.via})`)}: “${truncate(e.text, 60)}”`,
   "lead.opted-out": (e, c) => `${c.s.yellow("opted out")} ${e.leadId} (${e.reason}): no more messages; ${suppressionWords(c.suppression)}`,
   "lead.needs-review": (e, c) =>
-    `${c.s.yellow("to review")} ${e.leadId} (${e.reason}): no reply step, nothing more sent until a person decides with: outreach review <campaign>`,
+    `${c.s.yellow("to review")} ${e.leadId} (${e.reason}): no reply step, nothing more sent until a person decides with: ${commandName()} review <campaign>`,
   "lead.actions": (e) =>
     `actions for ${e.leadId} (${e.stepId}): ${[e.status ? `status ${e.status}` : "", e.tags.length ? `tags ${e.tags.join(", ")}` : "", e.assignedTo ? `assigned to ${e.assignedTo}` : "", e.markedDone ? "marked done" : ""].filter(Boolean).join("; ")}`,
   "lead.retrying": (e, c) => `${c.s.cyan("retrying")} ${e.stepId} → ${e.leadId} (it failed earlier: ${e.previousReason})`,

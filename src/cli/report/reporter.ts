@@ -12,6 +12,7 @@ import type { Campaign } from "../../config/types.js";
 import type { EngineEvent } from "../../engine/events.js";
 import type { Preflight } from "../../engine/preflight.js";
 import { formatEvent, type Ctx, type Reporter, type SuppressionTarget } from "./event-lines.js";
+import { batchedLines, directLines, type LineSink } from "./line-batcher.js";
 import { formatPreflight } from "./preflight.js";
 import { formatInstant } from "./time.js";
 import { paint } from "./style.js";
@@ -32,6 +33,12 @@ export interface ReporterOptions {
   /** --limit, for the outcome's words. */
   limit?: number;
   suppression: SuppressionTarget;
+  /**
+   * plain and json modes: gather lines and write them together, within 100 ms (line-batcher.ts), instead
+   * of one write(2) each — for the rehearsal, which prints thousands of lines a second. close() writes
+   * the rest. Default false: every line is written when it happens.
+   */
+  batch?: boolean;
 }
 
 /** Waits shorter than this are routine between two sends: not worth a log line (ms). */
@@ -44,17 +51,18 @@ export function createReporter(opts: ReporterOptions): Reporter {
     suppression: opts.suppression,
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
   };
-  const write = (line: string): void => void opts.out.write(`${line}\n`);
+  const sink = opts.batch ? batchedLines(opts.out) : directLines(opts.out);
+  const write = sink.write;
   if (opts.mode === "json") {
     return {
       emit: (e) => write(JSON.stringify(e)),
       note: (level, message) => write(JSON.stringify({ type: "note", level, message })),
       preflight: (p) => write(JSON.stringify({ type: "preflight", ...p })),
-      close: () => undefined,
+      close: sink.flush,
     };
   }
   const now = opts.now ?? Date.now;
-  if (opts.mode === "plain") return new PlainReporter(write, c, now, opts.campaign.pacing.perAccount.gapMaxMs);
+  if (opts.mode === "plain") return new PlainReporter(sink, c, now, opts.campaign.pacing.perAccount.gapMaxMs);
   return new TtyReporter(opts.out, c, opts.campaign, now);
 }
 
@@ -63,12 +71,16 @@ class PlainReporter implements Reporter {
   /** The detail of the wait printed last, while nothing else has been printed since. */
   private lastWait: string | undefined;
 
+  private readonly write: (line: string) => void;
+
   constructor(
-    private readonly write: (line: string) => void,
+    private readonly sink: LineSink,
     private readonly c: Ctx,
     private readonly now: () => number,
     private readonly gapMaxMs: number,
-  ) {}
+  ) {
+    this.write = sink.write;
+  }
 
   emit(event: EngineEvent): void {
     // CSV values, reply texts and API messages reach a person: escapes made visible (safe-text.ts).
@@ -94,5 +106,7 @@ class PlainReporter implements Reporter {
     for (const line of formatPreflight(p, this.c.tz, this.c.s, this.now())) this.write(line);
   }
 
-  close(): void {}
+  close(): void {
+    this.sink.flush();
+  }
 }

@@ -3,6 +3,7 @@ import type { ReviewItem } from "../../engine/review.js";
 import { paint } from "./style.js";
 import { formatInstant } from "./time.js";
 import { displayPath } from "../../config/load.js";
+import { commandName } from "../../platform/invocation.js";
 
 /** The leads awaiting review, one block each, and how to decide. Reply text is quoted as JSON: never raw terminal bytes. */
 export function formatReviewList(items: readonly ReviewItem[], campaign: Campaign): string {
@@ -13,6 +14,6 @@ export function formatReviewList(items: readonly ReviewItem[], campaign: Campaig
     lines.push(`  ${item.leadId}  ${s.dim(formatInstant(item.at, campaign.pacing.window.timezone))}  ${item.reason}`, `    ${JSON.stringify(item.reply)}`);
   }
   const file = displayPath(campaign.file);
-  lines.push(`decide with: outreach review ${file} --opt-out <id…>   or   outreach review ${file} --not-opt-out <id…>`);
+  lines.push(`decide with: ${commandName()} review ${file} --opt-out <id…>   or   ${commandName()} review ${file} --not-opt-out <id…>`);
   return `${lines.join("\n")}\n`;
 }

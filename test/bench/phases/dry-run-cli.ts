@@ -7,9 +7,10 @@
 import { main } from "../../../src/cli/main.js";
 import { phaseArgs, sendResult } from "../support/child.js";
 
-const { campaignFile, out } = phaseArgs<{ campaignFile: string; out: string }>();
+/** `out` omitted: the JSON lines go to stdout, which runPhase discards (/dev/null) — the path through the main thread. */
+const { campaignFile, out } = phaseArgs<{ campaignFile: string; out?: string }>();
 const started = performance.now();
-const code = await main(["node", "outreach", "run", campaignFile, "--dry-run", "--format", "json", "--out", out]);
+const code = await main(["node", "outreach", "run", campaignFile, "--dry-run", "--format", "json", ...(out === undefined ? [] : ["--out", out])]);
 const ms = performance.now() - started;
 if (code !== 0) throw new Error(`outreach run --dry-run exited with ${code}`);
 await sendResult({ ms });

@@ -11,7 +11,7 @@ import { SimulatedClock } from "../../../src/platform/clock.js";
 import { AccountLanes } from "../../../src/schedule/account-lanes.js";
 import { AccountPacer } from "../../../src/schedule/account-pacer.js";
 import { thread } from "../replies/fixtures.js";
-import { ACCOUNT, T0, harness, lead, makeCampaign, message, sequenceSteps, type Harness } from "./fakes.js";
+import { ACCOUNT, DAY, OTHER_ACCOUNT, T0, contacted, harness, lead, makeCampaign, message, sequenceSteps, type Harness } from "./fakes.js";
 
 /** Node's timers may fire up to 1 ms before Date.now() reaches the instant asked for: so does this clock. */
 class EarlyTimerClock extends SimulatedClock {
@@ -114,5 +114,21 @@ describe("engine run loop", () => {
     const intro = h.store.lead("3000")?.steps["intro"];
     expect(intro?.status ?? "pending").toBe("pending");
     expect(intro?.attempts ?? 0).toBe(0);
+  });
+});
+
+describe("engine: an account removed from the campaign (accepted with --accept-changes)", () => {
+  // Seen by a tester: after removing an account, its leads still got their nudge from it.
+  it("sends nothing more to its leads — not from it, not from another account — and says why", async () => {
+    const clock = new SimulatedClock(T0 + 4 * DAY);
+    const { h, deps, sent } = loopHarness(clock, 2, (real) => real);
+    h.store.map.set("3000", contacted("3000", T0));
+    const result = await runCampaign({ ...deps, campaign: { ...deps.campaign, accounts: [OTHER_ACCOUNT] } });
+    expect(result.outcome).toBe("completed");
+    // Only the lead that was never contacted gets messages, from the remaining account.
+    expect(sent.filter((s) => s.startsWith("3000"))).toEqual([]);
+    expect(sent.sort()).toEqual(["3001 intro", "3001 nudge"]);
+    expect(h.store.lead("3000")).toMatchObject({ finishReason: "skipped", steps: { nudge: { status: "skipped", reason: expect.stringContaining(`account ${ACCOUNT} was removed`) } } });
+    expect(h.of("lead.skipped")).toEqual([expect.objectContaining({ leadId: "3000", stepId: "nudge" })]);
   });
 });

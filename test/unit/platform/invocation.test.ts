@@ -5,6 +5,8 @@ describe("commandName: commands in messages work when pasted", () => {
   it.each<[string, string | undefined, NodeJS.ProcessEnv, string]>([
     ["installed on PATH", "/usr/local/bin/outreach", { PATH: "/usr/bin:/usr/local/bin" }, "outreach"],
     ["npx in a clone", "/repo/node_modules/.bin/outreach", { PATH: "/repo/node_modules/.bin:/usr/bin", npm_command: "exec" }, "npx outreach"],
+    // npm 11 runs `npx outreach` in the clone from its own copy (the package's bin is never linked into its own node_modules).
+    ["npx in a clone, npm 11", "/root/.npm/_npx/3f2a/node_modules/.bin/outreach", { PATH: "/root/.npm/_npx/3f2a/node_modules/.bin:/usr/bin", npm_command: "exec" }, "npx outreach"],
     ["the clone's bin, off PATH", "/repo/node_modules/.bin/outreach", { PATH: "/usr/bin" }, "npx outreach"],
     ["node with a path inside the cwd", "/repo/dist/src/cli/bin.js", { PATH: "/usr/bin" }, "node dist/src/cli/bin.js"],
     ["node with a path outside the cwd", "/elsewhere/dist/src/cli/bin.js", { PATH: "/usr/bin" }, "node /elsewhere/dist/src/cli/bin.js"],

@@ -120,3 +120,19 @@ describe("localParts", () => {
   ];
   it.each(cases)("$tz at $at", ({ tz, at, parts }) => expect(localParts(tz, utc(at))).toMatchObject(parts));
 });
+
+describe("localParts over years (offsets read per day, per slice on transition days)", () => {
+  // Zones with spring-forward and fall-back, a half-hour DST (Lord Howe), a southern-hemisphere DST
+  // and a 45-minute offset: every 15 minutes of two years, read against Intl directly.
+  const ZONES = ["America/New_York", "Europe/London", "Australia/Lord_Howe", "America/Santiago", "Asia/Kathmandu"];
+  it.each(ZONES)("%s: every quarter hour of 2026–2027 matches Intl", (timezone) => {
+    const intl = new Intl.DateTimeFormat("en-US", { timeZone: timezone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" });
+    const wrong: string[] = [];
+    for (let t = utc("2026-01-01T00:00:00Z"); t < utc("2028-01-01T00:00:00Z"); t += 15 * 60_000) {
+      const p = Object.fromEntries(intl.formatToParts(t).map((x) => [x.type, Number(x.value)]));
+      const ours = localParts(timezone, t);
+      if (ours.year !== p.year || ours.month !== p.month || ours.day !== p.day || ours.hour !== p.hour || ours.minute !== p.minute) wrong.push(iso(t));
+    }
+    expect(wrong).toEqual([]);
+  });
+});

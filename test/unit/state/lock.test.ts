@@ -1,9 +1,12 @@
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { readFile, readdir, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../../src/errors.js";
 import { acquireLock } from "../../../src/state/lock.js";
+import { REPO_ROOT } from "../../support/cli.js";
 import { T0, tempDir } from "./helpers.js";
 
 /** The pid of a process that has exited (and been reaped), so `kill(pid, 0)` says ESRCH. */
@@ -13,6 +16,18 @@ async function deadPid(): Promise<number> {
   if (pid === undefined) throw new Error("spawn failed");
   await new Promise((resolve) => child.on("exit", resolve));
   return pid;
+}
+
+const LOCK_JS = join(REPO_ROOT, "dist/src/state/lock.js");
+const RACER = join(REPO_ROOT, "test/support/lock-racer.mjs");
+
+/** One racing process: "ACQUIRED" or "REFUSED". */
+function racer(stateFile: string, startAt: number, holdMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [RACER, pathToFileURL(LOCK_JS).href, stateFile, String(startAt), String(holdMs)], (err, stdout) =>
+      err ? reject(err) : resolve(stdout.trim()),
+    );
+  });
 }
 
 describe("acquireLock", () => {
@@ -50,6 +65,23 @@ describe("acquireLock", () => {
     expect(JSON.parse(await readFile(`${state}.lock`, "utf8"))).toMatchObject({ pid: process.pid });
     await lock.release();
   });
+
+  // Seen end to end: a crashed run's lock, two runs started together, both "took over" and 86 DMs went
+  // out twice. Separate processes (the built lock.js), all released at one instant onto the same stale
+  // lock; whoever wins holds it long enough that every other racer meets a live holder.
+  it("when several runs take over the same stale lock at once, exactly one gets it", async () => {
+    const pid = await deadPid();
+    for (let trial = 0; trial < 5; trial++) {
+      const dir = await tempDir();
+      const state = join(dir, "state.json");
+      await writeFile(`${state}.lock`, JSON.stringify({ pid, hostname: hostname(), startedAt: T0 - 60_000 }));
+      const startAt = Date.now() + 1_200;
+      const outputs = await Promise.all(Array.from({ length: 6 }, () => racer(state, startAt, 1_500)));
+      expect(outputs.filter((o) => o === "ACQUIRED"), `trial ${trial}: ${outputs.join(" ")}`).toHaveLength(1);
+      // No takeover claim is left behind.
+      expect(await readdir(dir)).toEqual([]);
+    }
+  }, 60_000);
 
   it("refuses a lock held on another host, with a hint to delete it", async () => {
     const state = join(await tempDir(), "state.json");
