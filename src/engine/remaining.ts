@@ -71,7 +71,12 @@ export function remainingWork(
 }
 
 /** The timetable of what remains, from `start`: the dry run's worst case (nobody replies), caps and windows applied. */
-export function projectRemaining(campaign: Pick<Campaign, "sequence" | "accounts" | "pacing">, work: RemainingWork, start: number): Projection | undefined {
+export function projectRemaining(
+  campaign: Pick<Campaign, "sequence" | "accounts" | "pacing">,
+  work: RemainingWork,
+  start: number,
+  opts: { firstSendOnly?: boolean } = {},
+): Projection | undefined {
   if (work.toStart.length === 0 && work.followUps.length === 0) return undefined;
   const index = new Map(campaign.accounts.map((a, i) => [a, i]));
   return projectSchedule({
@@ -82,7 +87,23 @@ export function projectRemaining(campaign: Pick<Campaign, "sequence" | "accounts
     sequenceDelaysMs: campaign.sequence.map((s) => s.afterMs),
     started: work.followUps.map((f) => ({ step: f.step, dueAt: f.dueAt, account: index.get(f.account) ?? 0, ...(f.timezone ? { timezone: f.timezone } : {}) })),
     history: campaign.accounts.map((a) => work.recentSends.get(a) ?? []),
+    ...(opts.firstSendOnly ? { firstSendOnly: true } : {}),
   });
+}
+
+/**
+ * When the first message of what remains goes out (epoch ms), caps and windows applied, or undefined
+ * when nothing remains: the projection's first send, computed from the earliest follow-up of each
+ * account in each zone (a later one cannot go first), so a 100,000-lead state costs a few hundred.
+ */
+export function projectFirstSend(campaign: Pick<Campaign, "sequence" | "accounts" | "pacing">, work: RemainingWork, start: number): number | undefined {
+  const earliest = new Map<string, RemainingWork["followUps"][number]>();
+  for (const f of work.followUps) {
+    const key = `${f.account}\0${f.timezone ?? ""}`;
+    const seen = earliest.get(key);
+    if (!seen || f.dueAt < seen.dueAt) earliest.set(key, f);
+  }
+  return projectRemaining(campaign, { ...work, followUps: [...earliest.values()] }, start, { firstSendOnly: true })?.firstSendAt;
 }
 
 function collectSends(state: LeadState, messageSteps: ReadonlySet<string>, now: number, into: Map<string, number[]>): void {

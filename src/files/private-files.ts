@@ -95,15 +95,33 @@ export async function openPrivateAppend(path: string, opts: { followLinks?: bool
   return open(path, O_WRONLY | O_APPEND | noFollow);
 }
 
+async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
+  for (let off = 0; off < data.length; ) off += (await fh.write(data, off, data.length - off)).bytesWritten;
+}
+
+/** `path` opened for reading, or undefined when there is none. Refuses a symlink (ELOOP); the caller closes it. */
+export async function openToRead(path: string): Promise<FileHandle | undefined> {
+  try {
+    return await open(path, O_RDONLY | O_NOFOLLOW);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+}
+
 /**
  * Creates `path` (which must not exist) 0600 with `data`, and fsyncs it. Never follows a symlink.
  * @throws EEXIST when something (even a dangling symlink) is at `path`; other open/write errors.
  */
-export async function createPrivateFile(path: string, data: string | Buffer, opts: { sync: boolean }): Promise<void> {
+/** What a private file is written from: all at once, or chunk by chunk (strings are UTF-8; a read stream gives Buffers). */
+export type FileContent = string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+
+export async function createPrivateFile(path: string, data: FileContent, opts: { sync: boolean }): Promise<void> {
   const fh = await open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, PRIVATE_FILE_MODE);
   try {
     await fh.chmod(PRIVATE_FILE_MODE);
-    await fh.writeFile(data);
+    if (typeof data === "string" || data instanceof Uint8Array) await fh.writeFile(data);
+    else for await (const chunk of data) await writeAll(fh, typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
     if (opts.sync) await fh.sync();
   } finally {
     await fh.close();
@@ -112,13 +130,8 @@ export async function createPrivateFile(path: string, data: string | Buffer, opt
 
 /** The whole file, or undefined when there is none. Refuses a symlink (ELOOP) instead of reading its target. */
 export async function readNoFollow(path: string): Promise<Buffer | undefined> {
-  let fh: FileHandle;
-  try {
-    fh = await open(path, O_RDONLY | O_NOFOLLOW);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
+  const fh = await openToRead(path);
+  if (!fh) return undefined;
   try {
     return await fh.readFile();
   } finally {
@@ -133,7 +146,7 @@ export async function readNoFollow(path: string): Promise<Buffer | undefined> {
  * `.tmp` survives a full disk or a read-only folder.
  * @throws the underlying error (ENOSPC, EACCES, EROFS, EISDIR, …).
  */
-export async function replacePrivateFile(path: string, data: string | Buffer): Promise<void> {
+export async function replacePrivateFile(path: string, data: FileContent): Promise<void> {
   const tmp = `${path}.tmp`;
   await unlinkIfPresent(tmp);
   try {

@@ -37,9 +37,10 @@ import { checkRenders } from "./check-renders.js";
 import { fetchAccountLinks } from "./account-links.js";
 import { collectLeads } from "./collect-leads.js";
 import { commandName } from "./invocation.js";
-import { readStateSnapshot } from "../state/load.js";
+import { readStateModel } from "../state/load.js";
 import type { LeadProblemReason } from "../leads/types.js";
 import { joinTeamOf } from "./team-gate.js";
+import { keepLiveRunHeapSmall } from "./heap-policy.js";
 import { eventsReplySource, webhookReplySource } from "./reply-sources.js";
 
 export interface LiveRunOptions {
@@ -81,6 +82,9 @@ export interface LiveRunOptions {
 }
 
 export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise<RunResult> {
+  // A run against an API in another process (not a rehearsal, whose embedded sandbox shares this heap
+  // and is solo): keep the heap near its live size.
+  if (!opts.solo) keepLiveRunHeapSmall();
   const clock = opts.clock ?? clockFromEnv(opts.env);
   const stateFile = opts.stateFile ?? campaign.stateFile;
   const suppressionFile = opts.suppressionFile ?? campaign.suppressionFile;
@@ -166,11 +170,11 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
     // 4. What this run is about to do, shown (and on a first start confirmed) under the lock — so no other
     // runner changes it meanwhile — and before the state file is created or anything is sent.
     if (opts.preflight) {
-      const snapshot = await readStateSnapshot(stateFile).catch((err: unknown) => {
+      const state = await readStateModel(stateFile).catch((err: unknown) => {
         throw fsFaultAsUserError(err, shownState, "read the state file");
       });
       await opts.preflight(
-        buildPreflight({ campaign, leads, stateOf: (id) => snapshot?.leads[id], problems, unrenderable, accountNames, now: clock.now() }),
+        buildPreflight({ campaign, leads, stateOf: (id) => state?.leads.get(id), problems, unrenderable, accountNames, now: clock.now() }),
       );
     }
     const templateTexts = await readTemplates(campaign);

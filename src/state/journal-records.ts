@@ -9,7 +9,7 @@
  */
 import { UserError } from "../errors.js";
 import { decodeHeader, type JournalHeader } from "./journal-header.js";
-import type { LeadState, StateMeta, StateSnapshot, StepRecord } from "./types.js";
+import type { LeadState, StateMeta, StepRecord } from "./types.js";
 
 /** Fields to set on a lead; a field given as undefined is cleared (e.g. `finishedAt` on --retry-failed). */
 export type LeadPatch = { [K in keyof Omit<LeadState, "id" | "steps">]?: LeadState[K] | undefined };
@@ -23,12 +23,6 @@ export type JournalRecord =
 export interface StateModel {
   meta: StateMeta;
   leads: Map<string, LeadState>;
-}
-
-export function modelFromSnapshot(s: StateSnapshot): StateModel {
-  const leads = new Map<string, LeadState>();
-  for (const [id, lead] of Object.entries(s.leads)) leads.set(id, lead);
-  return { meta: s.meta, leads };
 }
 
 export function leadFor(model: StateModel, id: string): LeadState {

@@ -7,7 +7,7 @@ import { rename } from "node:fs/promises";
 import { UserError } from "../errors.js";
 import { openPrivateAppend, readNoFollow, replacePrivateFile, truncateNoFollow, unlinkIfPresent } from "../files/private-files.js";
 import { encodeHeader, journalProblem, journalRefusal, type JournalFound, type JournalHeader, type JournalProblem } from "./journal-header.js";
-import { applyRecord, encodeRecord, modelFromSnapshot, parseJournal, type JournalRecord, type StateModel } from "./journal-records.js";
+import { applyRecord, encodeRecord, parseJournal, type JournalRecord, type StateModel } from "./journal-records.js";
 import { deriveCounters, readSnapshotFile, recoveryHint, writeSnapshotFile } from "./snapshot.js";
 import type { StateSnapshot } from "./types.js";
 
@@ -45,11 +45,10 @@ export async function loadModel(file: string, opts: LoadOptions = {}): Promise<L
     return undefined;
   }
   const found: JournalFound = { exists: bytes !== undefined, header: parsed?.header, records: parsed?.records.length ?? 0 };
-  const { snapshot, legacy } = read;
-  const problem = journalProblem(snapshot.meta, legacy, found);
-  if (problem && !opts.repair) throw journalRefusal(problem, file, snapshot.meta, found);
+  const { model, legacy } = read;
+  const problem = journalProblem(model.meta, legacy, found);
+  if (problem && !opts.repair) throw journalRefusal(problem, file, model.meta, found);
   for (const w of parsed?.warnings ?? []) opts.onWarning?.(w);
-  const model = modelFromSnapshot(snapshot);
   // An interrupted migration wrote the journal's header first: keep the identity it chose.
   if (legacy && found.header) model.meta.stateId = found.header.state;
   const replay = problem === undefined || problem === "newer";
@@ -63,12 +62,15 @@ export async function loadModel(file: string, opts: LoadOptions = {}): Promise<L
   };
 }
 
-/** Read-only view for `outreach status`: snapshot + journal replay, no lock, no writes. */
+/** Read-only view: snapshot + journal replay, no lock, no writes; the leads in a Map (`outreach status`). */
+export async function readStateModel(file: string, opts: { onWarning?: (message: string) => void } = {}): Promise<StateModel | undefined> {
+  return (await loadModel(file, opts))?.model;
+}
+
+/** Read-only view as one snapshot document (the HTML report, review, the dry run of a started campaign). */
 export async function readStateSnapshot(file: string, opts: { onWarning?: (message: string) => void } = {}): Promise<StateSnapshot | undefined> {
-  const loaded = await loadModel(file, opts);
-  if (!loaded) return undefined;
-  const leads = Object.fromEntries(loaded.model.leads);
-  return { meta: loaded.model.meta, leads, counters: deriveCounters(loaded.model.leads.values()) };
+  const model = await readStateModel(file, opts);
+  return model && snapshotOf(model, model.meta.generation);
 }
 
 /**
@@ -76,7 +78,7 @@ export async function readStateSnapshot(file: string, opts: { onWarning?: (messa
  * path leaves a consistent pair after every single write, so a crash anywhere is recovered by the
  * next open:
  *  - normal: drop a torn tail, finish a last line without its newline;
- *  - format 1: journal := header(gen 0) + its records (atomic), then snapshot := format 2, gen 0;
+ *  - format 1: journal := header(gen 0) + its records (atomic), then snapshot := format 3, gen 0;
  *  - repaired "newer" (an old snapshot put back): snapshot := the replayed model at the journal's generation;
  *  - repaired missing/replaced/foreign/older: the journal is renamed to `.rejected`, a fresh header written.
  */
@@ -87,13 +89,13 @@ export async function prepareJournal(file: string, loaded: Loaded, now: number, 
   const header = (gen: number): string => encodeHeader({ state: meta.stateId, campaign: meta.campaign, gen, t: now }) + "\n";
   if (loaded.legacy) {
     await replacePrivateFile(journalPath, header(0) + journal.lines.map((r) => encodeRecord(r) + "\n").join(""));
-    await writeSnapshotFile(file, snapshotOf(model, 0), { keepBackup: true });
-    warn(`${file}: upgraded the state files to format 2 (the journal now names its state file; the old snapshot is kept as ${file}.bak)`);
+    await writeSnapshotFile(file, atGeneration(model, 0), { keepBackup: true });
+    warn(`${file}: upgraded the state files to format 3 (the journal now names its state file; the old snapshot is kept as ${file}.bak)`);
     return 0;
   }
   if (problem === "newer") {
     const gen = (journal.header as JournalHeader).gen;
-    await writeSnapshotFile(file, snapshotOf(model, gen), { keepBackup: true });
+    await writeSnapshotFile(file, atGeneration(model, gen), { keepBackup: true });
     warn(`--repair-state: replayed ${journalPath} over an older ${file}; records between the two are lost, so leads messaged in that span could be messaged again`);
     return gen;
   }
@@ -117,7 +119,12 @@ export async function prepareJournal(file: string, loaded: Loaded, now: number, 
   return (journal.header as JournalHeader).gen;
 }
 
-/** The model as a snapshot at generation `gen`. */
+/** The model to write as the snapshot of generation `gen` (the same leads; meta copied). */
+export function atGeneration(model: StateModel, gen: number): StateModel {
+  return { meta: { ...model.meta, generation: gen }, leads: model.leads };
+}
+
+/** The model as one snapshot document at generation `gen` (its leads as one object: for small readers). */
 export function snapshotOf(model: StateModel, gen: number): StateSnapshot {
   return { meta: { ...model.meta, generation: gen }, leads: Object.fromEntries(model.leads), counters: deriveCounters(model.leads.values()) };
 }

@@ -1,5 +1,6 @@
 /**
- * The snapshot half of the state: one JSON document (a StateSnapshot) read and written through lowdb,
+ * The snapshot half of the state: one JSON document read and written through lowdb (a lead a line:
+ * snapshot-format.ts, so neither side ever holds the whole file as one string),
  * with our own adapter instead of lowdb's JSONFile: steno (JSONFile's writer) creates its temp file
  * with the umask's mode (0644: world-readable prospects and replies), follows a symlink planted at
  * the temp path, never fsyncs, and retries a failed rename for a second. Ours writes a fresh 0600
@@ -10,45 +11,69 @@ import { randomUUID } from "node:crypto";
 import { dirname } from "node:path";
 import { Low, type Adapter } from "lowdb";
 import { UserError } from "../errors.js";
-import { fsyncPath, readNoFollow, replacePrivateFile } from "../files/private-files.js";
-import type { LeadState, StateMeta, StateSnapshot } from "./types.js";
+import { fsyncPath, openToRead, replacePrivateFile } from "../files/private-files.js";
+import type { StateModel } from "./journal-records.js";
+import { decodeLead, encodeLead, leadTables, tableIndex, type LeadLine, type LeadTables } from "./snapshot-format.js";
+import type { LeadState, StateMeta } from "./types.js";
 
-/** lowdb adapter: owner-only, symlink-refusing, fsync'd atomic replacement of a JSON file. */
-class PrivateJsonFile<T> implements Adapter<T> {
+/** How many bytes of lead lines go to the disk in one write (the write is streamed, never one string). */
+const WRITE_CHUNK_CHARS = 64 * 1024;
+
+/**
+ * lowdb adapter: owner-only, symlink-refusing, fsync'd atomic replacement of the snapshot, written and
+ * read a lead line at a time (format 3, snapshot-format.ts). A format 1 or 2 file (one JSON object of
+ * every lead) is still read whole; the next write migrates it.
+ */
+class PrivateSnapshotFile implements Adapter<StateModel | RawDocument | null> {
   constructor(private readonly file: string) {}
-  async read(): Promise<T | null> {
-    const bytes = await readNoFollow(this.file);
-    return bytes === undefined ? null : (JSON.parse(bytes.toString("utf8")) as T);
+  async read(): Promise<StateModel | RawDocument | null> {
+    const fh = await openToRead(this.file);
+    if (!fh) return null;
+    try {
+      return await readDocument(fh.readLines({ encoding: "utf8" }));
+    } finally {
+      await fh.close();
+    }
   }
-  write(data: T): Promise<void> {
-    return replacePrivateFile(this.file, JSON.stringify(data));
+  write(data: StateModel | RawDocument | null): Promise<void> {
+    if (data === null || "raw" in data) return Promise.reject(new Error("bug: only a state model is written as a snapshot"));
+    return replacePrivateFile(this.file, documentChunks(data));
   }
+}
+
+/** A format 1/2 snapshot, or anything else parsed from the file, before it is checked. */
+interface RawDocument {
+  raw: unknown;
 }
 
 /** A snapshot as read: `legacy` when it was written in format 1 (no state id or generation; migrated in memory). */
 export interface ReadSnapshot {
-  snapshot: StateSnapshot;
+  model: StateModel;
   legacy: boolean;
 }
 
 /** The snapshot at `file`, or undefined when there is none. Unparseable or foreign → UserError; a symlink → ELOOP. */
 export async function readSnapshotFile(file: string): Promise<ReadSnapshot | undefined> {
-  let data: unknown;
+  let data: StateModel | RawDocument | null;
   try {
-    data = await new PrivateJsonFile<unknown>(file).read();
+    const db = new Low<StateModel | RawDocument | null>(new PrivateSnapshotFile(file), null);
+    await db.read();
+    data = db.data;
   } catch (err) {
-    if (!(err instanceof SyntaxError)) throw err;
+    if (!(err instanceof SyntaxError || err instanceof RangeError)) throw err;
     throw new UserError(`${file}: the state file is not valid JSON (${err.message})`, { hint: recoveryHint(file), cause: err });
   }
   if (data === null) return undefined;
-  if (!isSnapshot(data)) {
+  if (!("raw" in data)) return { model: data, legacy: false };
+  const found = data.raw;
+  if (!isSnapshot(found)) {
     throw new UserError(`${file}: not an outreach state file (no meta.version, meta.campaign and leads)`, { hint: recoveryHint(file) });
   }
-  const found = data.meta;
-  if (found.version === 2) return { snapshot: { ...data, meta: found }, legacy: false };
+  const leads = new Map<string, LeadState>(Object.entries(found.leads));
+  if (found.meta.version === 2) return { model: { meta: { ...found.meta, version: 3 }, leads }, legacy: false };
   // Format 1 (before journal headers): give it an identity; openState rewrites both files at once.
-  const meta: StateMeta = { ...found, version: 2, stateId: newStateId(), generation: 0 };
-  return { snapshot: { ...data, meta }, legacy: true };
+  const meta: StateMeta = { ...found.meta, version: 3, stateId: newStateId(), generation: 0 };
+  return { model: { meta, leads }, legacy: true };
 }
 
 /** A fresh random state id (journal-header.ts). */
@@ -57,18 +82,93 @@ export function newStateId(): string {
 }
 
 /**
- * Writes `snapshot` atomically (0600 temp file, fsync, rename), then fsyncs the directory so the
- * rename survives a power loss before the caller replaces the journal. With `keepBackup`, the
- * previous snapshot is first copied to `<file>.bak` (also 0600, also atomically).
+ * Writes `model` as the snapshot (format 3) atomically (0600 temp file, fsync, rename), a chunk of
+ * lead lines at a time, then fsyncs the directory so the rename survives a power loss before the
+ * caller replaces the journal. With `keepBackup`, the previous snapshot is first copied (streamed) to
+ * `<file>.bak` (also 0600, also atomically). Leads changed while the write is under way may be written
+ * with their newer values: the journal lines after the caller's point are replayed over it anyway.
  */
-export async function writeSnapshotFile(file: string, snapshot: StateSnapshot, opts: { keepBackup: boolean }): Promise<void> {
+export async function writeSnapshotFile(file: string, model: StateModel, opts: { keepBackup: boolean }): Promise<void> {
   if (opts.keepBackup) {
-    const previous = await readNoFollow(file);
-    if (previous) await replacePrivateFile(`${file}.bak`, previous);
+    const previous = await openToRead(file);
+    if (previous) {
+      try {
+        await replacePrivateFile(`${file}.bak`, previous.createReadStream({ autoClose: false }));
+      } finally {
+        await previous.close();
+      }
+    }
   }
-  const db = new Low<StateSnapshot>(new PrivateJsonFile<StateSnapshot>(file), snapshot);
+  const db = new Low<StateModel | RawDocument | null>(new PrivateSnapshotFile(file), model);
   await db.write();
   await fsyncPath(dirname(file));
+}
+
+/** The snapshot's text, in chunks: the header line, then the lead lines (snapshot-format.ts). */
+function* documentChunks(model: StateModel): Generator<string> {
+  const tables = leadTables(model.leads.values());
+  const header = JSON.stringify({ meta: model.meta, counters: deriveCounters(model.leads.values()), ...tables, leads: [] });
+  let chunk = `${header.slice(0, -"]}".length)}\n`;
+  const index = tableIndex(tables);
+  let first = true;
+  for (const lead of model.leads.values()) {
+    chunk += `${first ? "" : ",\n"}${encodeLead(lead, index)}`;
+    first = false;
+    if (chunk.length >= WRITE_CHUNK_CHARS) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  yield `${chunk}${first ? "" : "\n"}]}\n`;
+}
+
+/**
+ * Reads a snapshot line by line. Format 3 (a header line ending in `"leads":[`, one lead a line, `]}`)
+ * becomes the model directly, one lead at a time; anything else is parsed as one JSON document.
+ * @throws SyntaxError / RangeError for a damaged file.
+ */
+async function readDocument(lines: AsyncIterable<string>): Promise<StateModel | RawDocument> {
+  const it = lines[Symbol.asyncIterator]();
+  const head = await it.next();
+  const first = head.done ? "" : head.value;
+  if (!(first.startsWith('{"meta":') && first.endsWith('"leads":['))) {
+    const rest: string[] = [first];
+    for (let r = await it.next(); !r.done; r = await it.next()) rest.push(r.value);
+    return { raw: JSON.parse(rest.join("\n")) as unknown };
+  }
+  const header = JSON.parse(`${first}]}`) as Partial<LeadTables> & { meta?: StateMeta };
+  if (!isFormat3(header)) throw new SyntaxError("line 1: not a state file header (meta, accounts, steps, base)");
+  const leads = new Map<string, LeadState>();
+  let ended = false;
+  let n = 1;
+  for (let r = await it.next(); !r.done; r = await it.next()) {
+    n++;
+    const line = r.value;
+    if (ended) {
+      if (line.trim() === "") continue;
+      throw new SyntaxError(`line ${n}: text after the end of the leads`);
+    }
+    if (line === "]}") {
+      ended = true;
+      continue;
+    }
+    try {
+      const lead = decodeLead(JSON.parse(line.endsWith(",") ? line.slice(0, -1) : line) as LeadLine, header);
+      leads.set(lead.id, lead);
+    } catch (err) {
+      throw new SyntaxError(`line ${n}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  if (!ended) throw new SyntaxError(`line ${n}: the file ends before the end of the leads (no "]}")`);
+  return { meta: header.meta, leads };
+}
+
+function isFormat3(h: Partial<LeadTables> & { meta?: StateMeta }): h is LeadTables & { meta: StateMeta } {
+  const m = h.meta as { version?: unknown; campaign?: unknown; stateId?: unknown; generation?: unknown } | undefined;
+  return (
+    m?.version === 3 && typeof m.campaign === "string" && typeof m.stateId === "string" && Number.isInteger(m.generation) &&
+    Array.isArray(h.accounts) && Array.isArray(h.steps) && typeof h.base === "number"
+  );
 }
 
 /**
@@ -99,8 +199,8 @@ export function recoveryHint(file: string): string {
   );
 }
 
-/** A format-2 snapshot, or a format-1 one (version 1, without stateId and generation). */
-function isSnapshot(v: unknown): v is Omit<StateSnapshot, "meta"> & { meta: StateMeta | (Omit<StateMeta, "version"> & { version: 1 }) } {
+/** A format-2 snapshot (`leads` one object), or a format-1 one (version 1, without stateId and generation). */
+function isSnapshot(v: unknown): v is { leads: Record<string, LeadState>; meta: (Omit<StateMeta, "version"> & { version: 2 }) | (Omit<StateMeta, "version"> & { version: 1 }) } {
   if (typeof v !== "object" || v === null) return false;
   const s = v as { meta?: { version?: unknown; campaign?: unknown; stateId?: unknown; generation?: unknown }; leads?: unknown };
   if (typeof s.meta?.campaign !== "string" || typeof s.leads !== "object" || s.leads === null) return false;

@@ -16,11 +16,14 @@
  *     records cost one write and at most one fdatasync.
  *  5. A crash can only tear the journal's last line; that write was never confirmed to anyone, so it
  *     is dropped on load with a warning. Any other damage stops the run with a UserError.
- *  6. Compaction: serialise the in-memory state (point P), write it atomically via lowdb (temp +
- *     rename), fsync it and the directory, THEN replace the journal with the lines written after P
- *     (temp + fsync + rename). Until that rename the old journal is still there, and replaying it over
- *     the new snapshot is harmless because every line is an idempotent "set" applied in order.
- *     Appends keep flowing while the snapshot is written; they pause only for the journal swap.
+ *  6. Compaction: from point P, stream the in-memory state into the snapshot via lowdb (a lead a
+ *     line, temp + rename; snapshot.ts), fsync it and the directory, THEN replace the journal with the
+ *     lines written after P (temp + fsync + rename). Until that rename the old journal is still there,
+ *     and replaying it over the new snapshot is harmless because every line is an idempotent "set"
+ *     applied in order. Appends keep flowing while the snapshot is written, so a lead may be written
+ *     with values newer than P: still harmless, since every line after P is replayed over it, in
+ *     order, and ends at the newest value (a value newer than its journal line is what the old
+ *     journal's own replay reaches too). Appends pause only for the journal swap.
  *  7. The journal is bound to its snapshot: its first line names the state id and the generation
  *     (compactions so far) that the snapshot records. Step 6 writes snapshot gen n+1 before the journal
  *     headed n+1, so a crash leaves equal generations or a journal one behind (replayed, per 6). A
@@ -43,7 +46,7 @@ import {
 } from "./journal-records.js";
 import { JournalWriter, openJournalFile, type JournalFile, type OpenJournalFile } from "./journal-writer.js";
 import { encodeHeader } from "./journal-header.js";
-import { loadModel, prepareJournal, snapshotOf } from "./load.js";
+import { atGeneration, loadModel, prepareJournal } from "./load.js";
 import { newStateId, writeSnapshotFile } from "./snapshot.js";
 import { assertLegalTransition } from "./transitions.js";
 import type { Fingerprint, LeadState, StateMeta, StepRecord } from "./types.js";
@@ -106,7 +109,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
     generation = await prepareJournal(opts.file, loaded, now, (m) => opts.onWarning?.(m));
   } else {
     const meta: StateMeta = {
-      version: 2, campaign: opts.campaign, stateId: newStateId(), generation: 0,
+      version: 3, campaign: opts.campaign, stateId: newStateId(), generation: 0,
       createdAt: now, updatedAt: now, fingerprint: opts.fingerprint, eventsSeq: null, tagIds: {}, statusIds: {},
     };
     model = { meta, leads: new Map() };
@@ -114,7 +117,7 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
     await ensurePrivateDir(dirname(opts.file));
     // Journal first: a crash before the snapshot leaves a header-only journal, which reads as "no state yet".
     await replacePrivateFile(journalPath, encodeHeader({ state: meta.stateId, campaign: meta.campaign, gen: 0, t: now }) + "\n");
-    await writeSnapshotFile(opts.file, snapshotOf(model, 0), { keepBackup: false }).catch(async (err: unknown) => {
+    await writeSnapshotFile(opts.file, model, { keepBackup: false }).catch(async (err: unknown) => {
       await unlinkIfPresent(journalPath).catch(() => undefined); // a full disk leaves nothing behind
       throw err;
     });
@@ -216,15 +219,15 @@ class Store implements StateStore {
       if (this.journalEntries === 0) return;
       const file = this.opts.file;
       const journalPath = `${file}.journal`;
-      // Point P: everything up to `covered` is in the object serialised now (synchronously, inside
-      // lowdb's write). Lines after P that reach the old journal are remembered as the tail.
+      // Point P: everything up to `covered` is in the model the snapshot is streamed from (leads may
+      // also carry later values, see 6.). Lines after P that reach the old journal are remembered as the tail.
       const covered = this.seq;
       this.writer.recordTail(covered);
       this.model.meta.updatedAt = Math.max(this.model.meta.updatedAt, this.opts.clock.now());
       // Snapshot gen n+1 first, then the journal headed n+1: a crash between the two leaves the
       // gen-n journal, which load.ts accepts and replays (journal-header.ts).
       const next = this.generation + 1;
-      await writeSnapshotFile(file, snapshotOf(this.model, next), { keepBackup: true });
+      await writeSnapshotFile(file, atGeneration(this.model, next), { keepBackup: true });
       await this.writer.exclusive(async () => {
         const tail = this.writer.takeTail();
         const meta = this.model.meta;

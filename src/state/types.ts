@@ -80,8 +80,12 @@ export interface Fingerprint {
 }
 
 export interface StateMeta {
-  /** Format version of the state file: 2 since journals have headers (format 1 files are migrated on open). */
-  version: 2;
+  /**
+   * Format version of the state file: 3 since the snapshot is written a lead a line, compactly
+   * (snapshot-format.ts; a format 2 file is read as is and written as 3 at its next save); 2 brought
+   * journal headers (format 1 files are migrated on open).
+   */
+  version: 3;
   campaign: string;
   /** Random id made with the state file; the journal's header names it (journal-header.ts). */
   stateId: string;

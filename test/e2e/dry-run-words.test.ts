@@ -27,6 +27,7 @@ describe("outreach run --dry-run: flags in words", () => {
     const file = await runCli(["run", fixture.yamlPath, "--dry-run", "--out", out]);
     expect(file.code).toBe(0);
     expect(jsonLines(readFileSync(out, "utf8"))).toHaveLength(3);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
 
     // The HTML page holds every lead's name and message: owner-only, whatever the umask.
     const html = join(fixture.dir, "preview.html");

@@ -90,4 +90,19 @@ describe("outreach run: Ctrl-C during a long wait", () => {
     expect(statuses["sending"]).toBeUndefined();
     expect(statuses["sent"] ?? 0).toBe(sent);
   });
+  it("SIGTERM while the campaign's own team quota holds every request for most of an hour: exits 130 and the process is gone", async () => {
+    // 6 requests an hour (the campaign's, not a 429): the start-up checks and the first send spend
+    // them; the gate then holds the rest for the hour. Issue 11 measured 44 s for SIGTERM here once.
+    const { sandbox, fixture, env } = await setUp(6, {}, { followUps: 0, api: { perMinute: 100, perHour: 6, perDay: 100 } });
+    const cli = spawnCli(["run", fixture.yamlPath, "--json"], { env, timeoutMs: 60_000 });
+    await cli.waitForEvent("rate.held", (e) => e.until - e.at > 30 * 60_000);
+    cli.kill("SIGTERM");
+    const r = await cli.done;
+    expect(r.code).toBe(130);
+    expect(r.events.find((e) => e.type === "run.finished")).toMatchObject({ outcome: "interrupted" });
+    expect(() => process.kill(cli.pid, 0)).toThrow(/ESRCH/);
+    const sent = r.events.filter((e) => e.type === "lead.sent").length;
+    expect(sandbox.messages({ direction: "outbound" })).toHaveLength(sent);
+    expect((await introStatuses(fixture.stateFile))["sending"]).toBeUndefined();
+  });
 });

@@ -27,6 +27,7 @@ import { paint } from "../report/style.js";
 import type { FromWorker, ToWorker, WorkerInput } from "./dry-run-protocol.js";
 import { BatchedWriter, CHUNK_BYTES, type ChunkSink } from "./output-chunks.js";
 import type { RunFlags } from "./run-flags.js";
+import { PRIVATE_FILE_MODE } from "../../files/private-files.js";
 
 const port = parentPort;
 if (!port) throw new Error("bug: dry-run-worker.js must run in a worker thread");
@@ -277,7 +278,8 @@ function summaryText(
 
 function openOut(path: string): Promise<WriteStream> {
   return new Promise((resolve, reject) => {
-    const stream = createWriteStream(path);
+    // Owner-only, like the state: the preview holds every lead's name and message.
+    const stream = createWriteStream(path, { mode: PRIVATE_FILE_MODE });
     stream.once("open", () => resolve(stream));
     stream.once("error", (err) => {
       const fault = fsFaultAsUserError(err, path, "write the preview to", { then: "then run the dry run again", sending: false });

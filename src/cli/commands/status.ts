@@ -8,19 +8,20 @@
 import { Command } from "commander";
 import { displayPath, loadCampaign } from "../../config/load.js";
 import type { Campaign } from "../../config/types.js";
-import { projectRemaining, remainingWork } from "../../engine/remaining.js";
+import { projectFirstSend, remainingWork } from "../../engine/remaining.js";
 import { countSteps } from "../../engine/summary.js";
 import { readLeads } from "../../leads/read-leads.js";
 import { loadSuppression } from "../../leads/suppression.js";
 import type { Lead } from "../../leads/types.js";
 import { commandName } from "../../platform/invocation.js";
-import { readStateSnapshot } from "../../state/load.js";
+import { readStateModel, snapshotOf } from "../../state/load.js";
 import { leadsToReview } from "../../engine/review.js";
 import { UserError } from "../../errors.js";
 import { fsFaultAsUserError } from "../../files/fs-faults.js";
 import { safeStrings } from "../report/safe-text.js";
 import { writeReportFile } from "../../html/report-file.js";
-import type { LeadState, StateSnapshot } from "../../state/types.js";
+import type { StateModel } from "../../state/journal-records.js";
+import type { LeadState } from "../../state/types.js";
 import { formatStatus, type AccountProgress, type StatusReport } from "../report/status.js";
 
 const HOUR = 3_600_000;
@@ -35,43 +36,46 @@ export function statusCommand(): Command {
     .option("--html <file>", "also write the campaign report as one self-contained HTML page (charts, replies, failures)")
     .action(async (file: string, flags: { json?: boolean; html?: string }) => {
       const campaign = await loadCampaign(file);
-      const snapshot = await readStateSnapshot(campaign.stateFile).catch((err: unknown) => {
+      const state = await readStateModel(campaign.stateFile).catch((err: unknown) => {
         throw fsFaultAsUserError(err, displayPath(campaign.stateFile), "read the state file", { then: "then run status again", sending: false });
       });
       const { leads, skippedRows } = await readCsvLeads(campaign);
-      const report = buildStatus(campaign, snapshot, leads, skippedRows, Date.now());
+      const report = buildStatus(campaign, state, leads, skippedRows, Date.now());
       const start = `${commandName()} run ${displayPath(campaign.file)}`;
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(safeStrings(report), campaign, process.stdout, start));
       if (flags.html) {
-        if (!snapshot) {
+        if (!state) {
           throw new UserError(`no report for "${campaign.name}" yet: nothing has been sent (${displayPath(campaign.stateFile)} does not exist)`, {
             hint: `start with a preview: ${start} --dry-run`,
           });
         }
-        await writeReportFile(flags.html, campaign, snapshot, Date.now());
+        await writeReportFile(flags.html, campaign, snapshotOf(state, state.meta.generation), Date.now());
         if (!flags.json) process.stdout.write(`report written to ${flags.html} (open it in a browser)\n`);
       }
     });
 }
 
+/** What status needs of a CSV lead: its id and zone (not its columns: 100,000 leads' fields are ~40 MB). */
+type CsvLead = Pick<Lead, "id" | "timezone">;
+
 /** The CSV's valid leads (as a run would see them) and how many rows are skipped. */
-async function readCsvLeads(campaign: Campaign): Promise<{ leads: Lead[]; skippedRows: number }> {
+async function readCsvLeads(campaign: Campaign): Promise<{ leads: CsvLead[]; skippedRows: number }> {
   const suppressed = await loadSuppression({ file: campaign.suppressionFile, mayBeMissing: campaign.suppressionMayBeMissing === true });
-  const leads: Lead[] = [];
+  const leads: CsvLead[] = [];
   let skippedRows = 0;
   for await (const rec of readLeads(campaign, { suppressed })) {
-    if (rec.kind === "lead") leads.push(rec.lead);
+    if (rec.kind === "lead") leads.push(rec.lead.timezone === undefined ? { id: rec.lead.id } : { id: rec.lead.id, timezone: rec.lead.timezone });
     else skippedRows++;
   }
   return { leads, skippedRows };
 }
 
-export function buildStatus(campaign: Campaign, snapshot: StateSnapshot | undefined, csvLeads: readonly Lead[], skippedRows: number, now: number): StatusReport {
-  const stateOf = (id: string): LeadState | undefined => snapshot?.leads[id];
+export function buildStatus(campaign: Campaign, state: Pick<StateModel, "leads"> | undefined, csvLeads: readonly CsvLead[], skippedRows: number, now: number): StatusReport {
+  const stateOf = (id: string): LeadState | undefined => state?.leads.get(id);
   const states = csvLeads.map((l) => stateOf(l.id)).filter((s): s is LeadState => s !== undefined);
   const counts = countSteps(campaign, states, csvLeads.length);
   const work = remainingWork(campaign, csvLeads, stateOf, now);
-  const projection = projectRemaining(campaign, work, now);
+  const nextDueAt = projectFirstSend(campaign, work, now);
   const contacted = states.filter((l) => Object.values(l.steps).some((s) => s.status === "sent")).length;
   const firstStep = campaign.sequence[0]?.id ?? "";
   const notContacted = states.flatMap((l) => {
@@ -81,7 +85,7 @@ export function buildStatus(campaign: Campaign, snapshot: StateSnapshot | undefi
   return {
     campaign: campaign.name,
     stateFile: campaign.stateFile,
-    started: snapshot !== undefined && Object.keys(snapshot.leads).length > 0,
+    started: state !== undefined && state.leads.size > 0,
     leads: {
       total: work.leads,
       notStarted: work.toStart.length,
@@ -91,7 +95,7 @@ export function buildStatus(campaign: Campaign, snapshot: StateSnapshot | undefi
       failed: work.failed,
     },
     skippedRows,
-    leadsInState: snapshot ? Object.keys(snapshot.leads).length : 0,
+    leadsInState: state?.leads.size ?? 0,
     steps: counts.steps,
     contacted,
     replied: counts.replied,
@@ -99,7 +103,7 @@ export function buildStatus(campaign: Campaign, snapshot: StateSnapshot | undefi
     optedOut: counts.optedOut,
     needsReview: leadsToReview(states),
     finished: counts.finished,
-    nextDueAt: projection ? projection.firstSendAt : null,
+    nextDueAt: nextDueAt ?? null,
     accounts: campaign.accounts.map((id) => accountProgress(campaign, id, states, work.recentSends.get(id) ?? [], now)),
     failures: groupFailures(states),
     notContacted: notContacted.slice(0, 50),

@@ -62,7 +62,7 @@ export class MemoryStore implements ProgressStore {
 
   constructor(createdAt: number, leads: LeadState[] = []) {
     this.meta = {
-      version: 2,
+      version: 3,
       campaign: "Unit",
       stateId: "unit-state",
       generation: 0,

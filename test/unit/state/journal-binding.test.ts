@@ -166,16 +166,16 @@ describe("format 1 (before journal headers)", () => {
     return file;
   }
 
-  it("is read and migrated: snapshot format 2, journal with a header, the old snapshot kept as .bak", async () => {
+  it("is read and migrated: snapshot format 3, journal with a header, the old snapshot kept as .bak", async () => {
     const file = await formatOne();
     const warnings: string[] = [];
     const store = await openState(options(file, { onWarning: (w) => warnings.push(w) }));
-    expect(warnings).toEqual([expect.stringMatching(/upgraded the state files to format 2/)]);
+    expect(warnings).toEqual([expect.stringMatching(/upgraded the state files to format 3/)]);
     expect(store.lead("111")?.steps["first"]?.status).toBe("sent");
     expect(store.lead("222")?.steps["first"]?.status).toBe("sending");
     expect(store.meta.eventsSeq).toBe(7);
     const snap = JSON.parse(await readFile(file, "utf8")) as StateSnapshot;
-    expect(snap.meta).toMatchObject({ version: 2, generation: 0, stateId: store.meta.stateId });
+    expect(snap.meta).toMatchObject({ version: 3, generation: 0, stateId: store.meta.stateId });
     expect((await readFile(`${file}.journal`, "utf8")).split("\n")[0]).toContain(store.meta.stateId);
     expect((JSON.parse(await readFile(`${file}.bak`, "utf8")) as { meta: { version: number } }).meta.version).toBe(1);
     await store.close();

@@ -1,5 +1,5 @@
-import { execFile, spawn } from "node:child_process";
-import { readFile, readdir, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -21,13 +21,32 @@ async function deadPid(): Promise<number> {
 const LOCK_JS = join(REPO_ROOT, "dist/src/state/lock.js");
 const RACER = join(REPO_ROOT, "test/support/lock-racer.mjs");
 
-/** One racing process: "ACQUIRED" or "REFUSED". */
-function racer(stateFile: string, startAt: number, holdMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [RACER, pathToFileURL(LOCK_JS).href, stateFile, String(startAt), String(holdMs)], (err, stdout) =>
-      err ? reject(err) : resolve(stdout.trim()),
-    );
-  });
+/**
+ * Racing processes on one stale lock: resolves with each one's answer ("ACQUIRED" or "REFUSED") once
+ * all have answered — holders keep the lock until then, so however slowly a racer starts on a busy
+ * machine it meets a live holder, never a released lock — then lets the holders release and exit.
+ */
+async function race(stateFile: string, racers: number, startAt: number): Promise<string[]> {
+  const release = `${stateFile}.release-racers`;
+  const children = Array.from({ length: racers }, () => spawn(process.execPath, [RACER, pathToFileURL(LOCK_JS).href, stateFile, String(startAt), release]));
+  const answers = await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<string>((resolve, reject) => {
+          let out = "";
+          child.stdout.on("data", (d: Buffer) => {
+            out += d.toString();
+            if (out.includes("\n")) resolve(out.trim());
+          });
+          child.once("error", reject);
+          child.once("exit", (code) => (out.includes("\n") ? undefined : reject(new Error(`racer exited ${code} without an answer`))));
+        }),
+    ),
+  );
+  await writeFile(release, "");
+  await Promise.all(children.map((child) => (child.exitCode !== null ? undefined : new Promise((r) => child.once("exit", r)))));
+  await rm(release);
+  return answers;
 }
 
 describe("acquireLock", () => {
@@ -68,15 +87,14 @@ describe("acquireLock", () => {
 
   // Seen end to end: a crashed run's lock, two runs started together, both "took over" and 86 DMs went
   // out twice. Separate processes (the built lock.js), all released at one instant onto the same stale
-  // lock; whoever wins holds it long enough that every other racer meets a live holder.
+  // lock; whoever wins holds it until every racer has answered.
   it("when several runs take over the same stale lock at once, exactly one gets it", async () => {
     const pid = await deadPid();
     for (let trial = 0; trial < 5; trial++) {
       const dir = await tempDir();
       const state = join(dir, "state.json");
       await writeFile(`${state}.lock`, JSON.stringify({ pid, hostname: hostname(), startedAt: T0 - 60_000 }));
-      const startAt = Date.now() + 1_200;
-      const outputs = await Promise.all(Array.from({ length: 6 }, () => racer(state, startAt, 1_500)));
+      const outputs = await race(state, 6, Date.now() + 1_000);
       expect(outputs.filter((o) => o === "ACQUIRED"), `trial ${trial}: ${outputs.join(" ")}`).toHaveLength(1);
       // No takeover claim is left behind.
       expect(await readdir(dir)).toEqual([]);
