@@ -2,6 +2,7 @@
  * Where a runner meets its team: the team's Redis (src/team/) for the shared quota and lead claims,
  * joined with the team's id from GET /team. Used by `outreach run` and the dry run's `--lookup`.
  */
+import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import type { Campaign } from "../config/types.js";
 import { UserError } from "../errors.js";
@@ -32,9 +33,9 @@ export function explainStartupError(err: unknown): unknown {
 
 /**
  * Joins the team's Redis (src/team/) when OUTREACH_REDIS_URL or the campaign's team.redis names one;
- * undefined otherwise (the runner keeps the quota alone, as before). The keys are the team's id, read with GET /team: every token of
- * one team shares one quota (reference.md §4). That one request precedes the shared gate, so it is
- * counted into the team's log once joined.
+ * undefined otherwise (the runner keeps the quota alone, as before). The keys are the team's id, read
+ * with GET /team — every token of one team shares one quota (reference.md §4) — unless a runner with
+ * the same token already kept it in Redis (that read is the one request outside the shared gate).
  */
 export async function joinTeamOf(
   campaign: Campaign,
@@ -46,25 +47,28 @@ export async function joinTeamOf(
 ): Promise<Team | undefined> {
   const url = env["OUTREACH_REDIS_URL"] || campaign.team.redisUrl;
   if (!url) return undefined;
-  let teamId: string;
-  try {
-    teamId = (await readTeamPatiently(api, clock, note)).id;
-  } catch (err) {
-    throw explainStartupError(err);
-  }
+  // A digest of where and with what the API is reached: the same token names the same team.
+  const tokenDigest = createHash("sha256")
+    .update(`outreach team of\n${env["INBOX_API_URL"] || DEFAULT_BASE_URL}\n${env["INBOX_API_TOKEN"] ?? ""}`)
+    .digest("hex");
+  const read = async (): Promise<string> => {
+    try {
+      return (await readTeamPatiently(api, clock, note)).id;
+    } catch (err) {
+      throw explainStartupError(err);
+    }
+  };
   return joinTeam({
     url,
-    teamId,
+    team: { tokenDigest, read },
     windows: campaign.pacing.api,
     whenRedisDown: campaign.team.whenRedisDown,
     localShare: campaign.team.localShare,
     owner: { name: campaign.name, host: hostname(), stateFile },
-    earlierRequests: [clock.now()],
     clock,
     note,
   });
 }
-
 
 /** Rate-limit waits for GET /team before giving up: runners starting together share the quota before they share the gate. */
 const TEAM_429_ATTEMPTS = 5;

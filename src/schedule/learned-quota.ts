@@ -98,6 +98,11 @@ export class QuotaLearner {
     return window;
   }
 
+  /** The earliest start (ms, our clock) among requests still in flight, or undefined when none is. */
+  earliestRunning(): number | undefined {
+    return this.running.length === 0 ? undefined : Math.min(...this.running);
+  }
+
   /** Drops the windows not reported for forgetAfterMs; returns their limits (the gate stops enforcing them). */
   expire(now: number): number[] {
     const gone: number[] = [];
@@ -119,7 +124,7 @@ export class QuotaLearner {
   private oldestCountedStart(c: number): number | undefined {
     if (this.running.length === 0) return undefined;
     // This response's own request is among the running ones: its start is at least the earliest of them.
-    const self = Math.min(...this.running);
+    const self = this.earliestRunning()!;
     if (c === 1) return self;
     const certain: number[] = [];
     for (let i = 0; i < this.count; i++) if (this.ends[i]! <= self) certain.push(this.starts[i]!);

@@ -84,15 +84,17 @@ export class SlidingWindowGate {
   }
 
   /**
-   * How many more starts the window of this `limit` allows right now by our own count, or undefined
-   * when no window has that limit. Lets the limiter tell whether the server's X-RateLimit-Remaining
-   * shows usage we did not make (other clients of the team) or just our own.
+   * How many more starts the window of this `limit` allows by our own count as of a server instant no
+   * earlier than `at` (ms): every request of ours answered after `at − window`, or still in flight,
+   * counts — all those the server can have counted then. Undefined when no window has that limit.
+   * Lets the limiter tell whether the server's X-RateLimit-Remaining shows usage we did not make
+   * (other clients of the team) or just our own.
    */
-  remainingFor(limit: number, now: number): number | undefined {
+  remainingFor(limit: number, at: number): number | undefined {
     const r = this.rings.find((x) => x.limit === limit);
     if (!r) return undefined;
     // Called only when the server says the quota is nearly spent, so a linear pass is fine.
-    const from = now - r.windowMs;
+    const from = at - r.windowMs;
     let inWindow = 0;
     // The last `count` starts, wherever they sit (a learned ring fills from the middle, see learn()).
     for (let n = this.seq - r.count; n < this.seq; n++) if (r.times[n % r.limit]! > from) inWindow++;

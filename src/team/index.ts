@@ -15,19 +15,25 @@ import { TeamQuota } from "./team-quota.js";
 
 export { redactRedisUrl } from "./redis-connection.js";
 
+/** How long Redis remembers which team a token belongs to (a token never changes team). */
+const TEAM_OF_TOKEN_MS = 30 * 86_400_000;
+
 export interface TeamOptions {
   /** OUTREACH_REDIS_URL, else the campaign's team.redis. */
   url: string;
-  /** The team's id (GET /team): every token of one team shares one quota, so the keys use the team. */
-  teamId: string;
+  /**
+   * Finds the team's id (every token of one team shares one quota, so the keys use the team): kept in
+   * Redis under `tokenDigest` (a digest of the API URL and token, never the token) by the first runner
+   * that read it with `read` (GET /team). That read is the one request made outside the team's gate,
+   * so runners after the first skip it: one joining while the others spend the quota meets no 429.
+   */
+  team: { tokenDigest: string; read(): Promise<string> };
   /** The campaign's quota windows (pacing.api). */
   windows: RateWindow[];
   /** Redis unreachable at start: refuse (fail) or run alone on `localShare` of every window (local). */
   whenRedisDown: "fail" | "local";
   localShare: number;
   owner: ClaimOwner;
-  /** Response instants (caller's clock) of requests made before joining (GET /team): counted in the team's log. */
-  earlierRequests?: number[];
   clock: Clock;
   note(level: "info" | "warn", message: string): void;
 }
@@ -60,12 +66,28 @@ export async function joinTeam(opts: TeamOptions): Promise<Team> {
     );
     return { gate: createApiLimiter({ windows, clock: opts.clock }), close: async () => undefined };
   }
-  const quota = new TeamQuota({ redis, team: opts.teamId, windows: opts.windows, clock: opts.clock });
-  for (const at of opts.earlierRequests ?? []) quota.countEarlier(at);
+  let teamId: string;
+  let readAt: number | undefined;
+  try {
+    const tokenKey = `outreach:token:${opts.team.tokenDigest}:team`;
+    const known = await redis.get(tokenKey);
+    if (known) teamId = known;
+    else {
+      teamId = await opts.team.read();
+      readAt = opts.clock.now();
+      await redis.set(tokenKey, teamId, TEAM_OF_TOKEN_MS);
+    }
+  } catch (err) {
+    await redis.close();
+    throw err;
+  }
+  const quota = new TeamQuota({ redis, team: teamId, windows: opts.windows, clock: opts.clock });
+  // GET /team preceded the shared gate: counted into the team's log with the runner's own requests.
+  if (readAt !== undefined) quota.countEarlier(readAt);
   await quota.reseed(0);
   const gate = createSharedLimiter({ quota, redis, clock: opts.clock, where, onNotice: opts.note });
   opts.note("info", `sharing the team's API quota and lead claims through Redis at ${where}`);
-  return { gate, claims: new RedisLeadClaims(redis, opts.teamId, opts.owner), close: () => redis.close() };
+  return { gate, claims: new RedisLeadClaims(redis, teamId, opts.owner), close: () => redis.close() };
 }
 
 /**

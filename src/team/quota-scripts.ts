@@ -18,6 +18,13 @@
  *          leaves the queue when its lease runs out, freeing its turn.
  *   hold   string: the instant (ms) before which no runner may start (a 429's Retry-After, or the
  *          server's headers showing usage the log does not hold).
+ *   learned  hash: limit → "span:expiry" for each stricter window a runner learned from the server's
+ *          headers (schedule/learned-quota.ts); every runner's start is checked against it too, and an
+ *          entry lapses at its expiry unless a runner that still sees the server report it renews it.
+ *   epoch  string, set once: its absence means Redis lost the team's data (restarted empty).
+ *   seeded:<runner>  string: this runner has put its own requests back since the data was last lost;
+ *          a runner without it is refused starts ('reseed') until it has, so no start is ever granted on
+ *          a log that lacks the asking runner's own recent requests.
  *
  * Time: the scripts read the Redis server's clock (`TIME`) unless a caller passes `now` (tests with a
  * simulated clock), so runners on machines whose clocks disagree still share one timeline. Scores
@@ -34,12 +41,13 @@ end
 `;
 
 /**
- * KEYS: log, queue, alive, hold. ARGV: now|'', runner id, member, priority 0..9, in-flight lease ms,
- * alive lease ms, windows as "limit:spanMs,…" (span = window + margin + 1).
- * Returns {granted 0|1, wait ms, now, reason ('ok'|'hold'|'quota'|'turn'), room}.
+ * KEYS: log, queue, alive, hold, learned, seeded:<runner>. ARGV: now|'', runner id, member, priority
+ * 0..9, in-flight lease ms, alive lease ms, windows as "limit:spanMs,…" (span = window + margin + 1).
+ * Returns {granted 0|1, wait ms, now, reason ('ok'|'hold'|'quota'|'turn'|'reseed'), room}.
  */
 export const ACQUIRE = `${CLOCK}
 local now = clock(ARGV[1])
+if redis.call('EXISTS', KEYS[6]) == 0 then return {0, 0, now, 'reseed', 0} end
 local runner = ARGV[2]
 local prio = tonumber(ARGV[4])
 local dead = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 100)
@@ -65,6 +73,16 @@ for limit, span in string.gmatch(ARGV[7], '(%d+):(%d+)') do
   if span > maxSpan then maxSpan = span end
   specs[#specs + 1] = {limit, span}
 end
+local learned = redis.call('HGETALL', KEYS[5])
+for i = 1, #learned, 2 do
+  local span, expiry = string.match(learned[i + 1], '(%d+):(%d+)')
+  if tonumber(expiry) <= now then
+    redis.call('HDEL', KEYS[5], learned[i])
+  else
+    specs[#specs + 1] = {tonumber(learned[i]), tonumber(span)}
+    if tonumber(span) > maxSpan then maxSpan = tonumber(span) end
+  end
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - maxSpan)
 local room = nil
 local wait = 0
@@ -86,6 +104,7 @@ if ahead >= room then return {0, 0, now, 'turn', room} end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[5]), ARGV[3])
 redis.call('ZREM', KEYS[2], runner)
 redis.call('PEXPIRE', KEYS[1], maxSpan + tonumber(ARGV[5]))
+redis.call('PEXPIRE', KEYS[6], maxSpan + tonumber(ARGV[5]))
 return {1, 0, now, 'ok', room - 1}
 `;
 
@@ -139,11 +158,29 @@ return 1
 `;
 
 /**
- * KEYS: log, hold, epoch. ARGV: now|'', hold until (ms, 0 = none), grace ms, then score, member pairs.
- * A runner puts back what it knows after a reconnection: its own requests and its hold (ZADD GT: a
- * later score already there, an in-flight lease, is kept). When the epoch key is gone, Redis lost
- * its data (restarted empty): the whole team then holds for `grace` ms, long enough for every live
- * runner to reconnect and put its own requests back before anyone starts on a log that lacks them.
+ * KEYS: learned. ARGV: now|'', limit, span ms (window + margin + 1), keep ms. A stricter window learned
+ * from the server, for every runner of the team: kept `keep` ms from now (renewed by each call), and
+ * narrowed to the shortest span any runner learned for that limit while it lives. Returns the span kept.
+ */
+export const LEARN = `${CLOCK}
+local now = clock(ARGV[1])
+local span = tonumber(ARGV[3])
+local old = redis.call('HGET', KEYS[1], ARGV[2])
+if old then
+  local oldSpan, expiry = string.match(old, '(%d+):(%d+)')
+  if tonumber(expiry) > now and tonumber(oldSpan) < span then span = tonumber(oldSpan) end
+end
+redis.call('HSET', KEYS[1], ARGV[2], span .. ':' .. (now + tonumber(ARGV[4])))
+return span
+`;
+
+/**
+ * KEYS: log, hold, epoch, seeded:<runner>. ARGV: now|'', hold until (ms, 0 = none), grace ms, keep ms,
+ * then score, member pairs. A runner puts back what it knows after a (re)connection: its own requests
+ * and its hold (ZADD GT: a later score already there, an in-flight lease, is kept), and marks itself
+ * seeded for `keep` ms. When the epoch key is gone, Redis lost its data (restarted empty): the whole team
+ * then holds for `grace` ms, long enough for every live runner to reconnect and put its own requests back
+ * before anyone starts on a log that lacks them (a runner that has not is refused starts: see ACQUIRE).
  * Returns {now, 1 if the data had been lost}.
  */
 export const RESEED = `${CLOCK}
@@ -158,9 +195,10 @@ if redis.call('SET', KEYS[3], now, 'NX') then
   if tonumber(ARGV[3]) > 0 then extend(now + tonumber(ARGV[3])) end
 end
 extend(tonumber(ARGV[2]))
-for i = 4, #ARGV, 2 do
+for i = 5, #ARGV, 2 do
   redis.call('ZADD', KEYS[1], 'GT', ARGV[i], ARGV[i + 1])
 end
+redis.call('SET', KEYS[4], now, 'PX', ARGV[4])
 return {now, lost}
 `;
 

@@ -9,7 +9,7 @@
  */
 import { Redis } from "ioredis";
 import { UserError } from "../errors.js";
-import { ACQUIRE, CLAIM, COMPLETE, HOLD, LEAVE, OBSERVE, RESEED } from "./quota-scripts.js";
+import { ACQUIRE, CLAIM, COMPLETE, HOLD, LEARN, LEAVE, OBSERVE, RESEED } from "./quota-scripts.js";
 
 /** How long the first connection may take before the run refuses to start. */
 export const CONNECT_TIMEOUT_MS = 3_000;
@@ -28,7 +28,12 @@ export interface TeamRedis {
   observe(keys: string[], args: (string | number)[]): Promise<number>;
   leave(keys: string[], args: (string | number)[]): Promise<number>;
   reseed(keys: string[], args: (string | number)[]): Promise<number[]>;
+  learn(keys: string[], args: (string | number)[]): Promise<number>;
   claim(keys: string[], args: (string | number)[]): Promise<string>;
+  /** A plain string value, or undefined when the key is missing. */
+  get(key: string): Promise<string | undefined>;
+  /** Sets a string value kept `ttlMs`. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
   /** Called on every (re)connection after the first: Redis may have restarted empty. */
   onReconnect(listener: () => void): void;
   /** True while the connection is up. */
@@ -85,7 +90,7 @@ export async function connectTeamRedis(url: string): Promise<TeamRedis> {
       cause,
     });
   }
-  const scripts = { acquire: [4, ACQUIRE], complete: [1, COMPLETE], hold: [1, HOLD], observe: [2, OBSERVE], leave: [2, LEAVE], reseed: [3, RESEED], claim: [1, CLAIM] } as const;
+  const scripts = { acquire: [6, ACQUIRE], complete: [1, COMPLETE], hold: [1, HOLD], observe: [2, OBSERVE], leave: [2, LEAVE], reseed: [4, RESEED], learn: [1, LEARN], claim: [1, CLAIM] } as const;
   for (const [name, [numberOfKeys, lua]] of Object.entries(scripts)) redis.defineCommand(name, { numberOfKeys, lua });
   const call = <T>(name: keyof typeof scripts) => (keys: string[], args: (string | number)[]): Promise<T> =>
     (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<T>>)[name]!(...keys, ...args);
@@ -100,7 +105,10 @@ export async function connectTeamRedis(url: string): Promise<TeamRedis> {
     observe: call<number>("observe"),
     leave: call<number>("leave"),
     reseed: call<number[]>("reseed"),
+    learn: call<number>("learn"),
     claim: call<string>("claim"),
+    get: async (key) => (await redis.get(key)) ?? undefined,
+    set: async (key, value, ttlMs) => void (await redis.set(key, value, "PX", ttlMs)),
     onReconnect: (l) => listeners.push(l),
     get isReady() {
       return redis.status === "ready";

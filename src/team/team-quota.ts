@@ -22,8 +22,11 @@ export const WAITER_LEASE_MS = 3_000;
 
 export type Admission =
   | { granted: true; member: string }
-  /** `waitMs`: until a slot may free (quota), the hold ends (hold), or at once (another runner's turn). */
-  | { granted: false; waitMs: number; reason: "hold" | "quota" | "turn" };
+  /**
+   * `waitMs`: until a slot may free (quota), the hold ends (hold), or at once (another runner's turn;
+   * reseed: this runner must put its requests back first — Redis lost its data, or it never joined).
+   */
+  | { granted: false; waitMs: number; reason: "hold" | "quota" | "turn" | "reseed" };
 
 export interface TeamQuotaOptions {
   redis: TeamRedis;
@@ -37,7 +40,7 @@ export interface TeamQuotaOptions {
 
 export class TeamQuota {
   readonly runnerId = randomBytes(6).toString("hex");
-  private readonly keys: { log: string; queue: string; alive: string; hold: string; epoch: string };
+  private readonly keys: { log: string; queue: string; alive: string; hold: string; epoch: string; learned: string; seeded: string };
   private readonly spans: string;
   private readonly longestSpanMs: number;
   private seq = 0;
@@ -50,10 +53,16 @@ export class TeamQuota {
 
   constructor(private readonly opts: TeamQuotaOptions) {
     const prefix = `outreach:{${opts.team}}:`;
-    this.keys = { log: `${prefix}log`, queue: `${prefix}queue`, alive: `${prefix}alive`, hold: `${prefix}hold`, epoch: `${prefix}epoch` };
-    // The same rule as the local gate (sliding-window.ts): the oldest counted request must be more than
-    // window + margin old, +1 ms so it lies strictly outside whichever end the server includes.
-    const spans = opts.windows.map((w) => ({ limit: w.limit, span: w.windowMs + defaultQuotaMargin(w.windowMs) + 1 }));
+    this.keys = {
+      log: `${prefix}log`,
+      queue: `${prefix}queue`,
+      alive: `${prefix}alive`,
+      hold: `${prefix}hold`,
+      epoch: `${prefix}epoch`,
+      learned: `${prefix}learned`,
+      seeded: `${prefix}seeded:${this.runnerId}`,
+    };
+    const spans = opts.windows.map((w) => ({ limit: w.limit, span: spanOf(w.windowMs) }));
     this.spans = spans.map((s) => `${s.limit}:${s.span}`).join(",");
     this.longestSpanMs = Math.max(0, ...spans.map((s) => s.span));
   }
@@ -62,8 +71,8 @@ export class TeamQuota {
   async acquire(priority: number): Promise<Admission> {
     const member = `${this.runnerId}:${this.seq++}`;
     const sentAt = this.opts.clock.now();
-    const { log, queue, alive, hold } = this.keys;
-    const r = await this.opts.redis.acquire([log, queue, alive, hold], [
+    const { log, queue, alive, hold, learned, seeded } = this.keys;
+    const r = await this.opts.redis.acquire([log, queue, alive, hold, learned, seeded], [
       this.nowArg(),
       this.runnerId,
       member,
@@ -78,7 +87,7 @@ export class TeamQuota {
       this.mine.set(member, now + IN_FLIGHT_LEASE_MS);
       return { granted: true, member };
     }
-    return { granted: false, waitMs: Number(r[1]), reason: String(r[3]) as "hold" | "quota" | "turn" };
+    return { granted: false, waitMs: Number(r[1]), reason: String(r[3]) as "hold" | "quota" | "turn" | "reseed" };
   }
 
   /** The response to `member` arrived now. Best effort: on failure the lease (or a reseed) stands in. */
@@ -98,19 +107,27 @@ export class TeamQuota {
 
   /**
    * The server's X-RateLimit-* headers: a hold for the whole team until the reset when the server
-   * counted more than the log holds for the window with that limit.
+   * counted more than the log holds for `window` (the configured or learned window with that limit).
    * @returns true when a hold was placed.
    */
-  async observe(limit: number, remaining: number, resetAt: number): Promise<boolean> {
-    const w = this.opts.windows.find((x) => x.limit === limit);
-    if (!w) return false;
+  async observe(window: RateWindow, remaining: number, resetAt: number): Promise<boolean> {
     const at = Math.round(this.opts.clock.now() + this.offset);
     // The server counted at some instant before we received its answer: widen the log's window by a
     // quarter of it (at most 1 s) so that gap never reads as usage outside the log.
-    const slack = Math.min(1_000, Math.round(w.windowMs / 4));
-    const placed = await this.opts.redis.observe([this.keys.log, this.keys.hold], [this.nowArg(), limit, remaining, Math.ceil(resetAt + this.offset), w.windowMs, at, slack]);
+    const slack = Math.min(1_000, Math.round(window.windowMs / 4));
+    const args = [this.nowArg(), window.limit, remaining, Math.ceil(resetAt + this.offset), window.windowMs, at, slack];
+    const placed = await this.opts.redis.observe([this.keys.log, this.keys.hold], args);
     if (Number(placed) === 1 && resetAt > this.holdAt) this.holdAt = resetAt;
     return Number(placed) === 1;
+  }
+
+  /**
+   * A stricter window learned from the server's headers (schedule/learned-quota.ts): from now on every
+   * runner's start is checked against it too, for `keepMs` unless renewed (call again while the server
+   * still reports it). The team keeps the shortest length any runner learned for that limit.
+   */
+  async learn(window: RateWindow, keepMs: number): Promise<void> {
+    await this.opts.redis.learn([this.keys.learned], [this.nowArg(), window.limit, spanOf(window.windowMs), Math.ceil(keepMs)]);
   }
 
   /** Nothing of this runner waits any more: leave the queue so others need not wait for its turn. */
@@ -132,13 +149,15 @@ export class TeamQuota {
       else pairs.push(score, member);
     }
     const hold = this.holdAt > this.opts.clock.now() ? Math.ceil(this.holdAt + this.offset) : 0;
-    const keys = [this.keys.log, this.keys.hold, this.keys.epoch];
+    const keys = [this.keys.log, this.keys.hold, this.keys.epoch, this.keys.seeded];
+    // Seeded for as long as its own requests can matter; a runner idle longer simply reseeds again.
+    const keep = this.longestSpanMs + IN_FLIGHT_LEASE_MS;
     // Batches keep each script call short: Redis runs one script at a time.
     const BATCH = 2_000;
     let lost = false;
     for (let i = 0; i === 0 || i < pairs.length; i += BATCH) {
       const sentAt = this.opts.clock.now();
-      const r = await this.opts.redis.reseed(keys, [this.nowArg(), i === 0 ? hold : 0, graceMs, ...pairs.slice(i, i + BATCH)]);
+      const r = await this.opts.redis.reseed(keys, [this.nowArg(), i === 0 ? hold : 0, graceMs, keep, ...pairs.slice(i, i + BATCH)]);
       this.measure(Number(r[0]), sentAt);
       if (Number(r[1]) === 1) lost = true;
     }
@@ -156,6 +175,11 @@ export class TeamQuota {
     for (const [member, score] of this.mine) if (score <= horizon) this.mine.delete(member);
   }
 
+  /** The configured windows (a learned one is passed to observe() by the caller). */
+  get windows(): readonly RateWindow[] {
+    return this.opts.windows;
+  }
+
   private nowArg(): string {
     return this.opts.useCallerClock ? String(Math.round(this.opts.clock.now())) : "";
   }
@@ -164,4 +188,13 @@ export class TeamQuota {
     // The script ran between sentAt and now; the midpoint halves the round trip's error.
     this.offset = redisNow - (sentAt + this.opts.clock.now()) / 2;
   }
+}
+
+/**
+ * How long a request keeps counting after its response in a window of `windowMs`: the same rule as
+ * the local gate (sliding-window.ts) — more than window + margin old, +1 ms so it lies strictly outside
+ * whichever end the server includes.
+ */
+function spanOf(windowMs: number): number {
+  return windowMs + defaultQuotaMargin(windowMs) + 1;
 }

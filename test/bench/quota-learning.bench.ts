@@ -9,6 +9,7 @@
  */
 import type { RateWindow } from "../../src/config/types.js";
 import { runAgainstQuota } from "./support/quota-run.js";
+import { reportFigures } from "./support/figures.js";
 import { fixed, int, mb, note, printTable, secs, verdict } from "./support/table.js";
 
 const SERVER: RateWindow = { limit: 20, windowMs: 2_000 };
@@ -31,3 +32,13 @@ printTable(
 // The run's first request (the account check) is alone: every 429 the sandbox served came after the first response.
 note(`429s after the first response: ${final.rateLimited} (target 0) ${verdict(final.rateLimited === 0)}`);
 note(`utilisation ${fixed(share * 100, 1)}% of the server's allowed rate from the third window on (target ≥ ${TARGET_SHARE * 100}%) ${verdict(share >= TARGET_SHARE)}`);
+await reportFigures("quota-learning", [
+  {
+    what: `Server stricter than configured (${SERVER.limit} req / ${SERVER.windowMs / 1000} s sliding, configured ${CONFIGURED.limit}/min): share of the server's rate from the third window on`,
+    ours: `${fixed(measured.perSecond, 2)} req/s, ${final.rateLimited} × 429`,
+    baseline: `allowed ${fixed(allowed, 1)} req/s`,
+    ratio: `${fixed(share * 100, 1)}% of allowed`,
+    target: `≥ ${TARGET_SHARE * 100}%, 0 × 429 after the first response`,
+    verdict: verdict(share >= TARGET_SHARE && final.rateLimited === 0),
+  },
+]);

@@ -26,6 +26,7 @@ import type { LiveSendArgs, LiveSendResult } from "./phases/live-send.js";
 import { runPhase, type PhaseResult } from "./support/child.js";
 import { createFixture, openPacing, type Fixture } from "./support/fixture.js";
 import { startSandboxProcess } from "./support/sandbox-process.js";
+import { reportFigures, type Figure } from "./support/figures.js";
 import { fixed, int, note, printTable, secs, verdict } from "./support/table.js";
 
 /** Part 1's quota: 50 per sliding second. */
@@ -43,12 +44,14 @@ const ACCOUNTS_PER_RUNNER = 4;
 const TARGET_SHARE = 0.95;
 
 const redis = await startRedisServer();
+const figures: Figure[] = [];
 try {
   await compareLibraries();
   await endToEnd();
 } finally {
   await redis.stop();
 }
+await reportFigures("team-quota", figures);
 
 /** The most starts in any window of `windowMs` (sorted start instants, two pointers). */
 function peakInWindow(starts: number[], windowMs: number): number {
@@ -94,6 +97,15 @@ async function compareLibraries(): Promise<void> {
     await Promise.all(limiters.map((l) => l.stop()));
     await Promise.all(conns.map((c) => c.close()));
   }
+  const [bottleneck, ours] = rows;
+  figures.push({
+    what: `${RUNNERS} limiters on one Redis, quota ${WINDOW.limit} / ${WINDOW.windowMs / 1000} s sliding: share of allowed, most starts in any sliding window`,
+    ours: `${ours![2]}, peak ${ours![3]}`,
+    baseline: `Bottleneck cluster: ${bottleneck![2]}, peak ${bottleneck![3]}`,
+    ratio: "",
+    target: `never over ${WINDOW.limit}`,
+    verdict: verdict(Number(ours![3]) <= WINDOW.limit),
+  });
   printTable(
     `Team quota libraries: ${RUNNERS} limiters, one Redis, quota ${WINDOW.limit} / ${WINDOW.windowMs} ms sliding, ${LIB_JOBS_PER_RUNNER} no-op jobs each`,
     ["limiter", "starts/s", "share of allowed", "peak in any sliding 1 s", "over the quota", "Redis round trips/start"],
@@ -189,6 +201,15 @@ async function endToEnd(): Promise<void> {
       ]);
       if (mode === "team") {
         const share = achieved / allowed;
+        const alone = rows[0]!;
+        figures.push({
+          what: `${RUNNERS} runners, one token, sandbox quota ${E2E_WINDOW.limit} / ${E2E_WINDOW.windowMs / 1000} s sliding: combined share of allowed, 429s`,
+          ours: `${fixed(share * 100, 1)}%, ${final.rateLimited} × 429 (through Redis)`,
+          baseline: `alone: ${alone[2]}, ${alone[3]} × 429`,
+          ratio: "",
+          target: `≥ ${TARGET_SHARE * 100}%, 0 × 429`,
+          verdict: verdict(share >= TARGET_SHARE && final.rateLimited === 0),
+        });
         note(`(team) combined ${fixed(share * 100, 1)}% of the allowed rate (target ≥ ${TARGET_SHARE * 100}%) ${verdict(share >= TARGET_SHARE)}; 429s ${final.rateLimited} (target 0) ${verdict(final.rateLimited === 0)}`);
       }
     } finally {

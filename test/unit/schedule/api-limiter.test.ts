@@ -248,6 +248,23 @@ describe("following the server's remaining count", () => {
     await inFlight;
   });
 
+  it("does not take its own requests the server counted before they left our window for someone else's", async () => {
+    const clock = new SimulatedClock(T0);
+    const limiter = createApiLimiter({ windows: [{ limit: 3, windowMs: 1000 }], clock, maxConcurrent: 8, marginMs: 0 });
+    const holds: number[] = [];
+    limiter.onHold = (until) => holds.push(until);
+    // Q: answered at +2. R starts at +1000, so the server counts Q with it (Q reached it after +0)
+    // and answers R at +1010 with remaining 1 — by which time Q has left our own window.
+    await limiter.schedule(() => clock.sleep(2));
+    await clock.sleep(998);
+    await limiter.schedule(async () => {
+      await clock.sleep(10);
+      limiter.observe({ limit: 3, remaining: 1, resetAt: T0 + 2000 }, 200);
+    });
+    expect(holds).toEqual([]);
+    expect(limiter.heldUntil).toBeUndefined();
+  });
+
   it("holds until the reset when other clients of the team spent the quota", async () => {
     const clock = new SimulatedClock(T0);
     const limiter = createApiLimiter({ windows: [{ limit: 300, windowMs: 60_000 }], clock, maxConcurrent: 8 });

@@ -69,6 +69,35 @@ describe.skipIf(!hasRedisServer)("shared gate (Redis)", () => {
     expect(notes.some((n) => /is back/.test(n))).toBe(true);
   });
 
+  it("a stricter quota one runner learns from the server's headers holds every runner of the team", async () => {
+    const a = await gate([{ limit: 100, windowMs: 60_000 }]);
+    const learned: number[] = [];
+    a.onLearned = (w) => learned.push(w.limit);
+    // The server reports a limit of 2 (a smaller plan) with both used; as the client does, the headers
+    // are fed while the request is still running.
+    await a.schedule(async () => undefined);
+    await a.schedule(async () => a.observe({ limit: 2, remaining: 0, resetAt: Date.now() + 30_000 }, 200));
+    expect(learned).toEqual([2]);
+    // Another runner of the team, which never saw those headers, is refused a third start.
+    const redis = await connectTeamRedis(server.url);
+    const other = new TeamQuota({ redis, team: `gate${team}`, windows: [{ limit: 100, windowMs: 60_000 }], clock: systemClock });
+    try {
+      await other.reseed(0);
+      let refused: unknown;
+      // The learned window reaches Redis asynchronously: poll until it does (no timing asserted).
+      for (let i = 0; i < 100; i++) {
+        refused = await other.acquire(5);
+        if ((refused as { granted: boolean }).granted === false) break;
+        await other.complete((refused as { member: string }).member);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(refused).toMatchObject({ granted: false, reason: "quota" });
+    } finally {
+      await other.leave();
+      await redis.close();
+    }
+  });
+
   it("rejects queued jobs when stopped; a job already running finishes", async () => {
     const g = await gate([{ limit: 1, windowMs: 60_000 }]);
     let release: (() => void) | undefined;

@@ -45,7 +45,10 @@ describe.skipIf(!hasRedisServer)("team quota in Redis", () => {
     for (let i = 0; i < n; i++) {
       const redis = await connectTeamRedis(server.url);
       open.push(redis);
-      out.push(new TeamQuota({ redis, team: id, windows, clock, useCallerClock: true }));
+      const quota = new TeamQuota({ redis, team: id, windows, clock, useCallerClock: true });
+      // As joinTeam does: a runner puts its own requests in before its first start.
+      await quota.reseed(0);
+      out.push(quota);
     }
     return out;
   }
@@ -135,10 +138,10 @@ describe.skipIf(!hasRedisServer)("team quota in Redis", () => {
     expect(ok.granted).toBe(true);
     if (ok.granted) await b!.complete(ok.member);
     // The server says 298 of 300 are used; the log holds 1: someone else spends the quota.
-    expect(await b!.observe(300, 2, T0 + 50_000)).toBe(true);
+    expect(await b!.observe({ limit: 300, windowMs: 60_000 }, 2, T0 + 50_000)).toBe(true);
     expect(await a!.acquire(5)).toMatchObject({ granted: false, reason: "hold", waitMs: 20_000 });
     // Headers that match the log place no hold.
-    expect(await b!.observe(300, 299, T0 + 90_000)).toBe(false);
+    expect(await b!.observe({ limit: 300, windowMs: 60_000 }, 299, T0 + 90_000)).toBe(false);
   });
 
   it("puts a runner's own requests and hold back when Redis restarts empty, and holds the team meanwhile", async () => {
@@ -148,19 +151,44 @@ describe.skipIf(!hasRedisServer)("team quota in Redis", () => {
       const r = await a!.acquire(5);
       if (r.granted) await a!.complete(r.member);
     }
-    expect(await a!.reseed(0)).toBe(true); // first ever: creates the epoch
     await server.kill();
     await server.start();
     const fresh = await connectTeamRedis(server.url);
     open.push(fresh);
     const b = new TeamQuota({ redis: fresh, team: `team${team}`, windows: [{ limit: 2, windowMs: 60_000 }], clock, useCallerClock: true });
-    // Wait for a's connection to come back, then reseed as the limiter does on reconnection.
+    // Wait for a's connection to come back. Until a runner has put its own requests back, Redis
+    // refuses it any start: the empty log would let it spend the quota again.
     for (let i = 0; i < 100 && !open[0]!.isReady; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await a!.acquire(5)).toMatchObject({ granted: false, reason: "reseed" });
+    expect(await b.acquire(5)).toMatchObject({ granted: false, reason: "reseed" });
+    // The first reseed finds the data lost and holds the whole team while the others put theirs back.
     expect(await a!.reseed(2_000)).toBe(true);
+    expect(await b.reseed(2_000)).toBe(false);
     expect(await b.acquire(5)).toMatchObject({ granted: false, reason: "hold", waitMs: 2_000 });
     clock.t += 2_000;
     // The log has a's two requests again: the quota is still spent.
     expect(await b.acquire(5)).toMatchObject({ granted: false, reason: "quota" });
+  });
+
+  it("enforces a stricter window one runner learned from the server for every runner, and keeps the shortest length learned", async () => {
+    const clock = new HandClock(T0);
+    const [a, b] = await runners(2, clock, [{ limit: 300, windowMs: 60_000 }]);
+    for (const q of [a!, b!]) {
+      const r = await q.acquire(5);
+      if (r.granted) await q.complete(r.member);
+    }
+    // a learned "2 per 10 s" (a smaller plan); b learned a looser bound of the same window.
+    await a!.learn({ limit: 2, windowMs: 10_000 }, 100_000);
+    await b!.learn({ limit: 2, windowMs: 12_000 }, 100_000);
+    const span = 10_000 + 100 + 1;
+    expect(await b!.acquire(5)).toEqual({ granted: false, waitMs: span, reason: "quota" });
+    clock.t = T0 + span;
+    await b!.leave();
+    expect((await a!.acquire(5)).granted).toBe(true);
+    // Not renewed: the learned window lapses and only the configured ones count.
+    clock.t = T0 + 100_001;
+    await a!.leave();
+    for (let i = 0; i < 3; i++) expect((await b!.acquire(5)).granted).toBe(true);
   });
 
   it("claims a lead for the first campaign only; the same campaign restarted finds it its own", async () => {
