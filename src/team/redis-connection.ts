@@ -9,6 +9,7 @@
  */
 import { Redis } from "ioredis";
 import { UserError } from "../errors.js";
+import { redactUrl } from "../secrets.js";
 import { ACQUIRE, CLAIM, COMPLETE, HOLD, LEARN, LEAVE, OBSERVE, RESEED } from "./quota-scripts.js";
 
 /** How long the first connection may take before the run refuses to start. */
@@ -41,15 +42,12 @@ export interface TeamRedis {
   close(): Promise<void>;
 }
 
-/** The URL without its password, for messages (a Redis password is a secret like INBOX_API_TOKEN). */
+/**
+ * The URL without its password, for messages (a Redis password is a secret like INBOX_API_TOKEN):
+ * `redis://:pw@…` and ioredis's `?password=pw` form both show `***`.
+ */
 export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== "") u.password = "***";
-    return u.href.replace(/\/$/, "");
-  } catch {
-    return "(an unparsable URL)";
-  }
+  return redactUrl(url);
 }
 
 /**
@@ -77,12 +75,21 @@ export async function connectTeamRedis(url: string): Promise<TeamRedis> {
   });
   // ioredis reports connection errors as events; without a listener Node would print them. The
   // limiter learns of an outage from the failing commands themselves.
-  redis.on("error", () => undefined);
+  let lastError: unknown;
+  redis.on("error", (err: unknown) => void (lastError = err));
   try {
     await redis.connect();
     await redis.ping();
   } catch (cause) {
     redis.disconnect();
+    // A wrong or missing password surfaces as "Connection is closed." after the AUTH reply: say what it was.
+    const auth = [cause, lastError].map(describe).find((m) => /WRONGPASS|NOAUTH|invalid password|AUTH/i.test(m));
+    if (auth) {
+      throw new UserError(`the team's Redis at ${shown} refused the password (${auth}); nothing was sent`, {
+        hint: "check the password in OUTREACH_REDIS_URL / team.redis (redis://:PASSWORD@host:port)",
+        cause,
+      });
+    }
     throw new UserError(`cannot reach the team's Redis at ${shown} (${describe(cause)}); nothing was sent`, {
       hint:
         "start it (e.g. `redis-server --port 6379`), fix OUTREACH_REDIS_URL / team.redis, or set team.whenRedisDown: local " +
@@ -124,6 +131,7 @@ export async function connectTeamRedis(url: string): Promise<TeamRedis> {
 }
 
 function describe(err: unknown): string {
+  if (err === undefined || err === null) return "";
   const e = err as { code?: string; message?: string };
   return e.code ?? e.message ?? String(err);
 }
