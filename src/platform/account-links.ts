@@ -3,14 +3,13 @@
  * `outreach accounts`: a refused connection fails at once (a wrong INBOX_API_URL), while 5xx,
  * timeouts, dropped connections and 429s are waited out like every other read.
  */
-import { NetworkError, RateLimitedError, ServerError, TimeoutError } from "../inbox/errors.js";
+import { NetworkError, ServerError, TimeoutError } from "../inbox/errors.js";
+import { mayWaitOut } from "./startup-patience.js";
 import { explainStartupError } from "./team-gate.js";
 import type { AccountLink, InboxApi } from "../inbox/types.js";
 import { InboxClient } from "../inbox/client.js";
 import { systemClock, type Clock } from "./clock.js";
 
-/** Start-up rate-limit waits before giving up: the team's quota is shared, so another client may have spent it. */
-const STARTUP_429_ATTEMPTS = 5;
 
 /** GET /account-links, waiting out 429s (a full quota is no input error); other errors go to the caller. */
 export async function listAccountLinksPatiently(
@@ -18,6 +17,8 @@ export async function listAccountLinksPatiently(
   clock: Clock,
   note: (level: "warn", message: string) => void,
 ): Promise<AccountLink[]> {
+  const startedAt = clock.now();
+  let noted = false;
   for (let attempt = 1; ; attempt++) {
     try {
       // The first try fails fast on a refused connection (a wrong INBOX_API_URL, not a blip: the
@@ -28,8 +29,11 @@ export async function listAccountLinksPatiently(
       if (err instanceof NetworkError && err.isConnectFailure) throw err;
       // Any other transient failure of the fast first try: try again, with the client's usual retries.
       if (attempt === 1 && (err instanceof ServerError || err instanceof TimeoutError || err instanceof NetworkError)) continue;
-      if (!(err instanceof RateLimitedError) || attempt >= STARTUP_429_ATTEMPTS) throw err;
-      note("warn", `the Inbox API is rate limiting the team (429); checking the account links again in ${Math.ceil(err.retryAfterMs / 1000)} s`);
+      if (!mayWaitOut(err, startedAt, clock)) throw err;
+      if (!noted) {
+        noted = true;
+        note("warn", `the Inbox API is rate limiting the team (429: another client may be using the quota); checking the account links again in ${Math.ceil(err.retryAfterMs / 1000)} s, for up to 10 minutes`);
+      }
       await clock.sleep(err.retryAfterMs);
     }
   }

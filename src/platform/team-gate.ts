@@ -7,7 +7,8 @@ import { hostname } from "node:os";
 import type { Campaign } from "../config/types.js";
 import { UserError } from "../errors.js";
 import { DEFAULT_BASE_URL } from "../inbox/client-options.js";
-import { AuthError, InboxError, NotFoundError, RateLimitedError } from "../inbox/errors.js";
+import { AuthError, InboxError, NotFoundError } from "../inbox/errors.js";
+import { mayWaitOut } from "./startup-patience.js";
 import type { InboxApi } from "../inbox/types.js";
 import { joinTeam, type Team } from "../team/index.js";
 import type { Clock } from "./clock.js";
@@ -70,17 +71,18 @@ export async function joinTeamOf(
   });
 }
 
-/** Rate-limit waits for GET /team before giving up: runners starting together share the quota before they share the gate. */
-const TEAM_429_ATTEMPTS = 5;
-
-/** GET /team, waiting out 429s like the start-up read of the account links (a full quota is no input error). */
+/**
+ * GET /team, waiting out 429s like the start-up read of the account links (a full quota is no input
+ * error; runners starting together share the quota before they share the gate): see STARTUP_429_PATIENCE_MS.
+ */
 async function readTeamPatiently(api: InboxApi, clock: Clock, note: (level: "info" | "warn", message: string) => void): Promise<{ id: string }> {
+  const startedAt = clock.now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await api.getTeam({ retry: false });
     } catch (err) {
-      if (!(err instanceof RateLimitedError) || attempt >= TEAM_429_ATTEMPTS) throw err;
-      note("warn", `the Inbox API is rate limiting the team (429); reading the team again in ${Math.ceil(err.retryAfterMs / 1000)} s`);
+      if (!mayWaitOut(err, startedAt, clock)) throw err;
+      if (attempt === 1) note("warn", `the Inbox API is rate limiting the team (429); reading the team again in ${Math.ceil(err.retryAfterMs / 1000)} s, for up to 10 minutes`);
       await clock.sleep(err.retryAfterMs);
     }
   }
