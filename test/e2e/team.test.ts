@@ -4,11 +4,12 @@
  * (20 requests per 1 s sliding window), and each campaign's `pacing.api.windows` says the same.
  * Judged by the sandbox's own record: how many 429s it served, and who got which message.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { leadIdAt, makeCampaign, tallySends, type CampaignFixture } from "../support/campaign-fixture.js";
 import { apiEnv, killAllChildren, runCli, spawnCli, type CliProcess } from "../support/cli.js";
-import { hasRedisServer, NO_REDIS_MESSAGE, startRedisServer, type RedisServer } from "../support/redis-server.js";
+import { hasRedisServer, NO_REDIS_MESSAGE, useRedisServer } from "../support/redis-server.js";
+import { useSandboxCampaign } from "../support/sandbox-campaign.js";
 
 if (!hasRedisServer) console.warn(NO_REDIS_MESSAGE);
 
@@ -18,23 +19,17 @@ const ACCOUNTS = ["teamacct1", "teamacct2", "teamacct3", "teamacct4", "teamacct5
 const TEAMMATE = "teammateacct";
 
 describe.skipIf(!hasRedisServer)("outreach run as a team (Redis)", () => {
-  let redis: RedisServer;
+  const redis = useRedisServer();
   let sandbox: Sandbox | undefined;
   const fixtures: CampaignFixture[] = [];
 
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
   afterEach(async () => {
     await killAllChildren();
     await sandbox?.close();
     sandbox = undefined;
     for (const f of fixtures.splice(0)) f.cleanup();
     // Lead claims outlive a run on purpose; the next test starts a new team history.
-    redis.flush();
+    redis().flush();
   });
 
   /** Three campaigns of `leads` leads each, distinct leads, two accounts each, the scaled quota. */
@@ -54,7 +49,7 @@ describe.skipIf(!hasRedisServer)("outreach run as a team (Redis)", () => {
       fixtures.push(fx);
       runs.push(["run", fx.yamlPath, "--json"]);
     }
-    const env = { ...apiEnv(sandbox), ...(team ? { OUTREACH_REDIS_URL: redis.url } : {}) };
+    const env = { ...apiEnv(sandbox), ...(team ? { OUTREACH_REDIS_URL: redis().url } : {}) };
     return { sb: sandbox, runs, env };
   }
 
@@ -81,7 +76,7 @@ describe.skipIf(!hasRedisServer)("outreach run as a team (Redis)", () => {
     // Every runner past its start-up (a runner that finds Redis gone at start refuses to start, by design).
     await Promise.all(children.map((c) => c.waitForEvent("run.started", () => true, 60_000)));
     await children[0]!.waitForSent(3, 60_000);
-    await redis.kill();
+    await redis().kill();
     try {
       // Any runner still sending notices (on a loaded machine the first may have finished its leads by now).
       await Promise.any(children.map((c) => c.waitForEvent("note", (e) => e.type === "note" && /Redis .* is unreachable/.test(e.message), 30_000)));
@@ -90,7 +85,7 @@ describe.skipIf(!hasRedisServer)("outreach run as a team (Redis)", () => {
       // Held: nothing new started while Redis was away (requests already in flight may land).
       expect(sb.stats().sends - sentWhileDown).toBeLessThanOrEqual(children.length * 8);
     } finally {
-      await redis.start();
+      await redis().start();
     }
     const results = await Promise.all(children.map((c) => c.done));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
@@ -107,7 +102,7 @@ describe.skipIf(!hasRedisServer)("outreach run as a team (Redis)", () => {
     const a = makeCampaign({ name: "Overlap A", accounts: ACCOUNTS.slice(0, 2), leads: 30, firstLeadId: first, followUps: 0 });
     const b = makeCampaign({ name: "Overlap B", accounts: ACCOUNTS.slice(2, 4), leads: 30, firstLeadId: first + 15n, followUps: 0 });
     fixtures.push(a, b);
-    const env = { ...apiEnv(sandbox), OUTREACH_REDIS_URL: redis.url };
+    const env = { ...apiEnv(sandbox), OUTREACH_REDIS_URL: redis().url };
     const [ra, rb] = await Promise.all([a, b].map((fx) => runCli(["run", fx.yamlPath, "--json"], { env, timeoutMs: 120_000 })));
     expect(ra!.code).toBe(0);
     expect(rb!.code).toBe(0);
@@ -123,18 +118,10 @@ describe.skipIf(!hasRedisServer)("outreach run as a team (Redis)", () => {
 });
 
 describe("outreach run: no cold intro into an existing conversation", () => {
-  let sandbox: Sandbox | undefined;
-  let fixture: CampaignFixture | undefined;
-  afterEach(async () => {
-    await killAllChildren();
-    await sandbox?.close();
-    fixture?.cleanup();
-  });
+  const { setUp } = useSandboxCampaign([...ACCOUNTS, TEAMMATE]);
 
   it("skips a lead who already talks with another account of the team, naming the thread and account in the run, status and --dry-run --lookup", async () => {
-    sandbox = await startSandbox({ accountLinks: [...ACCOUNTS, TEAMMATE], replyRate: 0, rateLimit: "off" });
-    fixture = makeCampaign({ accounts: ACCOUNTS.slice(0, 2), leads: 6, followUps: 1 });
-    const env = apiEnv(sandbox);
+    const { sandbox, fixture, env } = await setUp(6, {}, { accounts: ACCOUNTS.slice(0, 2), followUps: 1 });
     // A teammate wrote to lead 3 by hand from an account outside the campaign.
     const busy = leadIdAt(2);
     const res = await fetch(`${sandbox.url}/threads/messages`, {

@@ -5,6 +5,7 @@
  * false and the suites that need it skip with a message saying how to install it.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { afterAll, beforeAll } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -85,5 +86,23 @@ export async function startRedisServer(): Promise<RedisServer> {
       await halt("SIGTERM");
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One redis-server for the calling describe block: started before its first test, stopped after its
+ * last. Returns an accessor (the server exists only once `beforeAll` has run).
+ */
+export function useRedisServer(): () => RedisServer {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error("the Redis server is not started yet: use it inside a test");
+    return server;
   };
 }

@@ -3,25 +3,19 @@
  * runner makes outside the shared gate) and kept there for the runners after it. Real Redis (Debian's
  * redis-server on a free loopback port).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { systemClock } from "../../../src/platform/clock.js";
 import { joinTeam, type Team } from "../../../src/team/index.js";
-import { hasRedisServer, NO_REDIS_MESSAGE, startRedisServer, type RedisServer } from "../../support/redis-server.js";
+import { hasRedisServer, NO_REDIS_MESSAGE, useRedisServer } from "../../support/redis-server.js";
 
 if (!hasRedisServer) console.warn(NO_REDIS_MESSAGE);
 
 describe.skipIf(!hasRedisServer)("joining the team", () => {
-  let server: RedisServer;
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const redisServer = useRedisServer();
 
   function join(tokenDigest: string, read: () => Promise<string>): Promise<Team> {
     return joinTeam({
-      url: server.url,
+      url: redisServer().url,
       team: { tokenDigest, read },
       windows: [{ limit: 300, windowMs: 60_000 }],
       whenRedisDown: "fail",

@@ -4,21 +4,17 @@
  * either URL form never shown. Real Redis (Debian's redis-server on a free loopback port).
  */
 import { spawnSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "../../../src/errors.js";
 import { connectTeamRedis } from "../../../src/team/redis-connection.js";
-import { hasRedisServer, NO_REDIS_MESSAGE, startRedisServer, type RedisServer } from "../../support/redis-server.js";
+import { hasRedisServer, NO_REDIS_MESSAGE, useRedisServer } from "../../support/redis-server.js";
 
 if (!hasRedisServer) console.warn(NO_REDIS_MESSAGE);
 
 describe.skipIf(!hasRedisServer)("connecting to a Redis with a password", () => {
-  let server: RedisServer;
-  beforeAll(async () => {
-    server = await startRedisServer();
-    spawnSync("redis-cli", ["-p", String(server.port), "config", "set", "requirepass", "right-pass-1"]);
-  });
-  afterAll(async () => {
-    await server?.stop();
+  const redisServer = useRedisServer();
+  beforeAll(() => {
+    spawnSync("redis-cli", ["-p", String(redisServer().port), "config", "set", "requirepass", "right-pass-1"]);
   });
 
   it.each([
@@ -26,7 +22,7 @@ describe.skipIf(!hasRedisServer)("connecting to a Redis with a password", () => 
     ["a wrong ?password=", (port: number) => `redis://127.0.0.1:${port}/0?password=wrong-pass-2`, /password=\*\*\*/],
     ["no password", (port: number) => `redis://127.0.0.1:${port}`, /redis:\/\/127\.0\.0\.1/],
   ])("%s: refused the password, shown masked", async (_name, url, shown) => {
-    const err = await connectTeamRedis(url(server.port)).catch((e: unknown) => e);
+    const err = await connectTeamRedis(url(redisServer().port)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toMatch(/refused the password/);
     expect((err as UserError).message).toMatch(shown);
@@ -34,7 +30,7 @@ describe.skipIf(!hasRedisServer)("connecting to a Redis with a password", () => 
   });
 
   it("the right password connects", async () => {
-    const redis = await connectTeamRedis(`redis://:right-pass-1@127.0.0.1:${server.port}`);
+    const redis = await connectTeamRedis(`redis://:right-pass-1@127.0.0.1:${redisServer().port}`);
     expect(redis.isReady).toBe(true);
     await redis.close();
   });

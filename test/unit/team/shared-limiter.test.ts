@@ -3,28 +3,22 @@
  * clock: what starts, in which order, and that nothing starts while Redis is away. No assertion on
  * how long anything takes.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { systemClock } from "../../../src/platform/clock.js";
 import type { ApiLimiter } from "../../../src/schedule/api-limiter.js";
 import { LimiterStoppedError } from "../../../src/schedule/api-limiter.js";
 import { connectTeamRedis, type TeamRedis } from "../../../src/team/redis-connection.js";
 import { createSharedLimiter } from "../../../src/team/shared-limiter.js";
 import { TeamQuota } from "../../../src/team/team-quota.js";
-import { hasRedisServer, NO_REDIS_MESSAGE, startRedisServer, type RedisServer } from "../../support/redis-server.js";
+import { hasRedisServer, NO_REDIS_MESSAGE, useRedisServer } from "../../support/redis-server.js";
 
 if (!hasRedisServer) console.warn(NO_REDIS_MESSAGE);
 
 describe.skipIf(!hasRedisServer)("shared gate (Redis)", () => {
-  let server: RedisServer;
   const open: { redis: TeamRedis; gate: ApiLimiter }[] = [];
   let team = 0;
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const redisServer = useRedisServer();
   afterEach(async () => {
     for (const o of open.splice(0)) {
       await o.gate.stop();
@@ -33,9 +27,9 @@ describe.skipIf(!hasRedisServer)("shared gate (Redis)", () => {
   });
 
   async function gate(windows: { limit: number; windowMs: number }[], notes: string[] = []): Promise<ApiLimiter> {
-    const redis = await connectTeamRedis(server.url);
+    const redis = await connectTeamRedis(redisServer().url);
     const quota = new TeamQuota({ redis, team: `gate${++team}`, windows, clock: systemClock });
-    const g = createSharedLimiter({ quota, redis, clock: systemClock, where: server.url, onNotice: (_, m) => notes.push(m) });
+    const g = createSharedLimiter({ quota, redis, clock: systemClock, where: redisServer().url, onNotice: (_, m) => notes.push(m) });
     open.push({ redis, gate: g });
     return g;
   }
@@ -55,7 +49,7 @@ describe.skipIf(!hasRedisServer)("shared gate (Redis)", () => {
     const notes: string[] = [];
     const g = await gate([{ limit: 100, windowMs: 1_000 }], notes);
     await g.schedule(async () => undefined);
-    await server.kill();
+    await redisServer().kill();
     let started = false;
     const job = g.schedule(async () => {
       started = true;
@@ -63,7 +57,7 @@ describe.skipIf(!hasRedisServer)("shared gate (Redis)", () => {
     for (let i = 0; i < 100 && !notes.some((n) => /unreachable/.test(n)); i++) await new Promise((r) => setTimeout(r, 20));
     expect(notes.some((n) => /is unreachable .* holding every request/.test(n))).toBe(true);
     expect(started).toBe(false);
-    await server.start();
+    await redisServer().start();
     await job;
     expect(started).toBe(true);
     expect(notes.some((n) => /is back/.test(n))).toBe(true);
@@ -79,7 +73,7 @@ describe.skipIf(!hasRedisServer)("shared gate (Redis)", () => {
     await a.schedule(async () => a.observe({ limit: 2, remaining: 0, resetAt: Date.now() + 30_000 }, 200));
     expect(learned).toEqual([2]);
     // Another runner of the team, which never saw those headers, is refused a third start.
-    const redis = await connectTeamRedis(server.url);
+    const redis = await connectTeamRedis(redisServer().url);
     const other = new TeamQuota({ redis, team: `gate${team}`, windows: [{ limit: 100, windowMs: 60_000 }], clock: systemClock });
     try {
       await other.reseed(0);

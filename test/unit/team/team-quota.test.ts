@@ -2,12 +2,12 @@
  * The team's quota log in a real Redis (Debian's redis-server on a free loopback port), driven on a
  * hand-moved clock: the scripts take the caller's time, so every case is exact and sleeps nowhere.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Clock } from "../../../src/platform/clock.js";
 import { RedisLeadClaims } from "../../../src/team/lead-claims.js";
 import { connectTeamRedis, type TeamRedis } from "../../../src/team/redis-connection.js";
 import { IN_FLIGHT_LEASE_MS, TeamQuota, WAITER_LEASE_MS } from "../../../src/team/team-quota.js";
-import { hasRedisServer, NO_REDIS_MESSAGE, startRedisServer, type RedisServer } from "../../support/redis-server.js";
+import { hasRedisServer, NO_REDIS_MESSAGE, useRedisServer } from "../../support/redis-server.js";
 
 if (!hasRedisServer) console.warn(NO_REDIS_MESSAGE);
 
@@ -25,16 +25,10 @@ const WINDOW = { limit: 3, windowMs: 1_000 };
 const SPAN = 1_011;
 
 describe.skipIf(!hasRedisServer)("team quota in Redis", () => {
-  let server: RedisServer;
   const open: TeamRedis[] = [];
   let team = 0;
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const redisServer = useRedisServer();
   afterEach(async () => {
     await Promise.all(open.splice(0).map((r) => r.close()));
   });
@@ -43,7 +37,7 @@ describe.skipIf(!hasRedisServer)("team quota in Redis", () => {
     const id = `team${++team}`;
     const out: TeamQuota[] = [];
     for (let i = 0; i < n; i++) {
-      const redis = await connectTeamRedis(server.url);
+      const redis = await connectTeamRedis(redisServer().url);
       open.push(redis);
       const quota = new TeamQuota({ redis, team: id, windows, clock, useCallerClock: true });
       // As joinTeam does: a runner puts its own requests in before its first start.
@@ -151,9 +145,9 @@ describe.skipIf(!hasRedisServer)("team quota in Redis", () => {
       const r = await a!.acquire(5);
       if (r.granted) await a!.complete(r.member);
     }
-    await server.kill();
-    await server.start();
-    const fresh = await connectTeamRedis(server.url);
+    await redisServer().kill();
+    await redisServer().start();
+    const fresh = await connectTeamRedis(redisServer().url);
     open.push(fresh);
     const b = new TeamQuota({ redis: fresh, team: `team${team}`, windows: [{ limit: 2, windowMs: 60_000 }], clock, useCallerClock: true });
     // Wait for a's connection to come back. Until a runner has put its own requests back, Redis
@@ -192,7 +186,7 @@ describe.skipIf(!hasRedisServer)("team quota in Redis", () => {
   });
 
   it("claims a lead for the first campaign only; the same campaign restarted finds it its own", async () => {
-    const redis = await connectTeamRedis(server.url);
+    const redis = await connectTeamRedis(redisServer().url);
     open.push(redis);
     const owner = { host: "h", stateFile: "/a/state.json", name: "Campaign A" };
     const a = new RedisLeadClaims(redis, "claims", owner);
