@@ -7,6 +7,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { type Problem, UserError } from "../errors.js";
 import { describeFsFault, isFsFault } from "../files/fs-faults.js";
 import type { Campaign } from "./types.js";
+import { displayPath } from "./display-path.js";
 import { type ConfigFs, fileProblems, nodeConfigFs } from "./files.js";
 import { validateSchema } from "./messages.js";
 import { normaliseCampaign } from "./normalise.js";
@@ -27,11 +28,7 @@ export interface LoadOptions {
  */
 const START_HINT = "`outreach init <folder>` writes a small working campaign, with comments";
 
-/** A path for messages: relative to `cwd` (default: where the command runs) when it lies inside it, absolute otherwise. */
-export function displayPath(file: string, cwd: string = process.cwd()): string {
-  const relative = path.relative(cwd, path.resolve(cwd, file));
-  return relative === "" || relative.startsWith("..") || path.isAbsolute(relative) ? path.resolve(cwd, file) : relative;
-}
+export { displayPath };
 
 export async function loadCampaign(file: string, options: LoadOptions = {}): Promise<Campaign> {
   const cwd = options.cwd ?? process.cwd();

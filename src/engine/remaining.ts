@@ -26,23 +26,27 @@ export interface RemainingWork {
   finished: number;
   /** Leads whose steps are marked failed (a subset of `finished`). */
   failed: number;
-  /** Each account's send times in the last 24 h before `now`, oldest first (for its caps). */
+  /** Each account's send times in the last 24 h before `now` (or the range asked for), oldest first (for its caps). */
   recentSends: Map<string, number[]>;
 }
 
-/** Sorts every CSV lead into not started / waiting for a follow-up / open for replies / finished. */
+/**
+ * Sorts every CSV lead into not started / waiting for a follow-up / open for replies / finished.
+ * `recentSends` holds the send times in (`sendsFrom`, `sendsTo`], by default the 24 h before `now`.
+ */
 export function remainingWork(
   campaign: Pick<Campaign, "sequence" | "replySteps" | "accounts">,
   leads: Iterable<{ id: string; timezone?: string }>,
   stateOf: (id: string) => LeadState | undefined,
   now: number,
+  range: { sendsFrom: number; sendsTo: number } = { sendsFrom: now - DAY, sendsTo: now },
 ): RemainingWork {
   const messageSteps = messageStepIds(campaign);
   const out: RemainingWork = { leads: 0, toStart: [], followUps: [], openForReplies: 0, finished: 0, failed: 0, recentSends: new Map() };
   for (const lead of leads) {
     out.leads++;
     const state = stateOf(lead.id);
-    if (state) collectSends(state, messageSteps, now, out.recentSends);
+    if (state) collectSends(state, messageSteps, range, out.recentSends);
     if (state?.finishedAt !== undefined) {
       out.finished++;
       if (state.finishReason === "failed") out.failed++;
@@ -106,10 +110,10 @@ export function projectFirstSend(campaign: Pick<Campaign, "sequence" | "accounts
   return projectRemaining(campaign, { ...work, followUps: [...earliest.values()] }, start, { firstSendOnly: true })?.firstSendAt;
 }
 
-function collectSends(state: LeadState, messageSteps: ReadonlySet<string>, now: number, into: Map<string, number[]>): void {
+function collectSends(state: LeadState, messageSteps: ReadonlySet<string>, range: { sendsFrom: number; sendsTo: number }, into: Map<string, number[]>): void {
   if (!state.account) return;
   for (const at of messageTimes(state, messageSteps)) {
-    if (at <= now - DAY || at > now) continue;
+    if (at <= range.sendsFrom || at > range.sendsTo) continue;
     const list = into.get(state.account) ?? [];
     list.push(at);
     into.set(state.account, list);

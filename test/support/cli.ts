@@ -7,7 +7,8 @@
  * notes `{type: "note", level, message}`. `CliProcess` parses them as they arrive.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EngineEvent } from "../../src/engine/events.js";
@@ -47,6 +48,10 @@ export interface CliResult {
 
 const live = new Set<ChildProcess>();
 
+/** XDG_CACHE_HOME for every child of this test process (removed at exit). */
+export const TEST_CACHE_HOME = mkdtempSync(join(tmpdir(), "outreach-test-cache-"));
+process.once("exit", () => rmSync(TEST_CACHE_HOME, { recursive: true, force: true }));
+
 /** The environment a child gets: the given variables over a minimal base. */
 export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
@@ -54,7 +59,8 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
     const v = process.env[key];
     if (v !== undefined) base[key] = v;
   }
-  const env: NodeJS.ProcessEnv = { ...base, NO_COLOR: "1" };
+  // status keeps its summaries under XDG_CACHE_HOME: one folder for this test process, not the developer's ~/.cache.
+  const env: NodeJS.ProcessEnv = { ...base, NO_COLOR: "1", XDG_CACHE_HOME: TEST_CACHE_HOME };
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;

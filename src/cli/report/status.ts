@@ -1,53 +1,15 @@
 /** `outreach status` for a person: where every CSV lead stands, per step, per account, and what is next. */
-import type { ReviewItem } from "../../engine/review.js";
+import type { StatusReport } from "../../engine/status-summary.js";
 import { formatReviewList } from "./review-list.js";
-import { displayPath } from "../../config/load.js";
+import { displayPath } from "../../config/display-path.js";
 import type { Campaign } from "../../config/types.js";
-import type { StepCounts } from "../../engine/events.js";
 import { stepTable } from "./run-summary.js";
 import { paint } from "./style.js";
 import { formatInstant, formatSpan } from "./time.js";
 
-export interface AccountProgress {
-  id: string;
-  /** Leads bound to this account. */
-  leads: number;
-  sentLastHour: number;
-  perHour: number;
-  sentLast24h: number;
-  perDay: number;
-}
+export type { AccountProgress, StatusReport } from "../../engine/status-summary.js";
 
-export interface StatusReport {
-  campaign: string;
-  stateFile: string;
-  /** False before the first run: nothing has been sent and there is no state file. */
-  started: boolean;
-  /** Every valid lead of the CSV, where it stands. */
-  leads: { total: number; notStarted: number; waitingForFollowUp: number; openForReplies: number; finished: number; failed: number };
-  /** CSV rows that will not be messaged (bad id, duplicate, suppressed, …). */
-  skippedRows: number;
-  /** Leads with a record in the state file. */
-  leadsInState: number;
-  steps: StepCounts[];
-  contacted: number;
-  replied: number;
-  replyRate: number;
-  optedOut: number;
-  /** Replies that may be opt-outs, awaiting a person (`outreach review`). */
-  needsReview: ReviewItem[];
-  finished: number;
-  /** When the next message would go out (epoch ms), caps, gaps and windows applied; null when nothing is left to send. */
-  nextDueAt: number | null;
-  accounts: AccountProgress[];
-  failures: { reason: string; count: number; leads: string[] }[];
-  /** Leads given no first message: already in conversation with the team, or claimed by another campaign. First 50. */
-  notContacted: { leadId: string; reason: string }[];
-  notContactedCount: number;
-  replySteps: { stepId: string; sent: number; skipped: number; failed: number; pending: number }[];
-}
-
-export function formatStatus(r: StatusReport, campaign: Campaign, out: { isTTY?: boolean }, startCommand: string, now = Date.now()): string {
+export function formatStatus(r: StatusReport, campaign: Pick<Campaign, "file" | "pacing">, out: { isTTY?: boolean }, startCommand: string, now = Date.now()): string {
   const s = paint(out);
   const tz = campaign.pacing.window.timezone;
   const l = r.leads;

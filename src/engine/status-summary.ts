@@ -1,0 +1,204 @@
+/**
+ * What `outreach status` reports, in two stages so the costly one can be kept:
+ *
+ * 1. `summarizeStatus` walks every CSV lead and its state once (100,000 leads: ~1 s) and keeps what
+ *    does not depend on the time of asking — the counts, the failures, the leads to review — plus the
+ *    few inputs the time-dependent parts need: the zones of the leads not started, the earliest
+ *    follow-up of each account in each zone, and each account's recent send times.
+ * 2. `statusAt(summary, now)` finishes the report for `now` in microseconds: each account's sends in
+ *    the last hour and 24 h, and the next send after caps, gaps and windows (`projectFirstSend`).
+ *
+ * The two stages give exactly what one pass at `now` gives, for any `now` at or after the summary's
+ * `computedAt` (test/unit/engine/status-summary.test.ts checks that against random states).
+ */
+import type { Campaign } from "../config/types.js";
+import type { LeadState } from "../state/types.js";
+import type { StepCounts } from "./events.js";
+import { projectFirstSend, remainingWork, type RemainingWork } from "./remaining.js";
+import { leadsToReview, type ReviewItem } from "./review.js";
+import { countSteps } from "./summary.js";
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+export interface AccountProgress {
+  id: string;
+  /** Leads bound to this account. */
+  leads: number;
+  sentLastHour: number;
+  perHour: number;
+  sentLast24h: number;
+  perDay: number;
+}
+
+export interface StatusReport {
+  campaign: string;
+  stateFile: string;
+  /** False before the first run: nothing has been sent and there is no state file. */
+  started: boolean;
+  /** Every valid lead of the CSV, where it stands. */
+  leads: { total: number; notStarted: number; waitingForFollowUp: number; openForReplies: number; finished: number; failed: number };
+  /** CSV rows that will not be messaged (bad id, duplicate, suppressed, …). */
+  skippedRows: number;
+  /** Leads with a record in the state file. */
+  leadsInState: number;
+  steps: StepCounts[];
+  contacted: number;
+  replied: number;
+  replyRate: number;
+  optedOut: number;
+  /** Replies that may be opt-outs, awaiting a person (`outreach review`). */
+  needsReview: ReviewItem[];
+  finished: number;
+  /** When the next message would go out (epoch ms), caps, gaps and windows applied; null when nothing is left to send. */
+  nextDueAt: number | null;
+  accounts: AccountProgress[];
+  failures: { reason: string; count: number; leads: string[] }[];
+  /** Leads given no first message: already in conversation with the team, or claimed by another campaign. First 50. */
+  notContacted: { leadId: string; reason: string }[];
+  notContactedCount: number;
+  replySteps: { stepId: string; sent: number; skipped: number; failed: number; pending: number }[];
+}
+
+/** What status needs of a CSV lead: its id and zone (not its columns: 100,000 leads' fields are ~40 MB). */
+export interface StatusLead {
+  id: string;
+  timezone?: string;
+}
+
+/**
+ * The report without its time-dependent parts, and what those need. Plain JSON (kept in a file by
+ * state/status-cache.ts): a few KB however many leads, except `recentSends`, which holds every send
+ * of the last 24 h (at most the accounts' daily caps when the caps held).
+ */
+export interface StatusSummary {
+  /** Epoch ms the summary was made at; `statusAt` is exact for any `now` >= this. */
+  computedAt: number;
+  report: Omit<StatusReport, "nextDueAt" | "accounts">;
+  /** Leads bound to each account, in campaign order. */
+  accountLeads: number[];
+  /** The distinct zones of the leads not started (null: the campaign's), in CSV order of first use. */
+  toStartZones: (string | null)[];
+  /** How many leads are not started (the projection only needs which zones they are in). */
+  toStart: number;
+  /** The earliest follow-up of each account in each zone: a later one of the same pair cannot go first. */
+  followUps: RemainingWork["followUps"];
+  /** Each account's message times (epoch ms, ascending) after `computedAt` − 24 h, future ones included. */
+  recentSends: Record<string, number[]>;
+}
+
+/**
+ * One pass over the CSV's leads and their state (undefined before the first run).
+ * `csvLeads` are the valid rows as a run reads them; `skippedRows` the others.
+ */
+export function summarizeStatus(
+  campaign: Pick<Campaign, "name" | "stateFile" | "sequence" | "replySteps" | "accounts">,
+  state: { leads: ReadonlyMap<string, LeadState> } | undefined,
+  csvLeads: readonly StatusLead[],
+  skippedRows: number,
+  computedAt: number,
+): StatusSummary {
+  const stateOf = (id: string): LeadState | undefined => state?.leads.get(id);
+  const states = csvLeads.map((l) => stateOf(l.id)).filter((s): s is LeadState => s !== undefined);
+  const counts = countSteps(campaign, states, csvLeads.length);
+  // Sends up to a day after computedAt count too: a clock that was ahead wrote them, and they come
+  // into the last 24 h as `now` moves on.
+  const work = remainingWork(campaign, csvLeads, stateOf, computedAt, { sendsFrom: computedAt - DAY, sendsTo: Number.POSITIVE_INFINITY });
+  const contacted = states.filter((l) => Object.values(l.steps).some((s) => s.status === "sent")).length;
+  const firstStep = campaign.sequence[0]?.id ?? "";
+  const notContacted = states.flatMap((l) => {
+    const rec = l.steps[firstStep];
+    return rec?.status === "skipped" ? [{ leadId: l.id, reason: rec.reason ?? "skipped" }] : [];
+  });
+  const leadsPer = new Map<string, number>();
+  for (const s of states) if (s.account) leadsPer.set(s.account, (leadsPer.get(s.account) ?? 0) + 1);
+  return {
+    computedAt,
+    report: {
+      campaign: campaign.name,
+      stateFile: campaign.stateFile,
+      started: state !== undefined && state.leads.size > 0,
+      leads: {
+        total: work.leads,
+        notStarted: work.toStart.length,
+        waitingForFollowUp: work.followUps.length,
+        openForReplies: work.openForReplies,
+        finished: work.finished,
+        failed: work.failed,
+      },
+      skippedRows,
+      leadsInState: state?.leads.size ?? 0,
+      steps: counts.steps,
+      contacted,
+      replied: counts.replied,
+      replyRate: contacted ? counts.replied / contacted : 0,
+      optedOut: counts.optedOut,
+      needsReview: leadsToReview(states),
+      finished: counts.finished,
+      failures: groupFailures(states),
+      notContacted: notContacted.slice(0, 50),
+      notContactedCount: notContacted.length,
+      replySteps: counts.steps.filter((s) => s.kind === "reply").map(({ stepId, sent, skipped, failed, pending }) => ({ stepId, sent, skipped, failed, pending })),
+    },
+    accountLeads: campaign.accounts.map((a) => leadsPer.get(a) ?? 0),
+    toStartZones: [...new Set(work.toStart.map((z) => z ?? null))],
+    toStart: work.toStart.length,
+    followUps: earliestFollowUps(work.followUps),
+    recentSends: Object.fromEntries(work.recentSends),
+  };
+}
+
+/** The whole report at `now` (>= `summary.computedAt`; earlier gives the caps too few sends). */
+export function statusAt(campaign: Pick<Campaign, "sequence" | "accounts" | "pacing">, summary: StatusSummary, now: number): StatusReport {
+  const recentSends = new Map<string, number[]>();
+  for (const id of campaign.accounts) {
+    recentSends.set(id, (summary.recentSends[id] ?? []).filter((t) => t > now - DAY && t <= now));
+  }
+  // The projection takes the zones of the leads not started, one entry per zone: which zones have
+  // such a lead is all that decides when the first of them can go.
+  const toStart = summary.toStartZones.map((z) => z ?? undefined);
+  const work: RemainingWork = { leads: 0, toStart, followUps: summary.followUps, openForReplies: 0, finished: 0, failed: 0, recentSends };
+  const nextDueAt = projectFirstSend(campaign, work, now);
+  const { perHour, perDay } = campaign.pacing.perAccount;
+  return {
+    ...summary.report,
+    nextDueAt: nextDueAt ?? null,
+    accounts: campaign.accounts.map((id, i) => {
+      const recent = recentSends.get(id) ?? [];
+      return {
+        id,
+        leads: summary.accountLeads[i] ?? 0,
+        sentLastHour: recent.filter((t) => t > now - HOUR).length,
+        perHour,
+        sentLast24h: recent.length,
+        perDay,
+      };
+    }),
+  };
+}
+
+/** The earliest follow-up of each account in each zone (what `projectFirstSend` keeps of them). */
+function earliestFollowUps(followUps: RemainingWork["followUps"]): RemainingWork["followUps"] {
+  const earliest = new Map<string, RemainingWork["followUps"][number]>();
+  for (const f of followUps) {
+    const key = `${f.account}\0${f.timezone ?? ""}`;
+    const seen = earliest.get(key);
+    if (!seen || f.dueAt < seen.dueAt) earliest.set(key, f);
+  }
+  return [...earliest.values()];
+}
+
+function groupFailures(states: readonly LeadState[]): StatusReport["failures"] {
+  const failures = new Map<string, { count: number; leads: string[] }>();
+  for (const lead of states) {
+    for (const [stepId, rec] of Object.entries(lead.steps)) {
+      if (rec.status !== "failed") continue;
+      const key = `${stepId}: ${rec.reason ?? "unknown"}`;
+      const f = failures.get(key) ?? { count: 0, leads: [] };
+      f.count++;
+      if (f.leads.length < 20) f.leads.push(lead.id);
+      failures.set(key, f);
+    }
+  }
+  return [...failures].map(([reason, v]) => ({ reason, ...v })).sort((a, b) => b.count - a.count);
+}

@@ -1,0 +1,101 @@
+/**
+ * `outreach status`'s report: from what the last `status` kept (platform/status-cache.ts) when the
+ * campaign file and every input are byte for byte what it was made from, else from loading the
+ * campaign and one pass over the CSV and the state — kept for next time. No API call, no token, no
+ * lock: a run may be writing the state meanwhile, so a summary is kept only when its inputs hash the
+ * same after the pass as before it.
+ *
+ * The campaign loader (YAML and schema libraries: ~170 modules), the CSV reader and the state loader
+ * are imported only when needed: with a kept summary `status` starts in about the time of `--help`.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Campaign } from "../config/types.js";
+import { statusAt, summarizeStatus, type StatusLead, type StatusReport, type StatusSummary } from "../engine/status-summary.js";
+import type { LeadState } from "../state/types.js";
+import {
+  keptCampaign,
+  keptSummary,
+  readStatusCache,
+  statusCampaign,
+  summaryInputs,
+  writeStatusCache,
+  type StatusCampaign,
+} from "./status-cache.js";
+
+export interface CampaignStatus {
+  campaign: StatusCampaign;
+  report: StatusReport;
+  /** Whether the report came from the kept summary (nothing was re-read). */
+  fromSummary: boolean;
+}
+
+/**
+ * The status of the campaign in `file` at `now` (epoch ms).
+ * @throws UserError for a campaign file with problems, a state file that cannot be read or does not
+ *   belong to the campaign, and the CSV's and suppression file's errors, as the full pass meets them.
+ */
+export async function campaignStatus(file: string, now: number): Promise<CampaignStatus> {
+  const absolute = path.resolve(file);
+  const text = await readFile(absolute, "utf8").catch(() => undefined);
+  const entry = text === undefined ? undefined : await readStatusCache(absolute);
+  let campaign = text === undefined ? undefined : await keptCampaign(entry, text);
+  // The text the kept campaign is loaded from: the file as read before and after loading it.
+  let loadedFrom = campaign ? text : undefined;
+  if (!campaign) {
+    // The loader reads the file again and says what is wrong with it, if anything.
+    const { loadCampaign } = await import("../config/load.js");
+    campaign = statusCampaign(await loadCampaign(file));
+    const again = await readFile(absolute, "utf8").catch(() => undefined);
+    if (again === text) loadedFrom = text;
+  }
+
+  // Taken before the inputs are examined: a change after it gets a later ctime (status-cache.ts).
+  const readAt = Date.now();
+  const inputs = await summaryInputs(campaign);
+  const kept = keptSummary(entry, campaign, inputs, now);
+  if (kept) return { campaign, report: statusAt(campaign, kept, now), fromSummary: true };
+
+  const summary = await summarizeFromFiles(campaign, now);
+  const unchanged = inputs !== undefined && (await summaryInputs(campaign))?.identity === inputs.identity;
+  if (loadedFrom !== undefined) {
+    await writeStatusCache({ campaignFile: absolute, campaignText: loadedFrom, campaign, ...(unchanged ? { inputs: inputs.identity, readAt, summary } : {}) });
+  }
+  return { campaign, report: statusAt(campaign, summary, now), fromSummary: false };
+}
+
+/** The full pass: the state (snapshot + journal) and every CSV row. */
+async function summarizeFromFiles(campaign: StatusCampaign, now: number): Promise<StatusSummary> {
+  const [{ displayPath }, { readStateModel }, { fsFaultAsUserError }] = await Promise.all([
+    import("../config/display-path.js"),
+    import("../state/load.js"),
+    import("../files/fs-faults.js"),
+  ]);
+  const state = await readStateModel(campaign.stateFile).catch((err: unknown) => {
+    throw fsFaultAsUserError(err, displayPath(campaign.stateFile), "read the state file", { then: "then run status again", sending: false });
+  });
+  const { leads, skippedRows } = await readCsvLeads(campaign, (id) => state?.leads.get(id));
+  return summarizeStatus(campaign, state, leads, skippedRows, now);
+}
+
+/**
+ * The CSV's valid leads (as a run would see them) and how many rows are skipped. A suppressed row whose
+ * lead this campaign has finished — an opt-out appends the lead to the suppression file — is still one
+ * of the campaign's leads: counted as finished and opted out, not dropped as a skipped row (a tester saw
+ * `status` report 2 leads and 0 opt-outs after 2 of 4 opted out).
+ */
+async function readCsvLeads(
+  campaign: Pick<Campaign, "leads" | "suppressionFile" | "suppressionMayBeMissing">,
+  stateOf: (id: string) => LeadState | undefined,
+): Promise<{ leads: StatusLead[]; skippedRows: number }> {
+  const [{ loadSuppression }, { readLeads }] = await Promise.all([import("../leads/suppression.js"), import("../leads/read-leads.js")]);
+  const suppressed = await loadSuppression({ file: campaign.suppressionFile, mayBeMissing: campaign.suppressionMayBeMissing === true });
+  const leads: StatusLead[] = [];
+  let skippedRows = 0;
+  for await (const rec of readLeads(campaign, { suppressed })) {
+    if (rec.kind === "lead") leads.push(rec.lead.timezone === undefined ? { id: rec.lead.id } : { id: rec.lead.id, timezone: rec.lead.timezone });
+    else if (rec.problem.reason === "suppressed" && rec.problem.id !== undefined && stateOf(rec.problem.id)?.finishedAt !== undefined) leads.push({ id: rec.problem.id });
+    else skippedRows++;
+  }
+  return { leads, skippedRows };
+}

@@ -1,0 +1,102 @@
+/**
+ * `outreach status` keeps a summary and finishes the report later (engine/status-summary.ts): the
+ * report from a summary made at t0 and finished at t1 must be exactly the report made at t1 — every
+ * count, each account's sends in the last hour and 24 h, and the next send after caps and windows —
+ * over random states with zones, caps, replies, failures and sends from a clock that ran ahead.
+ */
+import { describe, expect, it } from "vitest";
+import type { Campaign } from "../../../src/config/types.js";
+import { statusAt, summarizeStatus, type StatusLead } from "../../../src/engine/status-summary.js";
+import type { LeadState, StepRecord } from "../../../src/state/types.js";
+import { seededRandom } from "../../../src/sandbox/ids.js";
+import { DAY, MINUTE, makeCampaign, replyStep, sequenceSteps } from "./fakes.js";
+
+const HOUR = 3_600_000;
+const T = Date.UTC(2026, 2, 13, 15, 0, 0); // Fri 10:00 New York
+const ZONES = [undefined, "Europe/London", "Asia/Tokyo", "America/Los_Angeles"];
+
+function campaign(perHour: number, perDay: number): Campaign {
+  return makeCampaign({
+    accounts: ["acc0", "acc1", "acc2"],
+    sequence: sequenceSteps(0, 2 * DAY, 3 * DAY),
+    replySteps: [replyStep()],
+    pacing: {
+      window: { timezone: "America/New_York", days: [1, 2, 3, 4, 5], startMinute: 9 * 60, endMinute: 17 * 60 },
+      perAccount: { perHour, perDay, gapMinMs: 2 * MINUTE, gapMaxMs: 4 * MINUTE },
+      api: [{ limit: 300, windowMs: 60_000 }],
+    },
+  });
+}
+
+/** A random campaign state: leads not started, under way, replied, failed, finished; sends over the last 3 days (some "in the future"). */
+function randomState(seed: string, c: Campaign, n: number): { leads: StatusLead[]; states: Map<string, LeadState> } {
+  const rnd = seededRandom(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const leads: StatusLead[] = [];
+  const states = new Map<string, LeadState>();
+  for (let i = 0; i < n; i++) {
+    const id = String(1_000_000_000 + i);
+    const timezone = pick(ZONES);
+    leads.push(timezone ? { id, timezone } : { id });
+    const r = rnd();
+    if (r < 0.25) continue; // not started
+    const at = T - Math.floor(rnd() * 3 * DAY) + (rnd() < 0.05 ? 2 * HOUR : 0);
+    const sent = (t: number): StepRecord => ({ status: "sent", updatedAt: t, attempts: 1, sendingAt: t, sentAt: t, messageId: `m${i}_${t}` });
+    const steps: Record<string, StepRecord> = { intro: sent(at) };
+    if (rnd() < 0.4) steps.nudge = sent(at + 2 * DAY > T + DAY ? at : at + Math.floor(rnd() * HOUR));
+    if (rnd() < 0.08) steps.nudge = { status: "failed", updatedAt: at, attempts: 3, reason: pick(["not delivered after 3 attempts (500)", "DMs closed"]) };
+    if (rnd() < 0.05) steps.intro = { status: "skipped", updatedAt: at, attempts: 0, reason: "already in conversation" };
+    const state: LeadState = { id, account: pick(c.accounts), steps };
+    if (rnd() < 0.1) state.reply = { at: at + HOUR, text: "sounds good", messageId: `in${i}`, via: "events" };
+    if (rnd() < 0.03) state.review = { at: at + HOUR, reason: "may be an opt-out" };
+    if (rnd() < 0.1) {
+      state.finishedAt = at + HOUR;
+      state.finishReason = pick(["completed", "opted-out", "failed", "replied"]);
+      if (state.finishReason === "opted-out") state.optedOut = true;
+    }
+    if (rnd() < 0.03) state.steps = { intro: { status: "pending", updatedAt: at, attempts: 1 } }; // bound, intro not sent yet
+    states.set(id, state);
+  }
+  return { leads, states };
+}
+
+describe("status summary: kept at t0, finished at t1, equals the report made at t1", () => {
+  for (const seed of ["a", "b", "c", "d", "e", "f"]) {
+    it(`seed ${seed}`, () => {
+      const rnd = seededRandom("caps", seed);
+      const c = campaign(1 + Math.floor(rnd() * 30), 20 + Math.floor(rnd() * 200));
+      const { leads, states } = randomState(seed, c, 400);
+      const state = { leads: states };
+      const kept = JSON.parse(JSON.stringify(summarizeStatus(c, state, leads, 7, T))) as ReturnType<typeof summarizeStatus>;
+      // Not a vacuous comparison: leads of every kind, a next send, sends against the caps.
+      const now = statusAt(c, kept, T);
+      expect(now.leads.notStarted * now.leads.waitingForFollowUp * now.leads.finished * now.leads.openForReplies).toBeGreaterThan(0);
+      expect(now.nextDueAt).toEqual(expect.any(Number));
+      expect(now.accounts.some((a) => a.sentLastHour > 0)).toBe(true);
+      for (const later of [0, 1, 30 * MINUTE, 59 * MINUTE, 3 * HOUR, 20 * HOUR, DAY + 1, 3 * DAY]) {
+        const t1 = T + later;
+        expect(statusAt(c, kept, t1)).toEqual(statusAt(c, summarizeStatus(c, state, leads, 7, t1), t1));
+      }
+    });
+  }
+
+  it("counts what it should: sends in the last hour and 24 h, not those older or still ahead of the clock", () => {
+    const c = campaign(20, 80);
+    const sent = (t: number): StepRecord => ({ status: "sent", updatedAt: t, attempts: 1, sendingAt: t, sentAt: t });
+    const states = new Map<string, LeadState>([
+      ["1", { id: "1", account: "acc0", steps: { intro: sent(T - 30 * MINUTE) } }],
+      ["2", { id: "2", account: "acc0", steps: { intro: sent(T - 5 * HOUR) } }],
+      ["3", { id: "3", account: "acc0", steps: { intro: sent(T - 2 * DAY) } }],
+      ["4", { id: "4", account: "acc1", steps: { intro: sent(T + 10 * MINUTE) } }],
+    ]);
+    const leads = [...states.keys()].map((id) => ({ id }));
+    const kept = summarizeStatus(c, { leads: states }, leads, 0, T);
+    expect(statusAt(c, kept, T).accounts.map((a) => [a.id, a.leads, a.sentLastHour, a.sentLast24h])).toEqual([
+      ["acc0", 3, 1, 2],
+      ["acc1", 1, 0, 0],
+      ["acc2", 0, 0, 0],
+    ]);
+    // Twenty minutes on: lead 4's send (the clock that wrote it ran ahead) is in the last hour.
+    expect(statusAt(c, kept, T + 20 * MINUTE).accounts[1]).toMatchObject({ sentLastHour: 1, sentLast24h: 1 });
+  });
+});
