@@ -75,3 +75,27 @@ describe("WorkQueue", () => {
     expect(q.size).toBe(2);
   });
 });
+
+describe("WorkQueue ordering over many entries", () => {
+  it("pops by instant, then by push order (bound) or CSV position (fresh), for 5,000 random entries with many equal instants", () => {
+    let seed = 7;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const q = new WorkQueue();
+    const bound: { id: string; at: number; order: number }[] = [];
+    const fresh: { id: string; at: number; position: number }[] = [];
+    for (let i = 0; i < 5_000; i++) {
+      const at = T0 + Math.floor(rnd() * 50) * 1_000; // 50 instants: ~100 entries each
+      if (rnd() < 0.5) {
+        bound.push({ id: `b${i}`, at, order: i });
+        q.pushBound(seq(`b${i}`), at);
+      } else {
+        const position = Math.floor(rnd() * 1e6);
+        fresh.push({ id: `f${i}`, at, position });
+        q.pushFresh(seq(`f${i}`), at, position);
+      }
+    }
+    const end = T0 + 100_000;
+    expect(drainBound(q, end)).toEqual(bound.sort((a, b) => a.at - b.at || a.order - b.order).map((e) => e.id));
+    expect(drainFresh(q, end)).toEqual(fresh.sort((a, b) => a.at - b.at || a.position - b.position).map((e) => e.id));
+  });
+});

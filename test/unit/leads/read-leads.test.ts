@@ -186,3 +186,15 @@ describe("readLeads: file-level errors", () => {
     await expect(records.next()).rejects.toThrow(/is a directory/);
   });
 });
+
+describe("readLeads: a lead's fields", () => {
+  it("are own keys only: a __proto__, constructor or toString column is an ordinary column, and nothing is inherited", async () => {
+    const records = await read("id,__proto__,constructor,toString,name\n1,a,b,c,Ann\n2,d,e,f,Bo\n");
+    const [first, second] = records.map((r) => (r.kind === "lead" ? r.lead.fields : undefined));
+    expect(Object.entries(first!)).toEqual([["id", "1"], ["__proto__", "a"], ["constructor", "b"], ["toString", "c"], ["name", "Ann"]]);
+    expect(Object.keys(second!)).toEqual(["id", "__proto__", "constructor", "toString", "name"]);
+    expect(Object.getOwnPropertyDescriptor(second, "__proto__")?.value).toBe("d");
+    expect((first as Record<string, unknown>).hasOwnProperty).toBeUndefined();
+    expect("valueOf" in first!).toBe(false);
+  });
+});
