@@ -6,34 +6,39 @@
  * Where: one file per campaign file, `$XDG_CACHE_HOME/outreach/status/<FNV-1a of its absolute path>.json`
  * (default `~/.cache/…`), 0600. Only a cache: deleting it costs one slow `status`; one that cannot be
  * written (read-only home, full disk) is simply not kept. The campaign is kept without its `team`
- * section (a Redis URL may carry a password; status does not use it).
+ * section, and the campaign file's text is not kept at all (a Redis URL in it may carry a password;
+ * status uses neither). The file's first line is a checksum of the rest: an entry edited by hand or
+ * damaged is not used (it could otherwise crash status or print what no status would).
  *
- * Both checks are exact, never a guess from sizes or mtimes:
- * - the campaign: the campaign file's text and absolute path as they were, the same Node.js version
- *   (zone rules come with it), and each file it names (leads CSV, templates) still a regular file —
- *   everything the loader's result depends on;
+ * Both checks are exact, never a guess from sizes or mtimes. A file's identity is its device, inode,
+ * size, mtime and ctime in ns; ctime cannot be set by any tool: every write, truncate, rename or
+ * `touch` moves it to the kernel's clock. As in git's index ("racy git"), a kept thing is used only
+ * when every file it was made from last changed more than `RACY_MS` before its pass began to read
+ * them: a change after that read then has a later ctime, so a different identity, even within the
+ * clock's coarse tick or a filesystem's 1–2 s timestamps.
+ * - the campaign: the campaign file's identity and absolute path as they were, the same Node.js
+ *   version (zone rules come with it) and build of outreach (its loader and defaults), and each file
+ *   it names (leads CSV, templates) still a regular file — everything the loader's result depends on;
  * - the summary: the same campaign, and the same identity of every file the summary was made from —
- *   the snapshot, its journal, the CSV, the suppression file: device, inode, size, mtime and ctime in
- *   ns. ctime cannot be set by any tool: every write, truncate, rename or `touch` moves it to the
- *   kernel's clock. As in git's index ("racy git"), a summary is used only when every input last
- *   changed more than `RACY_MS` before the summary's pass began to read it: a change after that read
- *   then has a later ctime, so a different identity, even within the clock's coarse tick or a
- *   filesystem's 1–2 s timestamps. A run that wrote one more journal line, a `kill -9` mid-append, an
- *   edited CSV with its size and mtime put back, a snapshot restored from a backup: each changes an
- *   identity, and the summary is made afresh. No input is read to check it: ~1 ms at any size.
+ *   the snapshot, its journal, the CSV, the suppression file. A run that wrote one more journal line,
+ *   a `kill -9` mid-append, an edited CSV with its size and mtime put back, a snapshot restored from a
+ *   backup: each changes an identity, and the summary is made afresh. No input is read to check it:
+ *   ~1 ms at any size.
  * A summary made later than `now` (a clock set back) is not used.
  *
  * No hashing library on this path: node:crypto alone costs ~9 ms of start-up.
  */
+import type { BigIntStats } from "node:fs";
 import { lstat, mkdir, rename, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Campaign } from "../config/types.js";
 import type { StatusSummary } from "../engine/status-summary.js";
 import { createPrivateFile, readNoFollow, unlinkIfPresent } from "../files/private-files.js";
 
 /** Bump when the entry's shape or meaning changes: older entries are then ignored. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** An input must have last changed this long before a summary's pass began to read it, or the summary is not used (ms). */
 export const RACY_MS = 3_000;
@@ -44,15 +49,25 @@ export type StatusCampaign = Omit<Campaign, "team">;
 export interface StatusCacheEntry {
   format: number;
   node: string;
-  /** The campaign file's absolute path and text when `campaign` was loaded from it. */
+  /** The build of outreach that wrote it (see `codeIdentity`): another build may load or count differently. */
+  code: string;
+  /** The campaign file's absolute path, and its identity (see `fileIdentity`) when `campaign` was loaded from it. */
   campaignFile: string;
-  campaignText: string;
+  campaignId: string;
   campaign: StatusCampaign;
+  /** Epoch ms (wall clock) just before the pass that kept this examined the campaign file and the inputs. */
+  readAt: number;
   /** The identity of the summary's inputs (see `summaryInputs`); absent until a summary was kept. */
   inputs?: string;
-  /** Epoch ms (wall clock) just before the pass that made the summary examined its inputs. */
-  readAt?: number;
   summary?: StatusSummary;
+}
+
+/** A file's identity as it is now (see the header), and when it last changed. */
+export interface FileIdentity {
+  /** Path, device, inode, size, mtime and ctime (ns). */
+  identity: string;
+  /** Its ctime (epoch ms). */
+  changedMs: number;
 }
 
 /** The entry's file for the campaign file at `absolute` (`XDG_CACHE_HOME` honoured when absolute). */
@@ -67,25 +82,34 @@ export function statusCampaign(campaign: Campaign): StatusCampaign {
   return rest;
 }
 
-/** The kept entry for the campaign file at `absolute`, or undefined (none, unreadable, another format or Node.js). */
+/**
+ * The kept entry for the campaign file at `absolute`, or undefined: none, unreadable, a symlink,
+ * damaged or edited (its checksum), or written by another format, Node.js or build of outreach.
+ */
 export async function readStatusCache(absolute: string): Promise<StatusCacheEntry | undefined> {
   try {
     const bytes = await readNoFollow(statusCachePath(absolute));
     if (!bytes) return undefined;
-    const entry = JSON.parse(bytes.toString("utf8")) as StatusCacheEntry;
-    const valid = entry.format === FORMAT && entry.node === process.version && entry.campaignFile === absolute && typeof entry.campaignText === "string";
-    return valid && entry.campaign ? entry : undefined;
+    const text = bytes.toString("utf8");
+    const newline = text.indexOf("\n");
+    const body = text.slice(newline + 1);
+    if (newline < 0 || text.slice(0, newline) !== checksum(body)) return undefined;
+    const entry = JSON.parse(body) as StatusCacheEntry;
+    const code = await codeIdentity();
+    const valid = entry.format === FORMAT && entry.node === process.version && code !== undefined && entry.code === code && entry.campaignFile === absolute;
+    return valid ? entry : undefined;
   } catch {
     return undefined;
   }
 }
 
 /**
- * The kept campaign, if the campaign file's text is `text` as when it was loaded and every file it
- * names is still a regular file (the loader refuses a missing one: that is for it to say).
+ * The kept campaign, if the campaign file's identity is `current` as when it was loaded, it last
+ * changed more than `RACY_MS` before that load began, and every file the campaign names is still a
+ * regular file (the loader refuses a missing one: that is for it to say).
  */
-export async function keptCampaign(entry: StatusCacheEntry | undefined, text: string): Promise<StatusCampaign | undefined> {
-  if (!entry || entry.campaignText !== text) return undefined;
+export async function keptCampaign(entry: StatusCacheEntry | undefined, current: FileIdentity | undefined): Promise<StatusCampaign | undefined> {
+  if (!entry || !current || entry.campaignId !== current.identity || current.changedMs >= entry.readAt - RACY_MS) return undefined;
   const c = entry.campaign;
   const named = [c.leads.file, ...c.sequence.map((s) => s.template), ...c.replySteps.flatMap((s) => (s.template ? [s.template] : []))];
   const kinds = await Promise.all(named.map((f) => stat(f).then((st) => st.isFile(), () => false)));
@@ -106,7 +130,7 @@ export interface SummaryInputs {
  */
 export function keptSummary(entry: StatusCacheEntry | undefined, campaign: StatusCampaign, inputs: SummaryInputs | undefined, now: number): StatusSummary | undefined {
   const s = entry?.summary;
-  if (!inputs || !s || entry.inputs !== inputs.identity || typeof entry.readAt !== "number") return undefined;
+  if (!inputs || !s || entry.inputs !== inputs.identity) return undefined;
   if (inputs.newestChangeMs >= entry.readAt - RACY_MS) return undefined;
   if (campaign !== entry.campaign && JSON.stringify(campaign) !== JSON.stringify(entry.campaign)) return undefined;
   return typeof s.computedAt === "number" && s.computedAt <= now ? s : undefined;
@@ -137,23 +161,60 @@ export async function summaryInputs(campaign: StatusCampaign): Promise<SummaryIn
       continue;
     }
     if (!st.isFile()) return undefined;
-    lines.push(`${file} ${st.dev} ${st.ino} ${st.size} ${st.mtimeNs} ${st.ctimeNs}`);
-    newestChangeMs = Math.max(newestChangeMs, Number(st.ctimeNs / 1_000_000n));
+    const { identity, changedMs } = identityOf(file, st);
+    lines.push(identity);
+    newestChangeMs = Math.max(newestChangeMs, changedMs);
   }
   return { identity: lines.join("\n"), newestChangeMs };
 }
 
+/** The identity of the regular file at `file` (symlinks followed, as the loader reads it), or undefined when it is not one or cannot be examined. */
+export async function fileIdentity(file: string): Promise<FileIdentity | undefined> {
+  const st = await stat(file, { bigint: true }).catch(() => undefined);
+  return st?.isFile() ? identityOf(file, st) : undefined;
+}
+
+function identityOf(file: string, st: BigIntStats): FileIdentity {
+  return { identity: `${file} ${st.dev} ${st.ino} ${st.size} ${st.mtimeNs} ${st.ctimeNs}`, changedMs: Number(st.ctimeNs / 1_000_000n) };
+}
+
 /** Keeps `entry` for its campaign file (atomic: a temp file of this process renamed over the old one). Best effort: never throws. */
-export async function writeStatusCache(entry: Omit<StatusCacheEntry, "format" | "node">): Promise<void> {
+export async function writeStatusCache(entry: Omit<StatusCacheEntry, "format" | "node" | "code">): Promise<void> {
   const file = statusCachePath(entry.campaignFile);
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
+    const code = await codeIdentity();
+    if (code === undefined) return;
+    const body = JSON.stringify({ format: FORMAT, node: process.version, code, ...entry });
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    await createPrivateFile(tmp, JSON.stringify({ format: FORMAT, node: process.version, ...entry }), { sync: false });
+    await createPrivateFile(tmp, `${checksum(body)}\n${body}`, { sync: false });
     await rename(tmp, file);
   } catch {
     await unlinkIfPresent(tmp).catch(() => undefined);
   }
+}
+
+let code: Promise<string | undefined> | undefined;
+
+/**
+ * This build of outreach: the identity of this module's own file. Installing or building outreach
+ * writes every module anew (a new ctime), so an entry kept by another version or build — whose
+ * loader, defaults or counts may differ — is not used. Not the version alone: a clone rebuilt after
+ * a pull keeps its version. Undefined when it cannot be examined: nothing is then kept or used.
+ */
+function codeIdentity(): Promise<string | undefined> {
+  code ??= stat(fileURLToPath(import.meta.url), { bigint: true }).then(
+    (st) => `${st.dev} ${st.ino} ${st.size} ${st.mtimeNs} ${st.ctimeNs}`,
+    () => undefined,
+  );
+  return code;
+}
+
+/** FNV-1a, 32 bits, over UTF-16 code units, as 8 hex digits: catches an entry damaged or edited by hand (not an adversary: it is the user's own file). */
+function checksum(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 /** FNV-1a, 64 bits, as 16 hex digits: a file name per path (a collision only costs a recomputation: the entry names its path). */

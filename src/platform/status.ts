@@ -1,19 +1,19 @@
 /**
  * `outreach status`'s report: from what the last `status` kept (platform/status-cache.ts) when the
- * campaign file and every input are byte for byte what it was made from, else from loading the
- * campaign and one pass over the CSV and the state — kept for next time. No API call, no token, no
- * lock: a run may be writing the state meanwhile, so a summary is kept only when its inputs hash the
- * same after the pass as before it.
+ * campaign file and every input are the very files it was made from, unchanged since, else from
+ * loading the campaign and one pass over the CSV and the state — kept for next time. No API call, no
+ * token, no lock: a run may be writing the state meanwhile, so a summary is kept only when its inputs
+ * have the same identity after the pass as before it.
  *
  * The campaign loader (YAML and schema libraries: ~170 modules), the CSV reader and the state loader
  * are imported only when needed: with a kept summary `status` starts in about the time of `--help`.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Campaign } from "../config/types.js";
 import { statusAt, summarizeStatus, type StatusLead, type StatusReport, type StatusSummary } from "../engine/status-summary.js";
 import type { LeadState } from "../state/types.js";
 import {
+  fileIdentity,
   keptCampaign,
   keptSummary,
   readStatusCache,
@@ -37,29 +37,29 @@ export interface CampaignStatus {
  */
 export async function campaignStatus(file: string, now: number): Promise<CampaignStatus> {
   const absolute = path.resolve(file);
-  const text = await readFile(absolute, "utf8").catch(() => undefined);
-  const entry = text === undefined ? undefined : await readStatusCache(absolute);
-  let campaign = text === undefined ? undefined : await keptCampaign(entry, text);
-  // The text the kept campaign is loaded from: the file as read before and after loading it.
-  let loadedFrom = campaign ? text : undefined;
+  const entry = await readStatusCache(absolute);
+  // Taken before the campaign file and the inputs are examined: a change after it gets a later ctime (status-cache.ts).
+  const readAt = Date.now();
+  const before = await fileIdentity(absolute);
+  let campaign = await keptCampaign(entry, before);
+  // The identity of the campaign file the campaign is loaded from: the same before and after loading it.
+  let campaignId = campaign ? before?.identity : undefined;
   if (!campaign) {
-    // The loader reads the file again and says what is wrong with it, if anything.
+    // The loader reads the file and says what is wrong with it, if anything.
     const { loadCampaign } = await import("../config/load.js");
     campaign = statusCampaign(await loadCampaign(file));
-    const again = await readFile(absolute, "utf8").catch(() => undefined);
-    if (again === text) loadedFrom = text;
+    const after = await fileIdentity(absolute);
+    if (before !== undefined && after?.identity === before.identity) campaignId = before.identity;
   }
 
-  // Taken before the inputs are examined: a change after it gets a later ctime (status-cache.ts).
-  const readAt = Date.now();
   const inputs = await summaryInputs(campaign);
   const kept = keptSummary(entry, campaign, inputs, now);
   if (kept) return { campaign, report: statusAt(campaign, kept, now), fromSummary: true };
 
   const summary = await summarizeFromFiles(campaign, now);
   const unchanged = inputs !== undefined && (await summaryInputs(campaign))?.identity === inputs.identity;
-  if (loadedFrom !== undefined) {
-    await writeStatusCache({ campaignFile: absolute, campaignText: loadedFrom, campaign, ...(unchanged ? { inputs: inputs.identity, readAt, summary } : {}) });
+  if (campaignId !== undefined) {
+    await writeStatusCache({ campaignFile: absolute, campaignId, campaign, readAt, ...(unchanged ? { inputs: inputs.identity, summary } : {}) });
   }
   return { campaign, report: statusAt(campaign, summary, now), fromSummary: false };
 }

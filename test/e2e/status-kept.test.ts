@@ -51,6 +51,11 @@ function keptFile(home: string): { path: string; mtimeMs: number } | undefined {
   return { path, mtimeMs: statSync(path).mtimeMs };
 }
 
+/** The kept entry: JSON after its checksum line. */
+function keptEntry(path: string): unknown {
+  return JSON.parse(readFileSync(path, "utf8").split("\n").slice(1).join("\n"));
+}
+
 /**
  * The kept report equals a fresh one. The next send is the first instant at or after "now" that the
  * caps and windows allow, and the two ask at different instants: when it is "now" for either, they
@@ -76,7 +81,7 @@ async function primeKept(yamlPath: string, home: string): Promise<void> {
   const kept = keptFile(home)!;
   await status(yamlPath, home);
   expect(keptFile(home)!.mtimeMs).toBe(kept.mtimeMs);
-  expect(JSON.parse(readFileSync(kept.path, "utf8"))).toHaveProperty("summary");
+  expect(keptEntry(kept.path)).toHaveProperty("summary");
 }
 
 describe("outreach status: a kept summary, never a stale one", () => {
@@ -87,7 +92,7 @@ describe("outreach status: a kept summary, never a stale one", () => {
     // Before the first run: no state, so no summary is kept (the campaign is).
     const before = await expectSameAsFresh(fixture.yamlPath, home);
     expect(before).toMatchObject({ started: false, leads: { total: 12, notStarted: 12 } });
-    expect(JSON.parse(readFileSync(keptFile(home)!.path, "utf8"))).not.toHaveProperty("summary");
+    expect(keptEntry(keptFile(home)!.path)).not.toHaveProperty("summary");
 
     const first = await runCli(["run", fixture.yamlPath, "--once", "--json"], { env });
     expect(first.code).toBe(0);
@@ -95,7 +100,7 @@ describe("outreach status: a kept summary, never a stale one", () => {
     expect(afterRun.leads).toMatchObject({ total: 12, notStarted: 6, waitingForFollowUp: 6 });
     await primeKept(fixture.yamlPath, home);
     const kept = readFileSync(keptFile(home)!.path, "utf8");
-    expect(JSON.parse(kept)).toMatchObject({ summary: { report: { leadsInState: 6 } } });
+    expect(keptEntry(keptFile(home)!.path)).toMatchObject({ summary: { report: { leadsInState: 6 } } });
     expect(kept).not.toContain(env.INBOX_API_TOKEN!);
 
     // New caps and one more follow-up: the campaign file changed, so the campaign is loaded again and
@@ -136,6 +141,37 @@ describe("outreach status: a kept summary, never a stale one", () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/template not found/);
   }, 120_000);
+  it("keeps no Redis password; a campaign file rewritten in place (same size and mtime) or an entry edited by hand is never used", async () => {
+    const { fixture, env } = await setUp(4, {}, { perAccount: { perHour: 3 } });
+    const home = cacheHome();
+    expect((await runCli(["run", fixture.yamlPath, "--once", "--json"], { env })).code).toBe(0);
+    // A team's Redis URL with its password, in the campaign file: status never uses it, and keeps none of it.
+    writeFileSync(fixture.yamlPath, `${readFileSync(fixture.yamlPath, "utf8")}team:\n  redis: "redis://:hunter2-kept@127.0.0.1:6390"\n  whenRedisDown: local\n`);
+    await primeKept(fixture.yamlPath, home);
+    expect(readFileSync(keptFile(home)!.path, "utf8")).not.toContain("hunter2");
+
+    // The caps changed with the campaign file's size and mtime put back: the campaign is loaded again.
+    const yaml = readFileSync(fixture.yamlPath, "utf8");
+    const { mtime } = statSync(fixture.yamlPath);
+    expect(yaml).toContain("perHour: 3,");
+    writeFileSync(fixture.yamlPath, yaml.replace("perHour: 3,", "perHour: 7,"));
+    utimesSync(fixture.yamlPath, mtime, mtime);
+    const recapped = await expectSameAsFresh(fixture.yamlPath, home);
+    expect(recapped.accounts.map((a) => a.perHour)).toEqual([7, 7]);
+    await primeKept(fixture.yamlPath, home);
+
+    // The kept entry edited by hand — a count changed, a list made null (which status cannot walk):
+    // never used, and the answer is a fresh one.
+    const kept = keptFile(home)!.path;
+    const text = readFileSync(kept, "utf8");
+    for (const edited of [text.replace('"leadsInState":4', '"leadsInState":40'), text.replace(/"toStartZones":\[[^\]]*\]/, '"toStartZones":null')]) {
+      expect(edited).not.toBe(text);
+      writeFileSync(kept, edited);
+      const report = await expectSameAsFresh(fixture.yamlPath, home);
+      expect(report.leadsInState).toBe(4);
+    }
+  }, 60_000);
+
   it("keeps nothing when the cache folder cannot be written, and still answers", async () => {
     const { fixture } = await setUp(3);
     const file = join(cacheHome(), "not-a-folder");

@@ -4,19 +4,33 @@
  * rule), the same campaign, and a summary made no later than now. And the entry's file: one per
  * campaign path, under XDG_CACHE_HOME.
  */
-import { describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StatusSummary } from "../../../src/engine/status-summary.js";
-import { RACY_MS, keptSummary, statusCachePath, statusCampaign, type StatusCacheEntry } from "../../../src/platform/status-cache.js";
+import {
+  RACY_MS,
+  fileIdentity,
+  keptCampaign,
+  keptSummary,
+  readStatusCache,
+  statusCachePath,
+  statusCampaign,
+  writeStatusCache,
+  type StatusCacheEntry,
+} from "../../../src/platform/status-cache.js";
 import { makeCampaign } from "../engine/fakes.js";
 
 const T = Date.UTC(2026, 10, 30, 12);
 const campaign = statusCampaign({ ...makeCampaign(), team: { redisUrl: "redis://:secret@host:6379", whenRedisDown: "fail", localShare: 1 } });
 const summary = { computedAt: T } as StatusSummary;
 const entry = (over: Partial<StatusCacheEntry> = {}): StatusCacheEntry => ({
-  format: 1,
+  format: 2,
   node: process.version,
+  code: "build",
   campaignFile: campaign.file,
-  campaignText: "name: x\n",
+  campaignId: "campaign 1 2 3",
   campaign,
   inputs: "state 1 2 3",
   readAt: T,
@@ -61,5 +75,109 @@ describe("the kept entry", () => {
     expect(a).toMatch(/^\/xdg\/outreach\/status\/[0-9a-f]{16}\.json$/);
     expect(statusCachePath("/work/b/campaign.yaml", { XDG_CACHE_HOME: "/xdg" })).not.toBe(a);
     expect(statusCachePath("/work/a/campaign.yaml", { XDG_CACHE_HOME: "relative/ignored" })).toMatch(/\/\.cache\/outreach\/status\//);
+  });
+});
+
+describe("keptCampaign", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "kept-campaign-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A campaign whose named files exist, kept with the campaign file's identity as it is now. */
+  async function kept(): Promise<{ entry: StatusCacheEntry; file: string }> {
+    const file = join(dir, "campaign.yaml");
+    writeFileSync(file, "name: x\n");
+    mkdirSync(join(dir, "t"));
+    for (const f of ["leads.csv", "t/a.hbs", "t/b.hbs", "t/r.hbs"]) writeFileSync(join(dir, f), "x");
+    const c = statusCampaign({
+      ...makeCampaign({ file, dir, leads: { file: join(dir, "leads.csv"), idColumn: "x_user_id" } }),
+    });
+    const steps = { ...c, sequence: c.sequence.map((s, i) => ({ ...s, template: join(dir, "t", i === 0 ? "a.hbs" : "b.hbs") })), replySteps: c.replySteps.map((s) => ({ ...s, template: join(dir, "t/r.hbs") })) };
+    const id = (await fileIdentity(file))!;
+    return { entry: entry({ campaignFile: file, campaign: steps, campaignId: id.identity, readAt: id.changedMs + RACY_MS + 1 }), file };
+  }
+
+  it("is the kept campaign while the campaign file keeps its identity and had last changed more than RACY_MS before it was read", async () => {
+    const { entry: e, file } = await kept();
+    expect(await keptCampaign(e, await fileIdentity(file))).toBe(e.campaign);
+  });
+
+  it("is not used once the campaign file was rewritten, even to the same size with its mtime put back", async () => {
+    const { entry: e, file } = await kept();
+    const { utimesSync, statSync } = await import("node:fs");
+    const { mtime } = statSync(file);
+    writeFileSync(file, "name: y\n");
+    utimesSync(file, mtime, mtime);
+    expect(await keptCampaign(e, await fileIdentity(file))).toBeUndefined();
+  });
+
+  it("is not used when the campaign file changed within RACY_MS of the read, or is gone, or a named file is gone", async () => {
+    const { entry: e, file } = await kept();
+    const id = (await fileIdentity(file))!;
+    expect(await keptCampaign({ ...e, readAt: id.changedMs + RACY_MS }, id)).toBeUndefined();
+    expect(await keptCampaign(e, undefined)).toBeUndefined();
+    rmSync(join(dir, "t/r.hbs"));
+    expect(await keptCampaign(e, id)).toBeUndefined();
+  });
+});
+
+describe("the entry's file", () => {
+  let home: string;
+  let saved: string | undefined;
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), "kept-entry-"));
+    saved = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = home;
+  });
+  afterEach(() => {
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
+    rmSync(home, { recursive: true, force: true });
+  });
+  const { format: _f, node: _n, code: _c, ...written } = entry();
+
+  it("reads back what was written", async () => {
+    await writeStatusCache(written);
+    expect(await readStatusCache(campaign.file)).toMatchObject(written);
+  });
+
+  it("is not used once edited by hand or damaged, even when it still parses (it could crash status or print what no status would)", async () => {
+    await writeStatusCache(written);
+    const file = statusCachePath(campaign.file);
+    const text = readFileSync(file, "utf8");
+    for (const edited of [text.replace("state 1 2 3", "state 1 2 4"), text.replace(`${T}`, `${T - 1}`), text.replace(/^.*\n/, "")]) {
+      writeFileSync(file, edited);
+      expect(await readStatusCache(campaign.file)).toBeUndefined();
+    }
+  });
+
+  it("is not used when written by another build of outreach (its loader, defaults or counts may differ)", async () => {
+    await writeStatusCache(written);
+    const file = statusCachePath(campaign.file);
+    const body = readFileSync(file, "utf8").split("\n").slice(1).join("\n");
+    const other = JSON.stringify({ ...JSON.parse(body), code: "another build" });
+    // The checksum is FNV-1a 32 over UTF-16 code units (status-cache.ts): written right here so only the build differs.
+    let h = 0x811c9dc5;
+    for (let i = 0; i < other.length; i++) h = Math.imul(h ^ other.charCodeAt(i), 0x01000193);
+    writeFileSync(file, `${(h >>> 0).toString(16).padStart(8, "0")}\n${other}`);
+    expect(await readStatusCache(campaign.file)).toBeUndefined();
+    writeFileSync(file, `${(h >>> 0).toString(16).padStart(8, "0")}\n${body}`);
+    expect(await readStatusCache(campaign.file)).toBeUndefined();
+  });
+
+  it("is not read through a symlink, and writing replaces the symlink, not its target", async () => {
+    await writeStatusCache(written);
+    const file = statusCachePath(campaign.file);
+    const target = join(home, "elsewhere.json");
+    writeFileSync(target, readFileSync(file));
+    rmSync(file);
+    symlinkSync(target, file);
+    expect(await readStatusCache(campaign.file)).toBeUndefined();
+    const before = readFileSync(target, "utf8");
+    await writeStatusCache({ ...written, readAt: T + 5 });
+    expect(readFileSync(target, "utf8")).toBe(before);
+    expect(await readStatusCache(campaign.file)).toMatchObject({ readAt: T + 5 });
   });
 });
