@@ -29,7 +29,7 @@
  * No hashing library on this path: node:crypto alone costs ~9 ms of start-up.
  */
 import type { BigIntStats } from "node:fs";
-import { lstat, mkdir, rename, stat } from "node:fs/promises";
+import { lstat, mkdir, realpath, rename, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -118,10 +118,16 @@ export async function keptCampaign(entry: StatusCacheEntry | undefined, current:
 
 /** The identity of the summary's inputs as they are now (see the header). */
 export interface SummaryInputs {
-  /** One line per input: path, device, inode, size, mtime and ctime (ns); or that it is missing. */
+  /** One line per input: its real path, device, inode, size, mtime and ctime (ns); or that it is missing. */
   identity: string;
   /** The latest ctime among the inputs (epoch ms). */
   newestChangeMs: number;
+  /**
+   * The inputs' paths with every symlink resolved (the state file's folder only: the state file and
+   * its journal are never followed). The pass reads these: a symlink re-pointed during it and back
+   * would otherwise leave the summary made from the other file under the first one's identity.
+   */
+  files: { stateFile: string; leadsFile: string; suppressionFile?: string };
 }
 
 /**
@@ -140,32 +146,44 @@ export function keptSummary(entry: StatusCacheEntry | undefined, campaign: Statu
  * The identity of the summary's inputs as they are now, or undefined when no summary should be kept
  * or used: no state file yet (status before the first run reads only the CSV), a state file or
  * journal that is a symlink or not a regular file, or an input that cannot be examined (the full pass
- * then reports it in its own words). Only stat(2): nothing is read.
+ * then reports it in its own words). Only stat(2) and symlink lookups: nothing is read.
  */
 export async function summaryInputs(campaign: StatusCampaign): Promise<SummaryInputs | undefined> {
+  let stateFile: string;
+  try {
+    stateFile = path.join(await realpath(path.dirname(campaign.stateFile)), path.basename(campaign.stateFile));
+  } catch {
+    return undefined;
+  }
   const inputs: { file: string; follow: boolean; required?: boolean }[] = [
-    { file: campaign.stateFile, follow: false, required: true },
-    { file: `${campaign.stateFile}.journal`, follow: false },
+    { file: stateFile, follow: false, required: true },
+    { file: `${stateFile}.journal`, follow: false },
     { file: campaign.leads.file, follow: true },
     ...(campaign.suppressionFile ? [{ file: campaign.suppressionFile, follow: true }] : []),
   ];
   const lines: string[] = [];
+  const real: string[] = [];
   let newestChangeMs = 0;
   for (const { file, follow, required } of inputs) {
     let st;
+    let at = file;
     try {
-      st = follow ? await stat(file, { bigint: true }) : await lstat(file, { bigint: true });
+      if (follow) at = await realpath(file);
+      st = await lstat(at, { bigint: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT" || required) return undefined;
       lines.push(`missing ${file}`);
+      real.push(file);
       continue;
     }
     if (!st.isFile()) return undefined;
-    const { identity, changedMs } = identityOf(file, st);
+    const { identity, changedMs } = identityOf(at, st);
     lines.push(identity);
+    real.push(at);
     newestChangeMs = Math.max(newestChangeMs, changedMs);
   }
-  return { identity: lines.join("\n"), newestChangeMs };
+  const [, , leadsFile = campaign.leads.file, suppressionFile] = real;
+  return { identity: lines.join("\n"), newestChangeMs, files: { stateFile, leadsFile, ...(suppressionFile ? { suppressionFile } : {}) } };
 }
 
 /** The identity of the regular file at `file` (symlinks followed, as the loader reads it), or undefined when it is not one or cannot be examined. */

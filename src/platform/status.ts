@@ -21,6 +21,7 @@ import {
   summaryInputs,
   writeStatusCache,
   type StatusCampaign,
+  type SummaryInputs,
 } from "./status-cache.js";
 
 export interface CampaignStatus {
@@ -56,7 +57,7 @@ export async function campaignStatus(file: string, now: number): Promise<Campaig
   const kept = keptSummary(entry, campaign, inputs, now);
   if (kept) return { campaign, report: statusAt(campaign, kept, now), fromSummary: true };
 
-  const summary = await summarizeFromFiles(campaign, now);
+  const summary = await summarizeFromFiles(campaign, inputs?.files, now);
   const unchanged = inputs !== undefined && (await summaryInputs(campaign))?.identity === inputs.identity;
   if (campaignId !== undefined) {
     await writeStatusCache({ campaignFile: absolute, campaignId, campaign, readAt, ...(unchanged ? { inputs: inputs.identity, summary } : {}) });
@@ -64,17 +65,21 @@ export async function campaignStatus(file: string, now: number): Promise<Campaig
   return { campaign, report: statusAt(campaign, summary, now), fromSummary: false };
 }
 
-/** The full pass: the state (snapshot + journal) and every CSV row. */
-async function summarizeFromFiles(campaign: StatusCampaign, now: number): Promise<StatusSummary> {
+/**
+ * The full pass: the state (snapshot + journal) and every CSV row — read from `files`, the paths as
+ * resolved when their identity was taken (see SummaryInputs.files), when given.
+ */
+async function summarizeFromFiles(campaign: StatusCampaign, files: SummaryInputs["files"] | undefined, now: number): Promise<StatusSummary> {
   const [{ displayPath }, { readStateModel }, { fsFaultAsUserError }] = await Promise.all([
     import("../config/display-path.js"),
     import("../state/load.js"),
     import("../files/fs-faults.js"),
   ]);
-  const state = await readStateModel(campaign.stateFile).catch((err: unknown) => {
+  const state = await readStateModel(files?.stateFile ?? campaign.stateFile).catch((err: unknown) => {
     throw fsFaultAsUserError(err, displayPath(campaign.stateFile), "read the state file", { then: "then run status again", sending: false });
   });
-  const { leads, skippedRows } = await readCsvLeads(campaign, (id) => state?.leads.get(id));
+  const read = files ? { ...campaign, leads: { ...campaign.leads, file: files.leadsFile }, ...(files.suppressionFile ? { suppressionFile: files.suppressionFile } : {}) } : campaign;
+  const { leads, skippedRows } = await readCsvLeads(read, (id) => state?.leads.get(id));
   return summarizeStatus(campaign, state, leads, skippedRows, now);
 }
 

@@ -16,6 +16,7 @@ import {
   keptSummary,
   readStatusCache,
   statusCachePath,
+  summaryInputs,
   statusCampaign,
   writeStatusCache,
   type StatusCacheEntry,
@@ -179,5 +180,40 @@ describe("the entry's file", () => {
     await writeStatusCache({ ...written, readAt: T + 5 });
     expect(readFileSync(target, "utf8")).toBe(before);
     expect(await readStatusCache(campaign.file)).toMatchObject({ readAt: T + 5 });
+  });
+});
+
+describe("summaryInputs", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "kept-inputs-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("names the files the pass must read with every symlink resolved, so a link re-pointed during the pass and back cannot label one file's summary with another's identity", async () => {
+    for (const d of ["state-v1", "exports"]) mkdirSync(join(dir, d));
+    writeFileSync(join(dir, "state-v1", "s.json"), "{}");
+    writeFileSync(join(dir, "exports", "a.csv"), "id\n1\n");
+    writeFileSync(join(dir, "exports", "b.csv"), "id\n2\n");
+    symlinkSync(join(dir, "state-v1"), join(dir, "state"));
+    symlinkSync("exports/a.csv", join(dir, "leads.csv"));
+    const c = statusCampaign(makeCampaign({ stateFile: join(dir, "state", "s.json"), leads: { file: join(dir, "leads.csv"), idColumn: "id" } }));
+    const before = (await summaryInputs(c))!;
+    expect(before.files).toEqual({ stateFile: join(dir, "state-v1", "s.json"), leadsFile: join(dir, "exports", "a.csv") });
+    rmSync(join(dir, "leads.csv"));
+    symlinkSync("exports/b.csv", join(dir, "leads.csv"));
+    const repointed = (await summaryInputs(c))!;
+    expect(repointed.files.leadsFile).toBe(join(dir, "exports", "b.csv"));
+    expect(repointed.identity).not.toBe(before.identity);
+  });
+
+  it("keeps nothing for a state file that is a symlink or missing", async () => {
+    writeFileSync(join(dir, "real.json"), "{}");
+    writeFileSync(join(dir, "leads.csv"), "id\n1\n");
+    symlinkSync(join(dir, "real.json"), join(dir, "s.json"));
+    const c = (stateFile: string) => statusCampaign(makeCampaign({ stateFile, leads: { file: join(dir, "leads.csv"), idColumn: "id" } }));
+    expect(await summaryInputs(c(join(dir, "s.json")))).toBeUndefined();
+    expect(await summaryInputs(c(join(dir, "none.json")))).toBeUndefined();
+    expect(await summaryInputs(c(join(dir, "real.json")))).toMatchObject({ files: { stateFile: join(dir, "real.json") } });
   });
 });
