@@ -54,11 +54,13 @@ export interface StatusCacheEntry {
   /** The campaign file's absolute path, and its identity (see `fileIdentity`) when `campaign` was loaded from it. */
   campaignFile: string;
   campaignId: string;
+  /** Epoch ms (wall clock) just before the campaign file's identity was taken for `campaign`. */
+  campaignReadAt: number;
   campaign: StatusCampaign;
-  /** Epoch ms (wall clock) just before the pass that kept this examined the campaign file and the inputs. */
-  readAt: number;
   /** The identity of the summary's inputs (see `summaryInputs`); absent until a summary was kept. */
   inputs?: string;
+  /** Epoch ms (wall clock) just before the pass that made the summary examined its inputs. */
+  readAt?: number;
   summary?: StatusSummary;
 }
 
@@ -109,7 +111,7 @@ export async function readStatusCache(absolute: string): Promise<StatusCacheEntr
  * regular file (the loader refuses a missing one: that is for it to say).
  */
 export async function keptCampaign(entry: StatusCacheEntry | undefined, current: FileIdentity | undefined): Promise<StatusCampaign | undefined> {
-  if (!entry || !current || entry.campaignId !== current.identity || current.changedMs >= entry.readAt - RACY_MS) return undefined;
+  if (!entry || !current || entry.campaignId !== current.identity || current.changedMs >= entry.campaignReadAt - RACY_MS) return undefined;
   const c = entry.campaign;
   const named = [c.leads.file, ...c.sequence.map((s) => s.template), ...c.replySteps.flatMap((s) => (s.template ? [s.template] : []))];
   const kinds = await Promise.all(named.map((f) => stat(f).then((st) => st.isFile(), () => false)));
@@ -136,7 +138,7 @@ export interface SummaryInputs {
  */
 export function keptSummary(entry: StatusCacheEntry | undefined, campaign: StatusCampaign, inputs: SummaryInputs | undefined, now: number): StatusSummary | undefined {
   const s = entry?.summary;
-  if (!inputs || !s || entry.inputs !== inputs.identity) return undefined;
+  if (!inputs || !s || entry.inputs !== inputs.identity || typeof entry.readAt !== "number") return undefined;
   if (inputs.newestChangeMs >= entry.readAt - RACY_MS) return undefined;
   if (campaign !== entry.campaign && JSON.stringify(campaign) !== JSON.stringify(entry.campaign)) return undefined;
   return typeof s.computedAt === "number" && s.computedAt <= now ? s : undefined;

@@ -20,6 +20,7 @@ import {
   statusCampaign,
   summaryInputs,
   writeStatusCache,
+  type StatusCacheEntry,
   type StatusCampaign,
   type SummaryInputs,
 } from "./status-cache.js";
@@ -42,27 +43,34 @@ export async function campaignStatus(file: string, now: number): Promise<Campaig
   // Taken before the campaign file and the inputs are examined: a change after it gets a later ctime (status-cache.ts).
   const readAt = Date.now();
   const before = await fileIdentity(absolute);
-  let campaign = await keptCampaign(entry, before);
-  // The identity of the campaign file the campaign is loaded from: the same before and after loading it.
-  let campaignId = campaign ? before?.identity : undefined;
-  if (!campaign) {
+  const kept = await keptCampaign(entry, before);
+  let campaign: StatusCampaign;
+  // The campaign as kept, or as loaded now from a campaign file whose identity held still meanwhile.
+  let keep: Pick<StatusCacheEntry, "campaignFile" | "campaignId" | "campaignReadAt" | "campaign"> | undefined;
+  if (kept && entry && before) {
+    campaign = kept;
+    keep = { campaignFile: absolute, campaignId: before.identity, campaignReadAt: entry.campaignReadAt, campaign };
+  } else {
     // The loader reads the file and says what is wrong with it, if anything.
     const { loadCampaign } = await import("../config/load.js");
     campaign = statusCampaign(await loadCampaign(file));
     const after = await fileIdentity(absolute);
-    if (before !== undefined && after?.identity === before.identity) campaignId = before.identity;
+    if (before && after?.identity === before.identity) keep = { campaignFile: absolute, campaignId: before.identity, campaignReadAt: readAt, campaign };
   }
 
   const inputs = await summaryInputs(campaign);
-  const kept = keptSummary(entry, campaign, inputs, now);
-  if (kept) return { campaign, report: statusAt(campaign, kept, now), fromSummary: true };
-
-  const summary = await summarizeFromFiles(campaign, inputs?.files, now);
-  const unchanged = inputs !== undefined && (await summaryInputs(campaign))?.identity === inputs.identity;
-  if (campaignId !== undefined) {
-    await writeStatusCache({ campaignFile: absolute, campaignId, campaign, readAt, ...(unchanged ? { inputs: inputs.identity, summary } : {}) });
+  const summary = keptSummary(entry, campaign, inputs, now);
+  if (summary) {
+    // The campaign file touched without changing the campaign (a comment edited): keep its new
+    // identity beside the summary, or every later status would load the YAML again.
+    if (keep && !kept) await writeStatusCache({ ...keep, inputs: entry!.inputs!, readAt: entry!.readAt!, summary });
+    return { campaign, report: statusAt(campaign, summary, now), fromSummary: true };
   }
-  return { campaign, report: statusAt(campaign, summary, now), fromSummary: false };
+
+  const made = await summarizeFromFiles(campaign, inputs?.files, now);
+  const unchanged = inputs !== undefined && (await summaryInputs(campaign))?.identity === inputs.identity;
+  if (keep) await writeStatusCache({ ...keep, ...(unchanged ? { inputs: inputs.identity, readAt, summary: made } : {}) });
+  return { campaign, report: statusAt(campaign, made, now), fromSummary: false };
 }
 
 /**

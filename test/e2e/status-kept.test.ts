@@ -141,7 +141,7 @@ describe("outreach status: a kept summary, never a stale one", () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/template not found/);
   }, 120_000);
-  it("keeps no Redis password; a campaign file rewritten in place (same size and mtime) or an entry edited by hand is never used", async () => {
+  it("keeps no Redis password; a campaign file rewritten in place (same size and mtime) or an entry edited by hand is never used; a comment added costs one load", async () => {
     const { fixture, env } = await setUp(4, {}, { perAccount: { perHour: 3 } });
     const home = cacheHome();
     expect((await runCli(["run", fixture.yamlPath, "--once", "--json"], { env })).code).toBe(0);
@@ -170,6 +170,13 @@ describe("outreach status: a kept summary, never a stale one", () => {
       const report = await expectSameAsFresh(fixture.yamlPath, home);
       expect(report.leadsInState).toBe(4);
     }
+
+    // A comment added to the campaign file: the same campaign, so the summary still holds, and the entry
+    // takes the file's new identity — else every later status would load the YAML again.
+    writeFileSync(fixture.yamlPath, `${readFileSync(fixture.yamlPath, "utf8")}# a note\n`);
+    await primeKept(fixture.yamlPath, home);
+    const { ino, ctimeNs } = statSync(fixture.yamlPath, { bigint: true });
+    expect((keptEntry(kept) as { campaignId: string }).campaignId).toMatch(new RegExp(` ${ino} .* ${ctimeNs}$`));
   }, 60_000);
 
   it("keeps nothing when the cache folder cannot be written, and still answers", async () => {

@@ -32,6 +32,7 @@ const entry = (over: Partial<StatusCacheEntry> = {}): StatusCacheEntry => ({
   code: "build",
   campaignFile: campaign.file,
   campaignId: "campaign 1 2 3",
+  campaignReadAt: T,
   campaign,
   inputs: "state 1 2 3",
   readAt: T,
@@ -97,7 +98,7 @@ describe("keptCampaign", () => {
     });
     const steps = { ...c, sequence: c.sequence.map((s, i) => ({ ...s, template: join(dir, "t", i === 0 ? "a.hbs" : "b.hbs") })), replySteps: c.replySteps.map((s) => ({ ...s, template: join(dir, "t/r.hbs") })) };
     const id = (await fileIdentity(file))!;
-    return { entry: entry({ campaignFile: file, campaign: steps, campaignId: id.identity, readAt: id.changedMs + RACY_MS + 1 }), file };
+    return { entry: entry({ campaignFile: file, campaign: steps, campaignId: id.identity, campaignReadAt: id.changedMs + RACY_MS + 1 }), file };
   }
 
   it("is the kept campaign while the campaign file keeps its identity and had last changed more than RACY_MS before it was read", async () => {
@@ -117,7 +118,7 @@ describe("keptCampaign", () => {
   it("is not used when the campaign file changed within RACY_MS of the read, or is gone, or a named file is gone", async () => {
     const { entry: e, file } = await kept();
     const id = (await fileIdentity(file))!;
-    expect(await keptCampaign({ ...e, readAt: id.changedMs + RACY_MS }, id)).toBeUndefined();
+    expect(await keptCampaign({ ...e, campaignReadAt: id.changedMs + RACY_MS }, id)).toBeUndefined();
     expect(await keptCampaign(e, undefined)).toBeUndefined();
     rmSync(join(dir, "t/r.hbs"));
     expect(await keptCampaign(e, id)).toBeUndefined();
