@@ -15,6 +15,7 @@
  * Another soak can run it as is: `node dist/test/bench/rehearsal.bench.js`; it exits 1 on a stall.
  */
 import { runPhase, StalledPhaseError, type PhaseResult } from "./support/child.js";
+import { reportFigures } from "./support/figures.js";
 import { createFixture } from "./support/fixture.js";
 import { fixed, int, mb, note, printTable, secs, verdict } from "./support/table.js";
 
@@ -42,6 +43,7 @@ const rows: string[][] = [];
 const walls: number[] = [];
 const cpus: number[] = [];
 const idle: number[] = [];
+const rssKb: number[] = [];
 let stalls = 0;
 try {
   for (let i = 0; i < RUNS; i++) {
@@ -54,6 +56,7 @@ try {
       walls.push(ms);
       cpus.push(cpuMs);
       idle.push(ms / cpuMs / baseRatio);
+      rssKb.push(maxRssKb);
       rows.push([seed, secs(ms), secs(cpuMs), fixed(ms / cpuMs), fixed(baseRatio), fixed(ms / cpuMs / baseRatio), mb(maxRssKb)]);
       note(`  ${rows.at(-1)!.join("  ")}`); // progress: a long series shows each run as it ends
     } catch (err) {
@@ -80,4 +83,22 @@ if (walls.length > 0) {
   );
 }
 note(`stalls: ${stalls} of ${RUNS} — ${verdict(stalls === 0)}`);
+await reportFigures("rehearsal", [
+  {
+    what: `Rehearsal wall time, ${int(LEADS)} leads × 3 steps, real windows, 8 accounts (${walls.length} seeds)`,
+    ours: walls.length > 0 ? `min ${secs(Math.min(...walls))} · median ${secs(median(walls))} wall; median ${secs(median(cpus))} CPU; peak RSS ${mb(Math.max(...rssKb))}` : "no run completed",
+    baseline: "CPU-only work in the same session (its wall/CPU is what the load alone costs)",
+    ratio: walls.length > 0 ? `idle factor median ${fixed(median(idle))} (1.0: never idle between events)` : "",
+    target: `≤ ${secs(TARGET_WALL_MS)} wall (goal 15 s)`,
+    verdict: walls.length > 0 && median(walls) <= TARGET_WALL_MS ? "PASS" : "FAIL",
+  },
+  {
+    what: "Rehearsals that stopped progressing (killed after printing nothing for " + secs(STALL_MS) + ")",
+    ours: `${stalls} of ${RUNS}`,
+    baseline: "",
+    ratio: "",
+    target: "none",
+    verdict: stalls === 0 ? "PASS" : "FAIL",
+  },
+]);
 process.exitCode = stalls > 0 ? 1 : 0;

@@ -4,8 +4,9 @@
  * every limit out of the way. Three 1,000-lead runs are the baseline for one 100,000-lead run (pairs
  * of 100k runs would take too long): its send rate and per-send time, its peak RSS and how its RSS
  * grows per lead sent. BENCH_SEND_LARGE=n changes the large size.
- * Targets (issue 11): ≥ 500 sends/s; per-send time at 100k ≤ 1.2× at 1k; peak RSS ≤ 300 MB; memory
- * flat after the first send (slope under 1 KB a lead: the state of a sent lead is a few hundred bytes).
+ * Targets (issue 11): per-send time at 100k ≤ 1.2× at 1k; peak RSS ≤ 300 MB; memory flat after the
+ * first send (slope under 1 KB a lead: the state of a sent lead is a few hundred bytes). Our own goal,
+ * not the issue's: ≥ 500 sends/s on this 2-core machine (the sandbox takes the other core).
  */
 import { reportFigures, minMedian, ratioText, type Figure } from "./support/figures.js";
 import { createFixture, openPacing } from "./support/fixture.js";
@@ -50,12 +51,20 @@ const slopeKb = memorySlope(large.samples, LARGE) / 1024;
 const firstMb = rssAtFirstSend(large.samples) / 1024 / 1024;
 const figures: Figure[] = [
   {
-    what: `Sends/s, ${int(LARGE)} leads (per-send time vs ${int(SMALL)} leads)`,
+    what: `Per-send time, ${int(LARGE)} leads vs ${int(SMALL)} leads`,
     ours: `${int(sendRate(large))} sends/s, ${fixed(perSendMs(large), 3)} ms/send`,
     baseline: `${int(SMALL)} leads: ${int(smallRate.median)} sends/s (median of ${SMALL_RUNS}, best ${int(Math.max(...small.map(sendRate)))})`,
     ratio: `per send ${scaling.text}`,
-    target: `≥ ${TARGET_RATE} sends/s; per send ≤ ${TARGET_SCALING}×`,
-    verdict: sendRate(large) >= TARGET_RATE && scaling.median <= TARGET_SCALING ? "PASS" : "FAIL",
+    target: `per send ≤ ${TARGET_SCALING}×`,
+    verdict: scaling.median <= TARGET_SCALING ? "PASS" : "FAIL",
+  },
+  {
+    what: `Sends/s, ${int(LARGE)} leads`,
+    ours: `${int(sendRate(large))} sends/s`,
+    baseline: "",
+    ratio: "",
+    target: `our goal ≥ ${TARGET_RATE} sends/s (not issue 11's)`,
+    verdict: sendRate(large) >= TARGET_RATE ? "PASS" : "FAIL",
   },
   {
     what: `Peak RSS, live run of ${int(LARGE)} leads`,

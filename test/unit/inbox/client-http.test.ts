@@ -85,7 +85,9 @@ describe("InboxClient over loopback HTTP", () => {
 
   it("a send the server never answers → SendOutcomeUnknownError caused by TimeoutError", async () => {
     const baseUrl = await start(() => undefined);
-    const client = new InboxClient({ baseUrl, token: TOKEN, env: {}, timeoutMs: 50 });
+    // Long enough for the request to reach the server on a loaded machine (at 50 ms it sometimes timed
+    // out while still connecting — a different case: the request never left).
+    const client = new InboxClient({ baseUrl, token: TOKEN, env: {}, timeoutMs: 1_500 });
     const err = await client.sendInThread("t1", { content: "Hi" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SendOutcomeUnknownError);
     expect((err as SendOutcomeUnknownError).cause).toBeInstanceOf(TimeoutError);
