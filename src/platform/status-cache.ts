@@ -136,7 +136,7 @@ export interface SummaryInputs {
  * The kept summary, if `campaign` and its inputs are as when it was made, none had changed within
  * `RACY_MS` of the time its pass began, and it was made no later than `now`.
  */
-export function keptSummary(entry: StatusCacheEntry | undefined, campaign: StatusCampaign, inputs: SummaryInputs | undefined, now: number): StatusSummary | undefined {
+export function keptSummary(entry: StatusCacheEntry | undefined, campaign: StatusCampaign, inputs: Pick<SummaryInputs, "identity" | "newestChangeMs"> | undefined, now: number): StatusSummary | undefined {
   const s = entry?.summary;
   if (!inputs || !s || entry.inputs !== inputs.identity || typeof entry.readAt !== "number") return undefined;
   if (inputs.newestChangeMs >= entry.readAt - RACY_MS) return undefined;
