@@ -12,7 +12,7 @@
  *
  * Both checks are exact, never a guess from sizes or mtimes. A file's identity is its device, inode,
  * size, mtime and ctime in ns; ctime cannot be set by any tool: every write, truncate, rename or
- * `touch` moves it to the kernel's clock. As in git's index ("racy git"), a kept thing is used only
+ * `touch` moves it to the kernel's clock (on filesystems that keep one: see `NO_CHANGE_TIME`). As in git's index ("racy git"), a kept thing is used only
  * when every file it was made from last changed more than `RACY_MS` before its pass began to read
  * them: a change after that read then has a later ctime, so a different identity, even within the
  * clock's coarse tick or a filesystem's 1–2 s timestamps.
@@ -29,7 +29,7 @@
  * No hashing library on this path: node:crypto alone costs ~9 ms of start-up.
  */
 import type { BigIntStats } from "node:fs";
-import { lstat, mkdir, realpath, rename, stat } from "node:fs/promises";
+import { lstat, mkdir, realpath, rename, stat, statfs } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,6 +39,19 @@ import { createPrivateFile, readNoFollow, unlinkIfPresent } from "../files/priva
 
 /** Bump when the entry's shape or meaning changes: older entries are then ignored. */
 const FORMAT = 2;
+
+/**
+ * Filesystems whose ctime is no change time, by statfs(2) `f_type` (Linux): FAT and exFAT keep none
+ * (it is the mtime, which `touch` sets back, or the creation time, once the kernel reloads the inode),
+ * and a FUSE filesystem (exfat-fuse, ntfs-3g, sshfs, …) reports whatever it is given. Nothing is kept
+ * or used for a file on one of them.
+ */
+const NO_CHANGE_TIME = new Set([0x4d44 /* msdos, vfat */, 0x2011bab0 /* exfat */, 0x65735546 /* fuse, fuseblk */]);
+
+/** Whether files on a filesystem of statfs(2) type `fsType` have a ctime that every change moves. */
+export function keepsChangeTime(fsType: number): boolean {
+  return !NO_CHANGE_TIME.has(fsType);
+}
 
 /** An input must have last changed this long before a summary's pass began to read it, or the summary is not used (ms). */
 export const RACY_MS = 3_000;
@@ -178,7 +191,7 @@ export async function summaryInputs(campaign: StatusCampaign): Promise<SummaryIn
       real.push(file);
       continue;
     }
-    if (!st.isFile()) return undefined;
+    if (!st.isFile() || !(await onChangeTimeFs(at))) return undefined;
     const { identity, changedMs } = identityOf(at, st);
     lines.push(identity);
     real.push(at);
@@ -191,7 +204,12 @@ export async function summaryInputs(campaign: StatusCampaign): Promise<SummaryIn
 /** The identity of the regular file at `file` (symlinks followed, as the loader reads it), or undefined when it is not one or cannot be examined. */
 export async function fileIdentity(file: string): Promise<FileIdentity | undefined> {
   const st = await stat(file, { bigint: true }).catch(() => undefined);
-  return st?.isFile() ? identityOf(file, st) : undefined;
+  return st?.isFile() && (await onChangeTimeFs(file)) ? identityOf(file, st) : undefined;
+}
+
+/** Whether `file` lies on a filesystem whose ctime moves on every change (false when that cannot be told). */
+async function onChangeTimeFs(file: string): Promise<boolean> {
+  return statfs(file).then((fs) => keepsChangeTime(Number(fs.type)), () => false);
 }
 
 function identityOf(file: string, st: BigIntStats): FileIdentity {

@@ -12,6 +12,7 @@ import type { StatusSummary } from "../../../src/engine/status-summary.js";
 import {
   RACY_MS,
   fileIdentity,
+  keepsChangeTime,
   keptCampaign,
   keptSummary,
   readStatusCache,
@@ -216,5 +217,13 @@ describe("summaryInputs", () => {
     expect(await summaryInputs(c(join(dir, "s.json")))).toBeUndefined();
     expect(await summaryInputs(c(join(dir, "none.json")))).toBeUndefined();
     expect(await summaryInputs(c(join(dir, "real.json")))).toMatchObject({ files: { stateFile: join(dir, "real.json") } });
+  });
+});
+
+describe("keepsChangeTime", () => {
+  it("trusts ext4, xfs, btrfs, tmpfs, NFS; not FAT, exFAT or FUSE, whose ctime `touch` can set back or that report any", () => {
+    // statfs(2) f_type values: linux/magic.h.
+    for (const fsType of [0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x6969]) expect(keepsChangeTime(fsType)).toBe(true);
+    for (const fsType of [0x4d44, 0x2011bab0, 0x65735546]) expect(keepsChangeTime(fsType)).toBe(false);
   });
 });
