@@ -28,8 +28,8 @@
  *
  * No hashing library on this path: node:crypto alone costs ~9 ms of start-up.
  */
-import type { BigIntStats } from "node:fs";
-import { lstat, mkdir, realpath, rename, stat, statfs } from "node:fs/promises";
+import { constants, type BigIntStats } from "node:fs";
+import { mkdir, open, realpath, rename, stat, statfs } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -161,7 +161,7 @@ export function keptSummary(entry: StatusCacheEntry | undefined, campaign: Statu
  * The identity of the summary's inputs as they are now, or undefined when no summary should be kept
  * or used: no state file yet (status before the first run reads only the CSV), a state file or
  * journal that is a symlink or not a regular file, or an input that cannot be examined (the full pass
- * then reports it in its own words). Only stat(2) and symlink lookups: nothing is read.
+ * then reports it in its own words). Only open(2), fstat(2) and symlink lookups: nothing is read.
  */
 export async function summaryInputs(campaign: StatusCampaign): Promise<SummaryInputs | undefined> {
   let stateFile: string;
@@ -184,7 +184,7 @@ export async function summaryInputs(campaign: StatusCampaign): Promise<SummaryIn
     let at = file;
     try {
       if (follow) at = await realpath(file);
-      st = await lstat(at, { bigint: true });
+      st = await openedStat(at, false);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT" || required) return undefined;
       lines.push(`missing ${file}`);
@@ -203,8 +203,23 @@ export async function summaryInputs(campaign: StatusCampaign): Promise<SummaryIn
 
 /** The identity of the regular file at `file` (symlinks followed, as the loader reads it), or undefined when it is not one or cannot be examined. */
 export async function fileIdentity(file: string): Promise<FileIdentity | undefined> {
-  const st = await stat(file, { bigint: true }).catch(() => undefined);
+  const st = await openedStat(file, true).catch(() => undefined);
   return st?.isFile() && (await onChangeTimeFs(file)) ? identityOf(file, st) : undefined;
+}
+
+/**
+ * `file`'s stat through a descriptor opened to read it, as the pass would: an NFS client then asks the
+ * server afresh (close-to-open) where stat(2) may answer from attributes cached for up to a minute,
+ * and a file this user can no longer read (a group left: no ctime moves) fails here as the pass would.
+ * Non-blocking, so a FIFO in a file's place does not hang it.
+ */
+async function openedStat(file: string, follow: boolean): Promise<BigIntStats> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | (follow ? 0 : constants.O_NOFOLLOW));
+  try {
+    return await handle.stat({ bigint: true });
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Whether `file` lies on a filesystem whose ctime moves on every change (false when that cannot be told). */

@@ -4,6 +4,7 @@
  * rule), the same campaign, and a summary made no later than now. And the entry's file: one per
  * campaign path, under XDG_CACHE_HOME.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -217,6 +218,14 @@ describe("summaryInputs", () => {
     expect(await summaryInputs(c(join(dir, "s.json")))).toBeUndefined();
     expect(await summaryInputs(c(join(dir, "none.json")))).toBeUndefined();
     expect(await summaryInputs(c(join(dir, "real.json")))).toMatchObject({ files: { stateFile: join(dir, "real.json") } });
+  });
+
+  it("keeps nothing, without hanging, for a FIFO in the CSV's place (each input is opened to be examined)", async () => {
+    writeFileSync(join(dir, "s.json"), "{}");
+    execFileSync("mkfifo", [join(dir, "leads.csv")]);
+    const c = statusCampaign(makeCampaign({ stateFile: join(dir, "s.json"), leads: { file: join(dir, "leads.csv"), idColumn: "id" } }));
+    expect(await summaryInputs(c)).toBeUndefined();
+    expect(await fileIdentity(join(dir, "leads.csv"))).toBeUndefined();
   });
 });
 
