@@ -1,6 +1,6 @@
 /**
  * `outreach status` keeps what it last worked out for a campaign — the campaign as loaded and the
- * status summary — so asking again costs a few stat(2) calls instead of loading the YAML and schema
+ * status summary — so asking again costs a few open(2)/fstat(2) calls instead of loading the YAML and schema
  * libraries and walking every lead (100,000 leads: ~2.5 s of CPU and ~190 MB → ~0.2 s and ~60 MB).
  *
  * Where: one file per campaign file, `$XDG_CACHE_HOME/outreach/status/<FNV-1a of its absolute path>.json`
@@ -12,10 +12,11 @@
  *
  * Both checks are exact, never a guess from sizes or mtimes. A file's identity is its device, inode,
  * size, mtime and ctime in ns; ctime cannot be set by any tool: every write, truncate, rename or
- * `touch` moves it to the kernel's clock (on filesystems that keep one: see `NO_CHANGE_TIME`). As in git's index ("racy git"), a kept thing is used only
- * when every file it was made from last changed more than `RACY_MS` before its pass began to read
- * them: a change after that read then has a later ctime, so a different identity, even within the
- * clock's coarse tick or a filesystem's 1–2 s timestamps.
+ * `touch` moves it to the kernel's clock (on filesystems that keep one: see `NO_CHANGE_TIME`). As in
+ * git's index ("racy git"), a kept thing is used only when every file it was made from last changed
+ * more than `RACY_MS` before its pass began to read them: a change after that read then has a later
+ * ctime, so a different identity, even within the clock's coarse tick or a filesystem's 1–2 s
+ * timestamps.
  * - the campaign: the campaign file's identity and absolute path as they were, the same Node.js
  *   version (zone rules come with it) and build of outreach (its loader and defaults), and each file
  *   it names (leads CSV, templates) still a regular file — everything the loader's result depends on;
