@@ -202,10 +202,19 @@ export async function summaryInputs(campaign: StatusCampaign): Promise<SummaryIn
   return { identity: lines.join("\n"), newestChangeMs, files: { stateFile, leadsFile, ...(suppressionFile ? { suppressionFile } : {}) } };
 }
 
-/** The identity of the regular file at `file` (symlinks followed, as the loader reads it), or undefined when it is not one or cannot be examined. */
-export async function fileIdentity(file: string): Promise<FileIdentity | undefined> {
-  const st = await openedStat(file, true).catch(() => undefined);
-  return st?.isFile() && (await onChangeTimeFs(file)) ? identityOf(file, st) : undefined;
+/**
+ * The identity of the regular file at `file`, every symlink resolved, and that resolved path — to be
+ * read from, so a link re-pointed and back meanwhile cannot put another file's content under this
+ * identity. Undefined when it is not a regular file or cannot be examined.
+ */
+export async function fileIdentity(file: string): Promise<(FileIdentity & { real: string }) | undefined> {
+  try {
+    const real = await realpath(file);
+    const st = await openedStat(real, false);
+    return st.isFile() && (await onChangeTimeFs(real)) ? { ...identityOf(real, st), real } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

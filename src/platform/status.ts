@@ -51,9 +51,11 @@ export async function campaignStatus(file: string, now: number): Promise<Campaig
     campaign = kept;
     keep = { campaignFile: absolute, campaignId: before.identity, campaignReadAt: entry.campaignReadAt, campaign };
   } else {
-    // The loader reads the file and says what is wrong with it, if anything.
-    const { loadCampaign } = await import("../config/load.js");
-    campaign = statusCampaign(await loadCampaign(file));
+    // The loader reads the file (as identified: symlinks resolved; its paths still resolve from `file`'s
+    // folder) and says what is wrong with it, if anything.
+    const [{ loadCampaign }, { nodeConfigFs }] = await Promise.all([import("../config/load.js"), import("../config/files.js")]);
+    const from = before?.real ?? absolute;
+    campaign = statusCampaign(await loadCampaign(file, { fs: { ...nodeConfigFs, readFile: (f) => nodeConfigFs.readFile(f === absolute ? from : f) } }));
     const after = await fileIdentity(absolute);
     if (before && after?.identity === before.identity) keep = { campaignFile: absolute, campaignId: before.identity, campaignReadAt: readAt, campaign };
   }

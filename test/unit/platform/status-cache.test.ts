@@ -236,3 +236,28 @@ describe("keepsChangeTime", () => {
     for (const fsType of [0x4d44, 0x2011bab0, 0x65735546]) expect(keepsChangeTime(fsType)).toBe(false);
   });
 });
+
+describe("fileIdentity", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "kept-identity-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("names the file a symlink leads to (to be read from), so the link re-pointed is another identity", async () => {
+    for (const v of ["v1", "v2"]) {
+      mkdirSync(join(dir, v));
+      writeFileSync(join(dir, v, "campaign.yaml"), "name: same text\n");
+    }
+    symlinkSync("v1", join(dir, "current"));
+    const first = (await fileIdentity(join(dir, "current", "campaign.yaml")))!;
+    expect(first.real).toBe(join(dir, "v1", "campaign.yaml"));
+    rmSync(join(dir, "current"));
+    symlinkSync("v2", join(dir, "current"));
+    const second = (await fileIdentity(join(dir, "current", "campaign.yaml")))!;
+    expect(second.real).toBe(join(dir, "v2", "campaign.yaml"));
+    expect(second.identity).not.toBe(first.identity);
+    expect(await fileIdentity(join(dir, "none.yaml"))).toBeUndefined();
+    expect(await fileIdentity(dir)).toBeUndefined();
+  });
+});
