@@ -1,8 +1,10 @@
 /**
  * `outreach status` keeps its last summary (platform/status-cache.ts) — and is never stale for it.
  * After every change a user or a run can make — more sends, a `kill -9` mid-run, the CSV edited with
- * its size and mtime kept, the campaign's caps changed, a template deleted — the report from the
- * kept summary is the report of a status that never kept anything (an empty cache folder).
+ * its size and mtime kept, the campaign's caps changed (also with the campaign file's size and mtime
+ * put back), a template deleted, the kept entry edited by hand — the report from the kept summary is
+ * the report of a status that never kept anything (an empty cache folder). And the entry never holds
+ * the campaign file's text, where a team's Redis password may be.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
