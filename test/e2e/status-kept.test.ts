@@ -143,6 +143,7 @@ describe("outreach status: a kept summary, never a stale one", () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/template not found/);
   }, 120_000);
+
   it("keeps no Redis password; a campaign file rewritten in place (same size and mtime) or an entry edited by hand is never used; a comment added costs one load", async () => {
     const { fixture, env } = await setUp(4, {}, { perAccount: { perHour: 3 } });
     const home = cacheHome();
@@ -179,7 +180,7 @@ describe("outreach status: a kept summary, never a stale one", () => {
     await primeKept(fixture.yamlPath, home);
     const { ino, ctimeNs } = statSync(fixture.yamlPath, { bigint: true });
     expect((keptEntry(kept) as { campaignId: string }).campaignId).toMatch(new RegExp(` ${ino} .* ${ctimeNs}$`));
-  }, 60_000);
+  }, 120_000);
 
   it("keeps nothing when the cache folder cannot be written, and still answers", async () => {
     const { fixture } = await setUp(3);
