@@ -58,7 +58,11 @@ export const PARTIALS: Readonly<Record<string, string>> = { signoff: "Cheers,\nS
  * at its defaults, for a caller that replaces campaign.pacing.api in code.
  */
 export function openPacing(opts: { api: boolean }): string {
-  const api = opts.api ? "  api:\n    perMinute: 1000000\n    perHour: 1000000\n    perDay: 1000000\n" : "";
+  // The gate runs (its window is counted) but never binds: ~45,000 requests a minute at most here
+  // (two a lead: prospect lookup, quick send). One window, not perMinute/perHour/perDay of 1,000,000
+  // each: a 1,000,000-lead run makes 2,000,000 requests, and a per-day quota of 1,000,000 once parked
+  // that run, correctly, for 24 h at 495,000 leads; a ring keeps up to `limit` start times.
+  const api = opts.api ? "  api:\n    windows:\n      - { limit: 100000, per: 1m }\n" : "";
   return `  timezone: UTC
   days: [mon, tue, wed, thu, fri, sat, sun]
   hours: "00:00-24:00"
