@@ -136,14 +136,10 @@ class InstantQueue {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!before(at, tie, ats[parent]!, ties[parent]!)) break;
-      items[i] = items[parent]!;
-      ats[i] = ats[parent]!;
-      ties[i] = ties[parent]!;
+      this.move(parent, i);
       i = parent;
     }
-    items[i] = work;
-    ats[i] = at;
-    ties[i] = tie;
+    this.place(i, work, at, tie);
   }
 
   peekKey(): number | undefined {
@@ -171,16 +167,25 @@ class InstantQueue {
         const right = left + 1;
         const child = right < size && before(ats[right]!, ties[right]!, ats[left]!, ties[left]!) ? right : left;
         if (!before(ats[child]!, ties[child]!, at, tie)) break;
-        items[i] = items[child]!;
-        ats[i] = ats[child]!;
-        ties[i] = ties[child]!;
+        this.move(child, i);
         i = child;
       }
-      items[i] = item;
-      ats[i] = at;
-      ties[i] = tie;
+      this.place(i, item, at, tie);
     }
     return top;
+  }
+
+  /** Copies the entry at `from` into slot `to`. */
+  private move(from: number, to: number): void {
+    this.items[to] = this.items[from]!;
+    this.ats[to] = this.ats[from]!;
+    this.ties[to] = this.ties[from]!;
+  }
+
+  private place(i: number, work: Work, at: number, tie: number): void {
+    this.items[i] = work;
+    this.ats[i] = at;
+    this.ties[i] = tie;
   }
 
   get size(): number {
