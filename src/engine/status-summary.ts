@@ -13,6 +13,7 @@
  */
 import type { Campaign } from "../config/types.js";
 import type { LeadState } from "../state/types.js";
+import type { LeadMap } from "../state/lead-map.js";
 import type { StepCounts } from "./events.js";
 import { projectFirstSend, remainingWork, type RemainingWork } from "./remaining.js";
 import { leadsToReview, type ReviewItem } from "./review.js";
@@ -93,7 +94,7 @@ export interface StatusSummary {
  */
 export function summarizeStatus(
   campaign: Pick<Campaign, "name" | "stateFile" | "sequence" | "replySteps" | "accounts">,
-  state: { leads: ReadonlyMap<string, LeadState> } | undefined,
+  state: { leads: Pick<LeadMap, "get" | "size"> } | undefined,
   csvLeads: readonly StatusLead[],
   skippedRows: number,
   computedAt: number,

@@ -9,6 +9,7 @@
  */
 import { UserError } from "../errors.js";
 import { decodeHeader, type JournalHeader } from "./journal-header.js";
+import type { LeadMap } from "./lead-map.js";
 import type { LeadState, StateMeta, StepRecord } from "./types.js";
 
 /** Fields to set on a lead; a field given as undefined is cleared (e.g. `finishedAt` on --retry-failed). */
@@ -19,10 +20,13 @@ export type JournalRecord =
   | { k: "lead"; l: string; p: LeadPatch; t: number }
   | { k: "meta"; p: Partial<StateMeta>; t: number };
 
-/** The live state: a Map so lead ids can never collide with Object.prototype keys. */
+/**
+ * The live state: the leads by id in a map (a plain Map, or a run's PackedLeads: lead-map.ts), so
+ * lead ids can never collide with Object.prototype keys.
+ */
 export interface StateModel {
   meta: StateMeta;
-  leads: Map<string, LeadState>;
+  leads: LeadMap;
 }
 
 export function leadFor(model: StateModel, id: string): LeadState {

@@ -135,7 +135,7 @@ export function atGeneration(model: StateModel, gen: number): StateModel {
 
 /** The model as one snapshot document at generation `gen` (its leads as one object: for small readers). */
 export function snapshotOf(model: StateModel, gen: number): StateSnapshot {
-  return { meta: { ...model.meta, generation: gen }, leads: Object.fromEntries(model.leads), counters: deriveCounters(model.leads.values()) };
+  return { meta: { ...model.meta, generation: gen }, leads: Object.fromEntries(Array.from(model.leads.values(), (lead) => [lead.id, lead])), counters: deriveCounters(model.leads.values()) };
 }
 
 async function replaceTailNewline(journalPath: string): Promise<void> {

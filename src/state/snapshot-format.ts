@@ -74,10 +74,14 @@ export function tableIndex(tables: LeadTables): { accounts: Map<string, number>;
   return { accounts: new Map(tables.accounts.map((a, i) => [a, i])), steps: new Map(tables.steps.map((s, i) => [s, i])), base: tables.base };
 }
 
-/** One lead's line (without the separator). The tables must list its account and steps (`leadTables`). */
-export function encodeLead(lead: LeadState, index: ReturnType<typeof tableIndex>): string {
+/**
+ * One lead's line (without the separator). An account or step missing from the tables is written as
+ * itself (see above). With `withId: false` the line leaves out the id, for a reader that knows it
+ * (lead-map.ts keeps lines under their ids); `decodeLead` then needs `i` put back.
+ */
+export function encodeLead(lead: LeadState, index: ReturnType<typeof tableIndex>, opts: { withId?: boolean } = {}): string {
   const { id, account, threadId, prospectId, steps, reply, optedOut, review, finishedAt, finishReason, ...rest } = lead;
-  const out: LeadLine = { i: id };
+  const out = (opts.withId === false ? {} : { i: id }) as LeadLine;
   if (account !== undefined) out.a = index.accounts.get(account) ?? account;
   if (threadId !== undefined) out.h = threadId;
   if (prospectId !== undefined) out.p = prospectId;

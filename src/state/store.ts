@@ -44,6 +44,7 @@ import {
   type LeadPatch,
   type StateModel,
 } from "./journal-records.js";
+import { PackedLeads } from "./lead-map.js";
 import { JournalWriter, openJournalFile, type JournalFile, type OpenJournalFile } from "./journal-writer.js";
 import { encodeHeader } from "./journal-header.js";
 import { atGeneration, loadModel, prepareJournal } from "./load.js";
@@ -54,8 +55,12 @@ import type { Fingerprint, LeadState, StateMeta, StepRecord } from "./types.js";
 export interface StateStore {
   /** Live; `meta.fingerprint` is the one recorded by the previous run until the caller patches it. */
   readonly meta: StateMeta;
-  /** Live objects: read them, never mutate them (changes must go through the journal). */
+  /**
+   * Live objects: read them, never mutate them (changes must go through the journal). The same
+   * objects while anyone holds them; an idle lead is kept packed and decoded again (lead-map.ts).
+   */
   lead(id: string): LeadState | undefined;
+  /** Every lead, for one reading pass: an idle lead comes as a copy; to keep one or change it, use `lead(id)`. */
   leads(): IterableIterator<LeadState>;
   readonly leadCount: number;
   /** Resolves once on disk: fdatasync'd for status "sending" (when fsyncSending), written for the rest. */
@@ -107,12 +112,14 @@ export async function openState(opts: OpenStateOptions): Promise<StateStore> {
       });
     }
     generation = await prepareJournal(opts.file, loaded, now, (m) => opts.onWarning?.(m));
+    // Loaded as objects; kept packed while idle from here on (lead-map.ts).
+    if (model.leads instanceof Map) model.leads = PackedLeads.from(model.leads);
   } else {
     const meta: StateMeta = {
       version: 3, campaign: opts.campaign, stateId: newStateId(), generation: 0,
       createdAt: now, updatedAt: now, fingerprint: opts.fingerprint, eventsSeq: null, tagIds: {}, statusIds: {},
     };
-    model = { meta, leads: new Map() };
+    model = { meta, leads: new PackedLeads() };
     generation = 0;
     await ensurePrivateDir(dirname(opts.file));
     // Journal first: a crash before the snapshot leaves a header-only journal, which reads as "no state yet".
