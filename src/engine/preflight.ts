@@ -45,7 +45,7 @@ const SKIP_WORDS: Record<LeadProblemReason, string> = {
 
 export function buildPreflight(input: {
   campaign: Pick<Campaign, "name" | "sequence" | "replySteps" | "accounts" | "pacing">;
-  leads: readonly { id: string; timezone?: string }[];
+  leads: readonly { id: string; timezone?: string | undefined }[];
   stateOf: (id: string) => LeadState | undefined;
   /** Rows skipped while reading the CSV, by reason. */
   problems: ReadonlyMap<LeadProblemReason, number>;

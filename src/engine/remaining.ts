@@ -36,7 +36,7 @@ export interface RemainingWork {
  */
 export function remainingWork(
   campaign: Pick<Campaign, "sequence" | "replySteps" | "accounts">,
-  leads: Iterable<{ id: string; timezone?: string }>,
+  leads: Iterable<{ id: string; timezone?: string | undefined }>,
   stateOf: (id: string) => LeadState | undefined,
   now: number,
   range: { sendsFrom: number; sendsTo: number } = { sendsFrom: now - DAY, sendsTo: now },

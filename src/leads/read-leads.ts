@@ -10,6 +10,7 @@ import { isBlankLine, LineCounter } from "./line-counter.js";
 import { leadZoneProblem } from "./timezone.js";
 import type { Lead, LeadProblem, LeadRecord } from "./types.js";
 import { cleanValue } from "./values.js";
+import { flatString } from "../flat-string.js";
 
 export { summarizeProblems, type ProblemGroup } from "./summarize-problems.js";
 
@@ -23,6 +24,12 @@ export interface ReadLeadsOptions {
   fromPosition?: number;
   /** Told how the file is read (encoding, delimiter) once it is opened, before the first record. */
   onFormat?(format: CsvFormat): void;
+  /**
+   * Leads kept for a whole run (a live run keeps every lead to render its follow-ups): each lead's
+   * cells as one string, its `fields` and `username` decoded when asked for (compact-lead.ts). Default
+   * false: plain objects, for readers that use a lead once and drop it (a dry run).
+   */
+  compact?: boolean;
 }
 
 /**
@@ -54,6 +61,7 @@ export async function* readLeads(
   const lines = new LineCounter();
   let layout: ColumnLayout | undefined;
   const seen: SeenIds = { firstLine: new IdIndex(), float64Rows: new Map(), rounded: new Map() };
+  const make = options.compact ? compactLeads() : plainLead;
   let position = 0;
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
@@ -66,7 +74,7 @@ export async function* readLeads(
         continue;
       }
       position++;
-      const record = checkRow(cells, layout, line, position, seen, options.suppressed);
+      const record = checkRow(cells, layout, line, position, seen, options.suppressed, make);
       if (position >= fromPosition) yield record;
     }
   } catch (error) {
@@ -104,6 +112,7 @@ function checkRow(
   position: number,
   seen: SeenIds,
   suppressed: ReadonlySet<string>,
+  make: MakeLead,
 ): LeadRecord {
   const idCell = cells[layout.idIndex];
   const problem = (reason: LeadProblem["reason"], message: string, id = idCell, heldBackLine?: number): LeadRecord => ({
@@ -162,13 +171,73 @@ function checkRow(
   if (zoneProblem !== undefined) {
     return problem("bad-timezone", `${zoneProblem}; fix it or leave the cell empty to use the campaign's zone`);
   }
+  return { kind: "lead", lead: make(id, position, line, cells, layout, timezone || undefined) };
+}
+
+type MakeLead = (id: string, position: number, line: number, cells: readonly string[], layout: ColumnLayout, timezone: string | undefined) => Lead;
+
+function plainLead(id: string, position: number, line: number, cells: readonly string[], layout: ColumnLayout, timezone: string | undefined): Lead {
   const lead: Lead = { id, position, line, fields: fieldsOf(layout, cells) };
-  const username = layout.usernameIndex === undefined ? undefined : cells[layout.usernameIndex];
-  // The X username without its "@" (a CSV may hold "@handle"): every display adds its own.
-  const handle = username?.replace(/^@+/, "");
+  const handle = usernameIn(cells, layout);
   if (handle) lead.username = handle;
   if (timezone) lead.timezone = timezone;
-  return { kind: "lead", lead };
+  return lead;
+}
+
+/** The X username without its "@" (a CSV may hold "@handle"): every display adds its own. Undefined when empty or not configured. */
+function usernameIn(cells: readonly string[], layout: ColumnLayout): string | undefined {
+  const username = layout.usernameIndex === undefined ? undefined : cells[layout.usernameIndex];
+  return username?.replace(/^@+/, "") || undefined;
+}
+
+/** Compact leads for one file: the zone names shared (a list has a few dozen zones, not a million). */
+function compactLeads(): MakeLead {
+  const zones = new Map<string, string>();
+  return (id, position, line, cells, layout, timezone) => {
+    let zone = timezone;
+    if (zone !== undefined) {
+      const known = zones.get(zone);
+      if (known !== undefined) zone = known;
+      else if (zones.size < 10_000) zones.set(zone, zone);
+    }
+    // The id is kept once, as the lead's own: its cell goes in empty and comes back on decoding.
+    const row = cells as string[];
+    row[layout.idIndex] = "";
+    const packed = flatString(JSON.stringify(row));
+    row[layout.idIndex] = id;
+    return new CompactLead(id, position, line, packed, layout, zone);
+  };
+}
+
+/**
+ * A lead whose cells are one JSON string (~120 bytes for 7 columns, against ~350 for a row object
+ * and its 7 strings): `fields` and `username` are decoded on each read, so a reader takes `fields`
+ * once per use (the renderer does, once per lead). Its own properties are set in the constructor
+ * only, so V8 keeps them inside the object.
+ */
+class CompactLead implements Lead {
+  constructor(
+    readonly id: string,
+    readonly position: number,
+    readonly line: number,
+    private readonly cells: string,
+    private readonly layout: ColumnLayout,
+    readonly timezone: string | undefined,
+  ) {}
+
+  get fields(): Record<string, string> {
+    return fieldsOf(this.layout, this.decodeCells());
+  }
+
+  get username(): string | undefined {
+    return usernameIn(this.decodeCells(), this.layout);
+  }
+
+  private decodeCells(): string[] {
+    const cells = JSON.parse(this.cells) as string[];
+    cells[this.layout.idIndex] = this.id;
+    return cells;
+  }
 }
 
 /**

@@ -6,9 +6,10 @@ export interface Lead {
   position: number;
   /** 1-based line number in the file where the row starts (header is line 1). */
   line: number;
-  username?: string;
+  /** The username column's value without its "@"; absent (or undefined) when empty or not configured. */
+  username?: string | undefined;
   /** Per-lead IANA zone from the time-zone column, when present and non-empty. */
-  timezone?: string;
+  timezone?: string | undefined;
   /** Every CSV column by header name; values trimmed of whitespace and invisible characters (leads/values.ts). */
   fields: Record<string, string>;
 }

@@ -10,7 +10,8 @@ import type { Lead, LeadProblem } from "../leads/types.js";
  * Every valid lead of the campaign, in file order, for a live run (which must be able to render any
  * lead's follow-up at any time). Row problems are reported through `onProblem` and never stop the
  * other rows; a file with no valid lead at all is an error. A lead that a later row shows to carry a
- * rounded id (two different rows, one id) is dropped and reported too.
+ * rounded id (two different rows, one id) is dropped and reported too. The leads are compact (their
+ * cells one string each: read-leads.ts), as a run keeps all of them to the end.
  */
 export async function collectLeads(
   campaign: Campaign,
@@ -22,7 +23,7 @@ export async function collectLeads(
   let leads: Lead[] = [];
   let problems = 0;
   const heldBack = new Map<number, string>();
-  for await (const rec of readLeads(campaign, { suppressed, ...(onFormat ? { onFormat } : {}) })) {
+  for await (const rec of readLeads(campaign, { suppressed, compact: true, ...(onFormat ? { onFormat } : {}) })) {
     if (rec.kind === "lead") leads.push(rec.lead);
     else {
       problems++;

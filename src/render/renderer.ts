@@ -136,6 +136,7 @@ export async function createRenderer(campaign: Pick<Campaign, "name" | "sequence
   // is the largest per-call cost, and callers render a lead's steps back to back (a dry run renders
   // every step of a lead in a row). Leads are treated as immutable once read.
   let lastLead: Lead | undefined;
+  let fields: Record<string, string> = {};
   let context: Record<string, unknown> = {};
   return {
     stepIds: [...steps.keys()],
@@ -143,15 +144,17 @@ export async function createRenderer(campaign: Pick<Campaign, "name" | "sequence
       const step = steps.get(stepId);
       if (step === undefined) throw new Error(`render: step "${stepId}" has no template`);
       if (lead !== lastLead) {
-        context = Object.assign(Object.create(null) as Record<string, unknown>, lead.fields);
+        // Read once per lead: a run's compact leads decode their fields on each read (read-leads.ts).
+        fields = lead.fields;
+        context = Object.assign(Object.create(null) as Record<string, unknown>, fields);
         context.lead = { id: lead.id, username: lead.username, position: lead.position };
         context.campaign = campaignContext;
         lastLead = lead;
       }
       context.step = step.context;
-      const unknown = resolveColumns(step, lead, context, columns);
+      const unknown = resolveColumns(step, fields, context, columns);
       if (step.spaced.length > 0) {
-        const headers = Object.keys(lead.fields);
+        const headers = Object.keys(fields);
         const spaced = step.spaced.map(({ at, ...call }) => templateError({ ...at, message: spacedCallFault(call, headers) }));
         return { ok: false, errors: [...step.faults, ...spaced, ...unknown] };
       }
@@ -177,13 +180,13 @@ export async function createRenderer(campaign: Pick<Campaign, "name" | "sequence
  * Every column the step names must be in the CSV (by header or alias): a missing one is a template
  * error, the same for every lead. An alias is copied into the context under its own name.
  */
-function resolveColumns(step: CompiledStep, lead: Lead, context: Record<string, unknown>, columns: ColumnResolver): RenderError[] {
+function resolveColumns(step: CompiledStep, fields: Record<string, string>, context: Record<string, unknown>, columns: ColumnResolver): RenderError[] {
   const errors: RenderError[] = [];
   for (const ref of step.columns) {
-    if (ref.parts.length === 1 && Object.hasOwn(lead.fields, ref.name)) continue; // the common case: a header as written
-    const found = columns.resolve(ref.parts, lead.fields);
+    if (ref.parts.length === 1 && Object.hasOwn(fields, ref.name)) continue; // the common case: a header as written
+    const found = columns.resolve(ref.parts, fields);
     if ("message" in found) errors.push({ variable: ref.name, ...templateError({ ...ref.at, message: found.message }) });
-    else if (found.header !== ref.name) context[ref.name] = lead.fields[found.header];
+    else if (found.header !== ref.name) context[ref.name] = fields[found.header];
   }
   return errors;
 }

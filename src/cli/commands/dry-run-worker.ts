@@ -98,7 +98,7 @@ async function run(): Promise<{ rows: number; ready: number; problems: number; t
   const snapshot = flags.fromScratch || html ? undefined : await readStateSnapshot(campaign.stateFile);
   const started = snapshot !== undefined && Object.keys(snapshot.leads).length > 0 ? snapshot : undefined;
   const stateOf = (id: string): LeadState | undefined => started?.leads[id];
-  const readyLeads: { id: string; timezone?: string }[] = [];
+  const readyLeads: { id: string; timezone?: string | undefined }[] = [];
   try {
     const summary = await previewCampaign({
       campaign,
@@ -205,7 +205,7 @@ function textItem(item: PreviewItem, s = paint({})): string {
 }
 
 /** Passes the CSV's records through, keeping each lead's id and zone (for the projection of what remains). */
-async function* keepLeads(records: AsyncIterable<LeadRecord>, into: { id: string; timezone?: string }[]): AsyncGenerator<LeadRecord> {
+async function* keepLeads(records: AsyncIterable<LeadRecord>, into: { id: string; timezone?: string | undefined }[]): AsyncGenerator<LeadRecord> {
   for await (const rec of records) {
     if (rec.kind === "lead") into.push(rec.lead.timezone ? { id: rec.lead.id, timezone: rec.lead.timezone } : { id: rec.lead.id });
     yield rec;

@@ -21,11 +21,12 @@ async function read(
   leads: Partial<Campaign["leads"]> = {},
   suppressed: string[] = [],
   fromPosition?: number,
+  compact = false,
 ): Promise<LeadRecord[]> {
   const file = join(dir, `leads-${fileCount++}.csv`);
   await writeFile(file, csv);
   const records: LeadRecord[] = [];
-  const options = fromPosition === undefined ? { suppressed: new Set(suppressed) } : { suppressed: new Set(suppressed), fromPosition };
+  const options = { suppressed: new Set(suppressed), compact, ...(fromPosition === undefined ? {} : { fromPosition }) };
   for await (const r of readLeads({ leads: { file, delimiter: ",", idColumn: "id", ...leads } }, options)) records.push(r);
   return records;
 }
@@ -198,3 +199,50 @@ describe("readLeads: a lead's fields", () => {
     expect("valueOf" in first!).toBe(false);
   });
 });
+
+describe("readLeads: compact leads (a live run keeps every lead)", () => {
+  const csv =
+    "id,username,__proto__,name,note,tz\n" +
+    '1000000000000000001,@ann_x,a,Ann,"Doe, ""JJ""\nsecond line",Europe/Berlin\n' +
+    "1000000000000000002,,b,Bø 👋,\u2028 \\ \u0000,\n" +
+    "1000000000000000003,@@cy,c,Cy,,Europe/Berlin\n";
+
+  it("read the same fields, username, zone, line and position as plain leads", async () => {
+    const columns = { usernameColumn: "username", timezoneColumn: "tz" };
+    const plain = await read(csv, columns);
+    const compact = await read(csv, columns, [], undefined, true);
+    expect(compact).toHaveLength(3);
+    compact.forEach((record, i) => {
+      const a = plain[i]!;
+      if (record.kind !== "lead" || a.kind !== "lead") throw new Error("expected leads");
+      const { lead } = record;
+      expect(lead).not.toBe(a.lead);
+      expect({ id: lead.id, line: lead.line, position: lead.position, username: lead.username, timezone: lead.timezone }).toEqual({
+        id: a.lead.id,
+        line: a.lead.line,
+        position: a.lead.position,
+        username: a.lead.username,
+        timezone: a.lead.timezone,
+      });
+      expect(Object.entries(lead.fields)).toEqual(Object.entries(a.lead.fields));
+      expect(Object.getPrototypeOf(Object.getPrototypeOf(lead.fields))).toBeNull();
+    });
+    const [first, second, third] = compact.map((r) => (r.kind === "lead" ? r.lead : undefined));
+    expect(first?.username).toBe("ann_x");
+    expect(first?.fields.note).toBe('Doe, "JJ"\nsecond line');
+    expect(second?.username).toBeUndefined();
+    expect(third?.username).toBe("cy");
+    // One zone string for every lead in it, not one per row.
+    expect(first?.timezone).toBe(third?.timezone);
+  });
+
+  it("keep each lead's cells as one string, not a row object", async () => {
+    const [record] = await read(csv, { usernameColumn: "username" }, [], undefined, true);
+    if (record?.kind !== "lead") throw new Error("expected a lead");
+    const strings = Object.values(record.lead).filter((v) => typeof v === "string");
+    expect(Object.values(record.lead).some((v) => typeof v === "object" && v !== null && !Array.isArray(v) && !("names" in v))).toBe(false);
+    // The id once (its cell is left empty in the packed cells), the cells once.
+    expect(strings.filter((s) => s.includes("1000000000000000001"))).toEqual(["1000000000000000001"]);
+  });
+});
+
