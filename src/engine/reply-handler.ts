@@ -14,6 +14,7 @@ import type { LeadState, ReplyRecord } from "../state/types.js";
 import type { EngineEvent } from "./events.js";
 import { serverTimeOf, type EngineDeps } from "./ports.js";
 import { attemptServerAt } from "./step-records.js";
+import { ThreadIndex } from "./thread-index.js";
 import type { Work } from "./work-queue.js";
 
 /**
@@ -28,7 +29,7 @@ export class ReplyHandler {
   private readonly matchers = new Map<string, RegExp>();
   /** Leads contacted and not finished: the ones whose replies matter. */
   private readonly open = new Set<string>();
-  private readonly threadToLead = new Map<string, string>();
+  private readonly threadToLead = new ThreadIndex((leadId) => this.deps.store.lead(leadId)?.threadId);
 
   constructor(
     private readonly deps: EngineDeps,
