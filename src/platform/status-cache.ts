@@ -36,10 +36,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Campaign } from "../config/types.js";
 import type { StatusSummary } from "../engine/status-summary.js";
+import type { ZoneDays } from "../schedule/windows.js";
 import { createPrivateFile, readNoFollow, unlinkIfPresent } from "../files/private-files.js";
 
 /** Bump when the entry's shape or meaning changes: older entries are then ignored. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /**
  * Filesystems whose ctime is no change time, by statfs(2) `f_type` (Linux): FAT and exFAT keep none
@@ -76,6 +77,11 @@ export interface StatusCacheEntry {
   /** Epoch ms (wall clock) just before the pass that made the summary examined its inputs. */
   readAt?: number;
   summary?: StatusSummary;
+  /**
+   * The offsets and names of the zones `summary` is finished in, over the days after it was made
+   * (schedule/windows.ts ZoneDays), so a later status reads its times without Intl. Absent: read from Intl.
+   */
+  zones?: ZoneDays[];
 }
 
 /** A file's identity as it is now (see the header), and when it last changed. */

@@ -11,6 +11,7 @@
 import path from "node:path";
 import type { Campaign } from "../config/types.js";
 import { statusAt, summarizeStatus, type StatusLead, type StatusReport, type StatusSummary } from "../engine/status-summary.js";
+import { seedZoneDays, zoneDays, type ZoneDays } from "../schedule/windows.js";
 import type { LeadState } from "../state/types.js";
 import {
   fileIdentity,
@@ -63,16 +64,31 @@ export async function campaignStatus(file: string, now: number): Promise<Campaig
   const inputs = await summaryInputs(campaign);
   const summary = keptSummary(entry, campaign, inputs, now);
   if (summary) {
+    for (const table of entry!.zones ?? []) seedZoneDays(table);
     // The campaign file touched without changing the campaign (a comment edited): keep its new
     // identity beside the summary, or every later status would load the YAML again.
-    if (keep && !kept) await writeStatusCache({ ...keep, inputs: entry!.inputs!, readAt: entry!.readAt!, summary });
+    if (keep && !kept) await writeStatusCache({ ...keep, inputs: entry!.inputs!, readAt: entry!.readAt!, summary, ...(entry!.zones ? { zones: entry!.zones } : {}) });
     return { campaign, report: statusAt(campaign, summary, now), fromSummary: true };
   }
 
   const made = await summarizeFromFiles(campaign, inputs?.files, now);
   const unchanged = inputs !== undefined && (await summaryInputs(campaign))?.identity === inputs.identity;
-  if (keep) await writeStatusCache({ ...keep, ...(unchanged ? { inputs: inputs.identity, readAt, summary: made } : {}) });
+  if (keep) await writeStatusCache({ ...keep, ...(unchanged ? { inputs: inputs.identity, readAt, summary: made, zones: keptZones(campaign, made, now) } : {}) });
   return { campaign, report: statusAt(campaign, made, now), fromSummary: false };
+}
+
+/** Days of zone offsets kept with a summary: a status within this many days of it reads its times without Intl. */
+const KEPT_ZONE_DAYS = 45;
+/** At most this many zones are kept (the campaign's first; a lead's zone beyond them is read from Intl). */
+const KEPT_ZONES = 64;
+
+/** The offsets of the zones a summary is finished in (the campaign's, and its leads'), from the day before `now` on. */
+function keptZones(campaign: StatusCampaign, summary: StatusSummary, now: number): ZoneDays[] {
+  const names = new Set<string>([campaign.pacing.window.timezone]);
+  for (const zone of summary.toStartZones) if (zone !== null) names.add(zone);
+  for (const f of summary.followUps) if (f.timezone !== undefined) names.add(f.timezone);
+  const today = Math.floor(now / 86_400_000);
+  return [...names].slice(0, KEPT_ZONES).map((zone) => zoneDays(zone, today - 1, today + KEPT_ZONE_DAYS));
 }
 
 /**

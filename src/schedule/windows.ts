@@ -37,7 +37,9 @@ export interface LocalParts {
 }
 
 interface ZoneCache {
-  format: Intl.DateTimeFormat;
+  zone: string;
+  /** Made at the first offset not already known (seeded days need none: see seedZoneDays). */
+  format: Intl.DateTimeFormat | undefined;
   /** Offset per 15-minute slice of UTC, for the days whose offset changes (and the days' ends). */
   offsets: Map<number, number>;
   /** Offset per UTC day when it holds all day; NaN for a day with a transition in it. */
@@ -50,20 +52,107 @@ const zones = new Map<string, ZoneCache>();
 function zoneCache(timezone: string): ZoneCache {
   let z = zones.get(timezone);
   if (!z) {
-    const format = new Intl.DateTimeFormat("en-US", {
-      timeZone: timezone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    z = { format, offsets: new Map(), days: new Map() };
+    z = { zone: timezone, format: zoneFormat(timezone), offsets: new Map(), days: new Map() };
     zones.set(timezone, z);
   }
   return z;
+}
+
+/** @throws RangeError on an unknown zone. */
+function zoneFormat(timezone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat("en-US", {
+    timeZone: timezone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  });
+}
+
+/** The zone's short name per (zone, offset): "EST", "EDT", "GMT+5:45". */
+const shortNames = new Map<string, string>();
+const nameFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The zone's short name ("EST", "EDT", "GMT+5:45") for the offset `offsetMs` it has at `at`: Intl is
+ * asked once per (zone, offset). @throws RangeError on an unknown zone.
+ */
+export function zoneShortName(timezone: string, offsetMs: number, at: number): string {
+  const key = `${timezone} ${offsetMs}`;
+  let name = shortNames.get(key);
+  if (name === undefined) {
+    let f = nameFormats.get(timezone);
+    if (!f) {
+      f = new Intl.DateTimeFormat("en-US", { timeZone: timezone, timeZoneName: "short" });
+      nameFormats.set(timezone, f);
+    }
+    name = f.formatToParts(at).find((x) => x.type === "timeZoneName")?.value ?? "";
+    shortNames.set(key, name);
+  }
+  return name;
+}
+
+/**
+ * A zone's offsets over whole UTC days, as offsetAt reads them: kept beside `outreach status`'s
+ * summary (platform/status-cache.ts) so that a later status needs no Intl at all. Making the first
+ * Intl formatter of a process loads the zone data: ~30 ms, an eighth of a kept status.
+ */
+export interface ZoneDays {
+  zone: string;
+  /** [UTC day number (epoch ms / 86,400,000), offset ms or null for a day with a transition]. */
+  days: [number, number | null][];
+  /** [15-minute slice number, offset ms]: every slice of the days with a transition. */
+  slices: [number, number][];
+  /** [offset ms, the zone's short name at that offset] for every offset above. */
+  names: [number, string][];
+}
+
+/** `timezone`'s offsets from UTC day `fromDay` to `toDay` (inclusive). @throws RangeError on an unknown zone. */
+export function zoneDays(timezone: string, fromDay: number, toDay: number): ZoneDays {
+  const out: ZoneDays = { zone: timezone, days: [], slices: [], names: [] };
+  const named = new Set<number>();
+  const name = (offset: number, at: number): void => {
+    if (named.has(offset)) return;
+    named.add(offset);
+    out.names.push([offset, zoneShortName(timezone, offset, at)]);
+  };
+  const slicesPerDay = DAY / SLICE;
+  const z = zoneCache(timezone);
+  for (let day = fromDay; day <= toDay; day++) {
+    offsetAt(timezone, day * DAY);
+    const whole = z.days.get(day);
+    if (whole !== undefined && !Number.isNaN(whole)) {
+      out.days.push([day, whole]);
+      name(whole, day * DAY);
+      continue;
+    }
+    out.days.push([day, null]);
+    for (let i = 0; i <= slicesPerDay; i++) {
+      const slice = day * slicesPerDay + i;
+      const offset = sliceOffset(z, slice);
+      out.slices.push([slice, offset]);
+      name(offset, slice * SLICE);
+    }
+  }
+  return out;
+}
+
+/**
+ * Puts kept offsets (from `zoneDays`, in an earlier process) in this process's cache: offsets on
+ * those days are then read without Intl. Offsets outside them are read from Intl as usual.
+ */
+export function seedZoneDays(table: ZoneDays): void {
+  let z = zones.get(table.zone);
+  if (!z) {
+    z = { zone: table.zone, format: undefined, offsets: new Map(), days: new Map() };
+    zones.set(table.zone, z);
+  }
+  for (const [day, offset] of table.days) z.days.set(day, offset ?? Number.NaN);
+  for (const [slice, offset] of table.slices) z.offsets.set(slice, offset);
+  for (const [offset, name] of table.names) shortNames.set(`${table.zone} ${offset}`, name);
 }
 
 /**
@@ -94,6 +183,7 @@ function sliceOffset(z: ZoneCache, slice: number): number {
   if (cached !== undefined) return cached;
   const t = slice * SLICE;
   let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  z.format ??= zoneFormat(z.zone);
   for (const p of z.format.formatToParts(t)) {
     switch (p.type) {
       case "year": y = Number(p.value); break;
