@@ -18,9 +18,19 @@ export type Work =
   | { kind: "reconcile"; leadId: string; stepId: string }
   | { kind: "expire"; leadId: string };
 
+/**
+ * Fresh work as kept in the queue: a first message (sequence step 0) as just its lead id, which the
+ * queue already has (a million leads waiting to start would otherwise be a million 48-byte objects).
+ */
+type FreshEntry = Work | string;
+
+const freshEntry = (work: Work): FreshEntry => (work.kind === "sequence" && work.index === 0 ? work.leadId : work);
+const freshWork = (entry: FreshEntry | undefined): Work | undefined =>
+  typeof entry === "string" ? { kind: "sequence", leadId: entry, index: 0 } : entry;
+
 export class WorkQueue {
-  private readonly bound = new InstantQueue();
-  private readonly fresh = new InstantQueue();
+  private readonly bound = new InstantQueue<Work>();
+  private readonly fresh = new InstantQueue<FreshEntry>();
   private readonly parked = new Map<string, Work[]>();
   /** Bound work put back after it fell due (deferred or parked): its own delay is over, a limit holds it. */
   private readonly held = new WeakSet<Work>();
@@ -34,7 +44,7 @@ export class WorkQueue {
 
   pushFresh(work: Work, dueAt: number, position: number): void {
     // Position breaks ties among leads whose windows open at the same instant.
-    this.fresh.push(work, dueAt, position);
+    this.fresh.push(freshEntry(work), dueAt, position);
   }
 
   /**
@@ -88,7 +98,7 @@ export class WorkQueue {
 
   /** The first message due first among new leads, without removing it. */
   peekFresh(): Work | undefined {
-    return this.fresh.peek();
+    return freshWork(this.fresh.peek());
   }
 
   /** The first bound work due at or before `now` (never later: see the invariant above). */
@@ -100,7 +110,7 @@ export class WorkQueue {
   /** The first fresh work due at or before `now`. */
   popFreshDue(now: number): Work | undefined {
     const key = this.fresh.peekKey();
-    return key !== undefined && key <= now ? this.fresh.pop() : undefined;
+    return key !== undefined && key <= now ? freshWork(this.fresh.pop()) : undefined;
   }
 
   get freshCount(): number {
@@ -122,12 +132,12 @@ export class WorkQueue {
  * instants with a heap per instant: every sent lead waits for its reply window to close at its own
  * instant, so that cost a heap, two arrays and a map entry a lead — ~500 bytes.)
  */
-class InstantQueue {
-  private readonly items: Work[] = [];
+class InstantQueue<T> {
+  private readonly items: T[] = [];
   private readonly ats: number[] = [];
   private readonly ties: number[] = [];
 
-  push(work: Work, at: number, tie: number): void {
+  push(work: T, at: number, tie: number): void {
     const { items, ats, ties } = this;
     let i = ats.length;
     items.push(work);
@@ -146,11 +156,11 @@ class InstantQueue {
     return this.ats[0];
   }
 
-  peek(): Work | undefined {
+  peek(): T | undefined {
     return this.items[0];
   }
 
-  pop(): Work | undefined {
+  pop(): T | undefined {
     const { items, ats, ties } = this;
     const n = ats.length;
     if (n === 0) return undefined;
@@ -182,7 +192,7 @@ class InstantQueue {
     this.ties[to] = this.ties[from]!;
   }
 
-  private place(i: number, work: Work, at: number, tie: number): void {
+  private place(i: number, work: T, at: number, tie: number): void {
     this.items[i] = work;
     this.ats[i] = at;
     this.ties[i] = tie;
