@@ -106,8 +106,10 @@ export async function writeSnapshotFile(file: string, model: StateModel, opts: {
 
 /** The snapshot's text, in chunks: the header line, then the lead lines (snapshot-format.ts). */
 function* documentChunks(model: StateModel): Generator<string> {
-  const tables = leadTables(model.leads.values());
-  const header = JSON.stringify({ meta: model.meta, counters: deriveCounters(model.leads.values()), ...tables, leads: [] });
+  // One pass for the tables and the counters: a run's idle leads are decoded from their lines (lead-map.ts).
+  const counters = emptyCounters();
+  const tables = leadTables(counting(model.leads.values(), counters));
+  const header = JSON.stringify({ meta: model.meta, counters, ...tables, leads: [] });
   let chunk = `${header.slice(0, -"]}".length)}\n`;
   const index = tableIndex(tables);
   let first = true;
@@ -178,18 +180,32 @@ function isFormat3(h: Partial<LeadTables> & { meta?: StateMeta }): h is LeadTabl
  * reconciled as undelivered), not leads that never reached the step.
  */
 export function deriveCounters(leads: Iterable<LeadState>): Record<string, number> {
-  const c: Record<string, number> = { leads: 0, replied: 0, optedOut: 0, finished: 0 };
+  const c = emptyCounters();
+  for (const lead of leads) countLead(c, lead);
+  return c;
+}
+
+function emptyCounters(): Record<string, number> {
+  return { leads: 0, replied: 0, optedOut: 0, finished: 0 };
+}
+
+function countLead(c: Record<string, number>, lead: LeadState): void {
   const bump = (key: string): void => {
     c[key] = (c[key] ?? 0) + 1;
   };
+  bump("leads");
+  if (lead.reply) bump("replied");
+  if (lead.optedOut) bump("optedOut");
+  if (lead.finishedAt !== undefined) bump("finished");
+  for (const [stepId, rec] of Object.entries(lead.steps)) bump(`step.${stepId}.${rec.status}`);
+}
+
+/** `leads`, counted into `c` as they go by. */
+function* counting(leads: Iterable<LeadState>, c: Record<string, number>): Generator<LeadState> {
   for (const lead of leads) {
-    bump("leads");
-    if (lead.reply) bump("replied");
-    if (lead.optedOut) bump("optedOut");
-    if (lead.finishedAt !== undefined) bump("finished");
-    for (const [stepId, rec] of Object.entries(lead.steps)) bump(`step.${stepId}.${rec.status}`);
+    countLead(c, lead);
+    yield lead;
   }
-  return c;
 }
 
 export function recoveryHint(file: string): string {
