@@ -8,9 +8,9 @@ import { IdIndex } from "./id-index.js";
 import { checkIdCell, printsAsFloat64, spreadsheetIdMessage } from "./lead-id.js";
 import { isBlankLine, LineCounter } from "./line-counter.js";
 import { leadZoneProblem } from "./timezone.js";
-import type { Lead, LeadProblem, LeadRecord } from "./types.js";
+import type { LeadProblem, LeadRecord } from "./types.js";
 import { cleanValue } from "./values.js";
-import { flatString } from "../flat-string.js";
+import { compactLeads, plainLead, type MakeLead } from "./lead-objects.js";
 
 export { summarizeProblems, type ProblemGroup } from "./summarize-problems.js";
 
@@ -26,7 +26,7 @@ export interface ReadLeadsOptions {
   onFormat?(format: CsvFormat): void;
   /**
    * Leads kept for a whole run (a live run keeps every lead to render its follow-ups): each lead's
-   * cells as one string, its `fields` and `username` decoded when asked for (compact-lead.ts). Default
+   * cells as one string, its `fields` and `username` decoded when asked for (lead-objects.ts). Default
    * false: plain objects, for readers that use a lead once and drop it (a dry run).
    */
   compact?: boolean;
@@ -173,98 +173,6 @@ function checkRow(
   }
   return { kind: "lead", lead: make(id, position, line, cells, layout, timezone || undefined) };
 }
-
-type MakeLead = (id: string, position: number, line: number, cells: readonly string[], layout: ColumnLayout, timezone: string | undefined) => Lead;
-
-function plainLead(id: string, position: number, line: number, cells: readonly string[], layout: ColumnLayout, timezone: string | undefined): Lead {
-  const lead: Lead = { id, position, line, fields: fieldsOf(layout, cells) };
-  const handle = usernameIn(cells, layout);
-  if (handle) lead.username = handle;
-  if (timezone) lead.timezone = timezone;
-  return lead;
-}
-
-/** The X username without its "@" (a CSV may hold "@handle"): every display adds its own. Undefined when empty or not configured. */
-function usernameIn(cells: readonly string[], layout: ColumnLayout): string | undefined {
-  const username = layout.usernameIndex === undefined ? undefined : cells[layout.usernameIndex];
-  return username?.replace(/^@+/, "") || undefined;
-}
-
-/** Compact leads for one file: the zone names shared (a list has a few dozen zones, not a million). */
-function compactLeads(): MakeLead {
-  const zones = new Map<string, string>();
-  return (id, position, line, cells, layout, timezone) => {
-    let zone = timezone;
-    if (zone !== undefined) {
-      const known = zones.get(zone);
-      if (known !== undefined) zone = known;
-      else if (zones.size < 10_000) zones.set(zone, zone);
-    }
-    // The id is kept once, as the lead's own: its cell goes in empty and comes back on decoding.
-    const row = cells as string[];
-    row[layout.idIndex] = "";
-    const packed = flatString(JSON.stringify(row));
-    row[layout.idIndex] = id;
-    return new CompactLead(id, position, line, packed, layout, zone);
-  };
-}
-
-/**
- * A lead whose cells are one JSON string (~120 bytes for 7 columns, against ~350 for a row object
- * and its 7 strings): `fields` and `username` are decoded on each read, so a reader takes `fields`
- * once per use (the renderer does, once per lead). Its own properties are set in the constructor
- * only, so V8 keeps them inside the object.
- */
-class CompactLead implements Lead {
-  constructor(
-    readonly id: string,
-    readonly position: number,
-    readonly line: number,
-    private readonly cells: string,
-    private readonly layout: ColumnLayout,
-    readonly timezone: string | undefined,
-  ) {}
-
-  get fields(): Record<string, string> {
-    return fieldsOf(this.layout, this.decodeCells());
-  }
-
-  get username(): string | undefined {
-    return usernameIn(this.decodeCells(), this.layout);
-  }
-
-  private decodeCells(): string[] {
-    const cells = JSON.parse(this.cells) as string[];
-    cells[this.layout.idIndex] = this.id;
-    return cells;
-  }
-}
-
-/**
- * A row's cells by header name. No Object.prototype behind it: a "__proto__" or "constructor" header
- * is an ordinary key. Not `Object.create(null)` per row, though: V8 keeps such objects in dictionary
- * mode, ~500 bytes a lead for 7 columns (100,000 leads: ~50 MB). Rows made by one constructor per
- * file, whose prototype is a null-prototype object, get the same keys in the same order: one hidden
- * class, properties in the object itself (~80 bytes).
- */
-function fieldsOf(layout: ColumnLayout, cells: readonly string[]): Record<string, string> {
-  let make = rowMakers.get(layout);
-  if (!make) {
-    const names = layout.names;
-    const Row = function (this: Record<string, string>, values: readonly string[]) {
-      for (let i = 0; i < values.length; i++) {
-        const name = names[i];
-        if (name) this[name] = values[i] ?? "";
-      }
-    } as unknown as new (values: readonly string[]) => Record<string, string>;
-    Row.prototype = Object.create(null) as object;
-    make = (values) => new Row(values);
-    rowMakers.set(layout, make);
-  }
-  return make(cells);
-}
-
-const rowMakers = new WeakMap<ColumnLayout, (cells: readonly string[]) => Record<string, string>>();
 
 /** FNV-1a of what identifies the person in a row: the username when configured, else every other cell. */
 function hashRow(cells: readonly string[], layout: ColumnLayout): number {
