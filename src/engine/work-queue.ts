@@ -19,18 +19,22 @@ export type Work =
   | { kind: "expire"; leadId: string };
 
 /**
- * Fresh work as kept in the queue: a first message (sequence step 0) as just its lead id, which the
- * queue already has (a million leads waiting to start would otherwise be a million 48-byte objects).
+ * Work as kept in a queue, the commonest kinds as just their lead's id (which the run keeps anyway):
+ * in the fresh queue a first message (sequence step 0), in the bound queue a reply window's expiry.
+ * A million leads waiting to start, or waiting for their reply windows to close, would otherwise be a
+ * million 40–48-byte work objects. The object is made again when the work is taken.
  */
-type FreshEntry = Work | string;
+type Entry = Work | string;
 
-const freshEntry = (work: Work): FreshEntry => (work.kind === "sequence" && work.index === 0 ? work.leadId : work);
-const freshWork = (entry: FreshEntry | undefined): Work | undefined =>
+const freshEntry = (work: Work): Entry => (work.kind === "sequence" && work.index === 0 ? work.leadId : work);
+const freshWork = (entry: Entry | undefined): Work | undefined =>
   typeof entry === "string" ? { kind: "sequence", leadId: entry, index: 0 } : entry;
+const boundEntry = (work: Work): Entry => (work.kind === "expire" ? work.leadId : work);
+const boundWork = (entry: Entry | undefined): Work | undefined => (typeof entry === "string" ? { kind: "expire", leadId: entry } : entry);
 
 export class WorkQueue {
-  private readonly bound = new InstantQueue<Work>();
-  private readonly fresh = new InstantQueue<FreshEntry>();
+  private readonly bound = new InstantQueue<Entry>();
+  private readonly fresh = new InstantQueue<Entry>();
   private readonly parked = new Map<string, Work[]>();
   /** Bound work put back after it fell due (deferred or parked): its own delay is over, a limit holds it. */
   private readonly held = new WeakSet<Work>();
@@ -39,7 +43,7 @@ export class WorkQueue {
   /** Queues bound work due at `dueAt` (epoch ms) by its own delay (a follow-up, a reply step, a retry). */
   pushBound(work: Work, dueAt: number): void {
     this.held.delete(work);
-    this.bound.push(work, dueAt, this.tie++);
+    this.bound.push(boundEntry(work), dueAt, this.tie++);
   }
 
   pushFresh(work: Work, dueAt: number, position: number): void {
@@ -89,7 +93,7 @@ export class WorkQueue {
 
   /** The bound work due first, without removing it. */
   peekBound(): Work | undefined {
-    return this.bound.peek();
+    return boundWork(this.bound.peek());
   }
 
   nextFreshAt(): number | undefined {
@@ -104,7 +108,7 @@ export class WorkQueue {
   /** The first bound work due at or before `now` (never later: see the invariant above). */
   popBoundDue(now: number): Work | undefined {
     const key = this.bound.peekKey();
-    return key !== undefined && key <= now ? this.bound.pop() : undefined;
+    return key !== undefined && key <= now ? boundWork(this.bound.pop()) : undefined;
   }
 
   /** The first fresh work due at or before `now`. */

@@ -38,14 +38,14 @@ export function compactLeads(): MakeLead {
     // The id is kept once, as the lead's own: its cell goes in empty and comes back on decoding.
     const row = cells as string[];
     row[layout.idIndex] = "";
-    const packed = flatString(JSON.stringify(row));
+    const packed = packCells(row);
     row[layout.idIndex] = id;
     return new CompactLead(id, position, line, packed, layout, zone);
   };
 }
 
 /**
- * A lead whose cells are one JSON string (~130 bytes for 7 columns, against ~350 for a row object
+ * A lead whose cells are one string (~110 bytes for 7 columns, against ~350 for a row object
  * and its 7 strings): `fields` and `username` are decoded on each read, so a reader takes `fields`
  * once per use (the renderer does, once per lead). Its own properties are set in the constructor
  * only, so V8 keeps them inside the object.
@@ -69,7 +69,7 @@ class CompactLead implements Lead {
   }
 
   private decodeCells(): string[] {
-    const cells = JSON.parse(this.cells) as string[];
+    const cells = unpackCells(this.cells);
     cells[this.layout.idIndex] = this.id;
     return cells;
   }
@@ -100,3 +100,22 @@ function fieldsOf(layout: ColumnLayout, cells: readonly string[]): Record<string
 }
 
 const rowMakers = new WeakMap<ColumnLayout, (cells: readonly string[]) => Record<string, string>>();
+
+/** Between packed cells: no cleaned CSV value is expected to hold it, and one that does is packed as JSON. */
+const SEPARATOR = "\u0000";
+/** First character of cells packed as JSON. */
+const JSON_CELLS = "\u0001";
+
+/**
+ * Cells as one flat string: joined by NUL (no quoting: ~25 bytes fewer than JSON for 7 columns), or as
+ * JSON after a marker when a value holds a NUL or the first one starts with the marker.
+ */
+export function packCells(cells: readonly string[]): string {
+  const plain = !cells.some((cell) => cell.includes(SEPARATOR)) && !(cells[0] ?? "").startsWith(JSON_CELLS);
+  return flatString(plain ? cells.join(SEPARATOR) : JSON_CELLS + JSON.stringify(cells));
+}
+
+/** The cells `packCells` packed. */
+export function unpackCells(packed: string): string[] {
+  return packed.startsWith(JSON_CELLS) ? (JSON.parse(packed.slice(1)) as string[]) : packed.split(SEPARATOR);
+}

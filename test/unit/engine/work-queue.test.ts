@@ -76,6 +76,34 @@ describe("WorkQueue", () => {
   });
 });
 
+describe("WorkQueue: work kept as its lead's id (first messages, reply-window expiries)", () => {
+  it("hands back the same work, whatever kind, and keeps a deferred one's identity (it is held)", () => {
+    const q = new WorkQueue();
+    const kinds: Work[] = [
+      { kind: "expire", leadId: "1" },
+      { kind: "sequence", leadId: "2", index: 0 },
+      { kind: "sequence", leadId: "3", index: 2 },
+      { kind: "reply", leadId: "4", stepId: "yes" },
+      { kind: "reconcile", leadId: "5", stepId: "intro" },
+    ];
+    kinds.forEach((w, i) => q.pushBound(w, T0 + i));
+    expect(q.peekBound()).toEqual(kinds[0]);
+    expect(Array.from(kinds, () => q.popBoundDue(T0 + 10))).toEqual(kinds);
+    q.pushFresh(kinds[1]!, T0, 1);
+    q.pushFresh(kinds[2]!, T0, 2);
+    expect(q.peekFresh()).toEqual(kinds[1]);
+    expect([q.popFreshDue(T0), q.popFreshDue(T0)]).toEqual([kinds[1], kinds[2]]);
+
+    const expiry: Work = { kind: "expire", leadId: "9" };
+    q.deferBound(expiry, T0 + 5, T0);
+    const back = q.popBoundDue(T0 + 5)!;
+    expect(back).toBe(expiry);
+    expect(q.isHeld(back)).toBe(true);
+    q.pushBound({ kind: "expire", leadId: "9" }, T0 + 6);
+    expect(q.isHeld(q.peekBound()!)).toBe(false);
+  });
+});
+
 describe("WorkQueue ordering over many entries", () => {
   it("pops by instant, then by push order (bound) or CSV position (fresh), for 5,000 random entries with many equal instants", () => {
     let seed = 7;
