@@ -103,7 +103,7 @@ class CampaignEngine {
     // The next send as the caps, gaps and windows allow it — not merely when the next step falls due.
     const due = this.nextDueAt();
     const nextSendAt = due === undefined ? undefined : this.explainNext(clock.now(), due).at;
-    const summary = summarize(this.deps, this.startedAt, this.sentThisRun, nextSendAt, this.pausedReason);
+    const summary = summarize(this.deps, this.leadsById, this.startedAt, this.sentThisRun, nextSendAt, this.pausedReason);
     this.deps.emit({ type: "run.finished", at: clock.now(), outcome, summary });
     return { outcome, summary };
   }

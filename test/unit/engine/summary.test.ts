@@ -51,7 +51,7 @@ describe("countSteps", () => {
 
   it("summarize counts only the current CSV's leads and carries the run's figures", () => {
     const h = harness({ campaign, leads: [lead("1", 1), lead("2", 2)], states: [contacted("1", T0), contacted("removed", T0)] });
-    const sum = summarize(h.deps, T0 - 1000, 1, T0 + DAY, undefined);
+    const sum = summarize(h.deps, new Map(h.deps.leads.map((l) => [l.id, l])), T0 - 1000, 1, T0 + DAY, undefined);
     expect(sum).toMatchObject({ startedAt: T0 - 1000, endedAt: T0, sentThisRun: 1, leads: 2, nextDueAt: T0 + DAY });
     expect(sum.steps[0]).toMatchObject({ stepId: "intro", sent: 1, pending: 1 });
     expect("pausedReason" in sum).toBe(false);
