@@ -24,7 +24,11 @@ describe("outreach run: a full campaign", () => {
     expect(tally.missing(fixture.leadIds, fixture.sequenceSteps)).toEqual([]);
     expect(tally.total).toBe(60);
     expect(tally.splitThreads).toEqual([]);
-    expect([...tally.perAccount.values()].sort()).toEqual([30, 30]);
+    // New leads go to the least-loaded account among those free at that instant (README: Pacing): on a
+    // loaded machine a send can still be in flight on one, so the split is even give or take a lead or two.
+    const perAccount = [...tally.perAccount.values()];
+    expect(perAccount).toHaveLength(2);
+    for (const n of perAccount) expect(Math.abs(n - 30)).toBeLessThanOrEqual(4);
 
     const sent = r.events.filter((e) => e.type === "lead.sent");
     expect(sent).toHaveLength(60);
