@@ -63,8 +63,13 @@ export class PackedLeads implements LeadMap {
   /** Hot leads touched in this period, and in the previous one. Every hot lead is in one of the two. */
   private young = new Set<string>();
   private old = new Set<string>();
-  /** Leads packed with live objects: checked at each period until their objects are collected. */
+  /**
+   * Leads packed while their objects may be in use, oldest first from `coolingHead`: each period checks
+   * up to HOT_LIMIT of them, keeping the line alone for those whose objects were collected. (Checking
+   * all of them each period was quadratic where full collections are rare: a rehearsal's large heap.)
+   */
   private cooling: string[] = [];
+  private coolingHead = 0;
   /** Account and step ids seen so far, so lines carry small indexes (they only grow). */
   private readonly accounts = new Map<string, number>();
   private readonly accountList: string[] = [];
@@ -134,21 +139,25 @@ export class PackedLeads implements LeadMap {
 
   /** Packs the leads untouched for two periods, and forgets the objects of those packed before, once collected. */
   private endPeriod(): void {
-    const stillCooling: string[] = [];
-    for (const id of this.cooling) {
+    const end = Math.min(this.cooling.length, this.coolingHead + this.hotLimit);
+    for (; this.coolingHead < end; this.coolingHead++) {
+      const id = this.cooling[this.coolingHead]!;
       const slot = this.slots.get(id);
       if (!(slot instanceof Cooling)) continue; // hot again, or already a line
       if (slot.ref.deref() === undefined) this.slots.set(id, slot.line);
-      else stillCooling.push(id);
+      else this.cooling.push(id); // still in use: looked at again later
+    }
+    if (this.coolingHead >= this.hotLimit && this.coolingHead * 2 >= this.cooling.length) {
+      this.cooling = this.cooling.slice(this.coolingHead);
+      this.coolingHead = 0;
     }
     for (const id of this.old) {
       if (this.young.has(id)) continue;
       const slot = this.slots.get(id);
       if (slot === undefined || typeof slot === "string" || slot instanceof Cooling) continue;
       this.slots.set(id, new Cooling(this.encode(slot), this.holdWeakly(slot)));
-      stillCooling.push(id);
+      this.cooling.push(id);
     }
-    this.cooling = stillCooling;
     this.old = this.young;
     this.young = new Set();
   }
