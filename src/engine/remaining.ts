@@ -41,37 +41,58 @@ export function remainingWork(
   now: number,
   range: { sendsFrom: number; sendsTo: number } = { sendsFrom: now - DAY, sendsTo: now },
 ): RemainingWork {
-  const messageSteps = messageStepIds(campaign);
-  const out: RemainingWork = { leads: 0, toStart: [], followUps: [], openForReplies: 0, finished: 0, failed: 0, recentSends: new Map() };
-  for (const lead of leads) {
+  const tally = new RemainingTally(campaign, now, range);
+  for (const lead of leads) tally.add(lead, stateOf(lead.id));
+  return tally.work();
+}
+
+/** `remainingWork` a lead at a time, in CSV order (a pass that reads each lead's state once and lets it go). */
+export class RemainingTally {
+  private readonly messageSteps: ReadonlySet<string>;
+  private readonly out: RemainingWork = { leads: 0, toStart: [], followUps: [], openForReplies: 0, finished: 0, failed: 0, recentSends: new Map() };
+
+  constructor(
+    private readonly campaign: Pick<Campaign, "sequence" | "replySteps" | "accounts">,
+    private readonly now: number,
+    private readonly range: { sendsFrom: number; sendsTo: number } = { sendsFrom: now - DAY, sendsTo: now },
+  ) {
+    this.messageSteps = messageStepIds(campaign);
+  }
+
+  /** One CSV lead and its state (undefined: never touched). */
+  add(lead: { id: string; timezone?: string | undefined }, state: LeadState | undefined): void {
+    const out = this.out;
     out.leads++;
-    const state = stateOf(lead.id);
-    if (state) collectSends(state, messageSteps, range, out.recentSends);
+    if (state) collectSends(state, this.messageSteps, this.range, out.recentSends);
     if (state?.finishedAt !== undefined) {
       out.finished++;
       if (state.finishReason === "failed") out.failed++;
-      continue;
+      return;
     }
     if (state?.reply) {
       // A reply stops the sequence; what is left are reply steps, a few at most: counted as open.
       out.openForReplies++;
-      continue;
+      return;
     }
-    const next = nextSequenceWork(campaign.sequence, state?.steps ?? {});
+    const next = nextSequenceWork(this.campaign.sequence, state?.steps ?? {});
     if (next.kind === "failed") {
       out.finished++;
       out.failed++;
     } else if (next.kind === "start" && !state?.account) {
       out.toStart.push(lead.timezone);
     } else if ((next.kind === "start" || next.kind === "due") && state?.account) {
-      const dueAt = next.kind === "due" ? next.at : now;
+      const dueAt = next.kind === "due" ? next.at : this.now;
       out.followUps.push({ leadId: lead.id, step: next.index, dueAt, account: state.account, ...(lead.timezone ? { timezone: lead.timezone } : {}) });
     } else {
       out.openForReplies++;
     }
   }
-  for (const times of out.recentSends.values()) times.sort((a, b) => a - b);
-  return out;
+
+  /** What remains of the leads added (call once). */
+  work(): RemainingWork {
+    for (const times of this.out.recentSends.values()) times.sort((a, b) => a - b);
+    return this.out;
+  }
 }
 
 /** The timetable of what remains, from `start`: the dry run's worst case (nobody replies), caps and windows applied. */

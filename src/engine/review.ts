@@ -26,9 +26,20 @@ export interface ReviewItem {
 export function leadsToReview(leads: Iterable<LeadState>): ReviewItem[] {
   const out: ReviewItem[] = [];
   for (const lead of leads) {
-    if (lead.review) out.push({ leadId: lead.id, at: lead.review.at, reason: lead.review.reason, reply: lead.reply?.text ?? "" });
+    const item = reviewItem(lead);
+    if (item) out.push(item);
   }
-  return out.sort((a, b) => a.at - b.at);
+  return sortReviewItems(out);
+}
+
+/** The lead as an item awaiting review, or undefined when it awaits none. */
+export function reviewItem(lead: LeadState): ReviewItem | undefined {
+  return lead.review ? { leadId: lead.id, at: lead.review.at, reason: lead.review.reason, reply: lead.reply?.text ?? "" } : undefined;
+}
+
+/** Oldest first (in place; stable: leads marked at the same ms keep their order). */
+export function sortReviewItems(items: ReviewItem[]): ReviewItem[] {
+  return items.sort((a, b) => a.at - b.at);
 }
 
 /**

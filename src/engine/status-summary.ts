@@ -1,7 +1,7 @@
 /**
  * What `outreach status` reports, in two stages so the costly one can be kept:
  *
- * 1. `summarizeStatus` walks every CSV lead and its state once (100,000 leads: ~1 s) and keeps what
+ * 1. `summarizeStatus` walks every CSV lead and its state once and keeps what
  *    does not depend on the time of asking — the counts, the failures, the leads to review — plus the
  *    few inputs the time-dependent parts need: the zones of the leads not started, the earliest
  *    follow-up of each account in each zone, and each account's recent send times.
@@ -15,9 +15,9 @@ import type { Campaign } from "../config/types.js";
 import type { LeadState } from "../state/types.js";
 import type { LeadMap } from "../state/lead-map.js";
 import type { StepCounts } from "./events.js";
-import { projectFirstSend, remainingWork, type RemainingWork } from "./remaining.js";
-import { leadsToReview, type ReviewItem } from "./review.js";
-import { countSteps } from "./summary.js";
+import { projectFirstSend, RemainingTally, type RemainingWork } from "./remaining.js";
+import { reviewItem, sortReviewItems, type ReviewItem } from "./review.js";
+import { StepTally } from "./summary.js";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -89,36 +89,59 @@ export interface StatusSummary {
 }
 
 /**
- * One pass over the CSV's leads and their state (undefined before the first run).
- * `csvLeads` are the valid rows as a run reads them; `skippedRows` the others.
+ * The leads' states as the summary reads them: `peek` (when there) reads a lead without keeping it
+ * (state/lead-lines.ts: a 100,000-lead state is decoded one lead at a time and let go), else `get`.
+ */
+export type StatusLeads = Pick<LeadMap, "get" | "size"> & { peek?(id: string): LeadState | undefined };
+
+/**
+ * One pass over the CSV's leads and their state (undefined before the first run), each lead's state
+ * read once and let go. `csvLeads` are the valid rows as a run reads them, in CSV order; `skippedRows`
+ * the others.
  */
 export function summarizeStatus(
   campaign: Pick<Campaign, "name" | "stateFile" | "sequence" | "replySteps" | "accounts">,
-  state: { leads: Pick<LeadMap, "get" | "size"> } | undefined,
-  csvLeads: readonly StatusLead[],
+  state: { leads: StatusLeads } | undefined,
+  csvLeads: Iterable<StatusLead>,
   skippedRows: number,
   computedAt: number,
 ): StatusSummary {
-  const stateOf = (id: string): LeadState | undefined => state?.leads.get(id);
-  const states = csvLeads.map((l) => stateOf(l.id)).filter((s): s is LeadState => s !== undefined);
-  const counts = countSteps(campaign, states, csvLeads.length);
+  const leads = state?.leads;
+  const read = leads === undefined ? () => undefined : leads.peek ? (id: string) => leads.peek!(id) : (id: string) => leads.get(id);
+  const steps = new StepTally(campaign);
   // Sends up to a day after computedAt count too: a clock that was ahead wrote them, and they come
   // into the last 24 h as `now` moves on.
-  const work = remainingWork(campaign, csvLeads, stateOf, computedAt, { sendsFrom: computedAt - DAY, sendsTo: Number.POSITIVE_INFINITY });
-  const contacted = states.filter((l) => Object.values(l.steps).some((s) => s.status === "sent")).length;
+  const remaining = new RemainingTally(campaign, computedAt, { sendsFrom: computedAt - DAY, sendsTo: Number.POSITIVE_INFINITY });
   const firstStep = campaign.sequence[0]?.id ?? "";
-  const notContacted = states.flatMap((l) => {
-    const rec = l.steps[firstStep];
-    return rec?.status === "skipped" ? [{ leadId: l.id, reason: rec.reason ?? "skipped" }] : [];
-  });
+  let contacted = 0;
+  const notContacted: { leadId: string; reason: string }[] = [];
+  let notContactedCount = 0;
   const leadsPer = new Map<string, number>();
-  for (const s of states) if (s.account) leadsPer.set(s.account, (leadsPer.get(s.account) ?? 0) + 1);
+  const review: ReviewItem[] = [];
+  const failures = new FailureGroups();
+  let csvCount = 0;
+  for (const lead of csvLeads) {
+    csvCount++;
+    const s = read(lead.id);
+    remaining.add(lead, s);
+    if (s === undefined) continue;
+    steps.add(s);
+    if (Object.values(s.steps).some((r) => r.status === "sent")) contacted++;
+    const first = s.steps[firstStep];
+    if (first?.status === "skipped" && notContactedCount++ < NOT_CONTACTED_SHOWN) notContacted.push({ leadId: s.id, reason: first.reason ?? "skipped" });
+    if (s.account) leadsPer.set(s.account, (leadsPer.get(s.account) ?? 0) + 1);
+    const item = reviewItem(s);
+    if (item) review.push(item);
+    failures.add(s);
+  }
+  const counts = steps.totals(csvCount);
+  const work = remaining.work();
   return {
     computedAt,
     report: {
       campaign: campaign.name,
       stateFile: campaign.stateFile,
-      started: state !== undefined && state.leads.size > 0,
+      started: leads !== undefined && leads.size > 0,
       leads: {
         total: work.leads,
         notStarted: work.toStart.length,
@@ -128,17 +151,17 @@ export function summarizeStatus(
         failed: work.failed,
       },
       skippedRows,
-      leadsInState: state?.leads.size ?? 0,
+      leadsInState: leads?.size ?? 0,
       steps: counts.steps,
       contacted,
       replied: counts.replied,
       replyRate: contacted ? counts.replied / contacted : 0,
       optedOut: counts.optedOut,
-      needsReview: leadsToReview(states),
+      needsReview: sortReviewItems(review),
       finished: counts.finished,
-      failures: groupFailures(states),
-      notContacted: notContacted.slice(0, 50),
-      notContactedCount: notContacted.length,
+      failures: failures.groups(),
+      notContacted,
+      notContactedCount,
       replySteps: counts.steps.filter((s) => s.kind === "reply").map(({ stepId, sent, skipped, failed, pending }) => ({ stepId, sent, skipped, failed, pending })),
     },
     accountLeads: campaign.accounts.map((a) => leadsPer.get(a) ?? 0),
@@ -148,6 +171,11 @@ export function summarizeStatus(
     recentSends: Object.fromEntries(work.recentSends),
   };
 }
+
+/** Leads given no first message that the report names (the rest are counted). */
+const NOT_CONTACTED_SHOWN = 50;
+/** Leads each failure reason names (the rest are counted). */
+const FAILED_LEADS_SHOWN = 20;
 
 /** The whole report at `now` (>= `summary.computedAt`; earlier gives the caps too few sends). */
 export function statusAt(campaign: Pick<Campaign, "sequence" | "accounts" | "pacing">, summary: StatusSummary, now: number): StatusReport {
@@ -189,17 +217,22 @@ function earliestFollowUps(followUps: RemainingWork["followUps"]): RemainingWork
   return [...earliest.values()];
 }
 
-function groupFailures(states: readonly LeadState[]): StatusReport["failures"] {
-  const failures = new Map<string, { count: number; leads: string[] }>();
-  for (const lead of states) {
+/** Failed steps grouped by "step: reason", most frequent first, each naming its first leads. */
+class FailureGroups {
+  private readonly byReason = new Map<string, { count: number; leads: string[] }>();
+
+  add(lead: LeadState): void {
     for (const [stepId, rec] of Object.entries(lead.steps)) {
       if (rec.status !== "failed") continue;
       const key = `${stepId}: ${rec.reason ?? "unknown"}`;
-      const f = failures.get(key) ?? { count: 0, leads: [] };
+      const f = this.byReason.get(key) ?? { count: 0, leads: [] };
       f.count++;
-      if (f.leads.length < 20) f.leads.push(lead.id);
-      failures.set(key, f);
+      if (f.leads.length < FAILED_LEADS_SHOWN) f.leads.push(lead.id);
+      this.byReason.set(key, f);
     }
   }
-  return [...failures].map(([reason, v]) => ({ reason, ...v })).sort((a, b) => b.count - a.count);
+
+  groups(): StatusReport["failures"] {
+    return [...this.byReason].map(([reason, v]) => ({ reason, ...v })).sort((a, b) => b.count - a.count);
+  }
 }

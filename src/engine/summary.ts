@@ -38,30 +38,46 @@ export function countSteps(
   campaign: Pick<Campaign, "sequence" | "replySteps">,
   states: Iterable<LeadState>,
   leadCount: number,
-): Omit<RunSummary, "startedAt" | "endedAt" | "sentThisRun" | "nextDueAt" | "pausedReason"> {
-  const steps: StepCounts[] = [
-    ...campaign.sequence.map((s) => blank(s.id, "sequence")),
-    ...campaign.replySteps.map((s) => blank(s.id, "reply")),
-  ];
-  const byId = new Map(steps.map((s) => [s.stepId, s]));
-  let finished = 0;
-  let replied = 0;
-  let optedOut = 0;
-  let needsReview = 0;
-  let failedLeads = 0;
-  let seen = 0;
-  for (const state of states) {
-    seen++;
-    if (state.finishedAt !== undefined) finished++;
-    if (state.reply) replied++;
-    if (state.optedOut) optedOut++;
-    if (state.review) needsReview++;
-    if (state.finishReason === "failed") failedLeads++;
+): StepTotals {
+  const tally = new StepTally(campaign);
+  for (const state of states) tally.add(state);
+  return tally.totals(leadCount);
+}
+
+/** What `countSteps` gives: the run summary's counts. */
+export type StepTotals = Omit<RunSummary, "startedAt" | "endedAt" | "sentThisRun" | "nextDueAt" | "pausedReason">;
+
+/**
+ * `countSteps` a lead at a time, for a pass that reads each lead once and lets it go (`outreach
+ * status` over 100,000 leads): `add` every lead that has a state, then `totals` with the CSV's count.
+ */
+export class StepTally {
+  private readonly steps: StepCounts[];
+  private readonly byId: Map<string, StepCounts>;
+  private finished = 0;
+  private replied = 0;
+  private optedOut = 0;
+  private needsReview = 0;
+  private failedLeads = 0;
+  private seen = 0;
+
+  constructor(campaign: Pick<Campaign, "sequence" | "replySteps">) {
+    this.steps = [...campaign.sequence.map((s) => blank(s.id, "sequence")), ...campaign.replySteps.map((s) => blank(s.id, "reply"))];
+    this.byId = new Map(this.steps.map((s) => [s.stepId, s]));
+  }
+
+  add(state: LeadState): void {
+    this.seen++;
+    if (state.finishedAt !== undefined) this.finished++;
+    if (state.reply) this.replied++;
+    if (state.optedOut) this.optedOut++;
+    if (state.review) this.needsReview++;
+    if (state.finishReason === "failed") this.failedLeads++;
     if (state.reply?.afterStep) {
-      const c = byId.get(state.reply.afterStep);
+      const c = this.byId.get(state.reply.afterStep);
       if (c) c.replies++;
     }
-    for (const c of steps) {
+    for (const c of this.steps) {
       const st = state.steps[c.stepId]?.status;
       if (st === "sent") c.sent++;
       else if (st === "failed") c.failed++;
@@ -69,9 +85,12 @@ export function countSteps(
       else if (state.finishedAt === undefined && (c.kind === "sequence" || state.reply)) c.pending++;
     }
   }
-  // Leads never touched are pending for every sequence step.
-  for (const c of steps) if (c.kind === "sequence") c.pending += leadCount - seen;
-  return { leads: leadCount, finished, replied, optedOut, needsReview, failedLeads, steps };
+
+  /** The counts, `leadCount` leads in all: those never `add`ed are pending for every sequence step. */
+  totals(leadCount: number): StepTotals {
+    const steps = this.steps.map((c) => ({ ...c, pending: c.kind === "sequence" ? c.pending + leadCount - this.seen : c.pending }));
+    return { leads: leadCount, finished: this.finished, replied: this.replied, optedOut: this.optedOut, needsReview: this.needsReview, failedLeads: this.failedLeads, steps };
+  }
 }
 
 function blank(stepId: string, kind: "sequence" | "reply"): StepCounts {

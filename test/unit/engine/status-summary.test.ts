@@ -6,7 +6,11 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Campaign } from "../../../src/config/types.js";
-import { statusAt, summarizeStatus, type StatusLead } from "../../../src/engine/status-summary.js";
+import { statusAt, summarizeStatus, type StatusLead, type StatusReport, type StatusSummary } from "../../../src/engine/status-summary.js";
+import { remainingWork, type RemainingWork } from "../../../src/engine/remaining.js";
+import { leadsToReview } from "../../../src/engine/review.js";
+import { countSteps } from "../../../src/engine/summary.js";
+import type { LeadMap } from "../../../src/state/lead-map.js";
 import type { LeadState, StepRecord } from "../../../src/state/types.js";
 import { seededRandom } from "../../../src/sandbox/ids.js";
 import { DAY, MINUTE, makeCampaign, replyStep, sequenceSteps } from "./fakes.js";
@@ -100,3 +104,116 @@ describe("status summary: kept at t0, finished at t1, equals the report made at 
     expect(statusAt(c, kept, T + 20 * MINUTE).accounts[1]).toMatchObject({ sentLastHour: 1, sentLast24h: 1 });
   });
 });
+
+describe("status summary: one pass, each lead read once", () => {
+  for (const seed of ["g", "h", "i", "j"]) {
+    it(`equals the summary made by a pass per figure (seed ${seed}), reading each CSV lead's state once and never get()`, () => {
+      const c = campaign(10, 100);
+      const { leads, states } = randomState(seed, c, 600);
+      // Some failures beyond the 20 named per reason, and skipped first steps beyond the 50 named.
+      for (const [i, s] of [...states.values()].entries()) {
+        if (i % 3 === 0) s.steps.nudge = { status: "failed", updatedAt: T, attempts: 3, reason: "DMs closed" };
+        if (i % 4 === 1) s.steps.intro = { status: "skipped", updatedAt: T, attempts: 0, reason: "already in conversation" };
+      }
+      const reads = new Map<string, number>();
+      const view = {
+        size: states.size,
+        get: (): LeadState | undefined => {
+          throw new Error("get() keeps the lead: the pass must peek");
+        },
+        peek: (id: string): LeadState | undefined => {
+          reads.set(id, (reads.get(id) ?? 0) + 1);
+          return states.get(id);
+        },
+      };
+      const made = summarizeStatus(c, { leads: view }, leads, 3, T);
+      expect(made).toEqual(referenceSummary(c, { leads: states }, leads, 3, T));
+      expect(made.report.failures[0]!.count).toBeGreaterThan(20);
+      expect(made.report.notContactedCount).toBeGreaterThan(50);
+      expect([...reads.values()].every((n) => n === 1)).toBe(true);
+      expect(reads.size).toBe(leads.length);
+    });
+  }
+});
+
+/** The summary as it was made before the one-pass tallies: a pass over the leads per figure (the oracle). */
+function referenceSummary(
+  campaign: Pick<Campaign, "name" | "stateFile" | "sequence" | "replySteps" | "accounts">,
+  state: { leads: Pick<LeadMap, "get" | "size"> } | undefined,
+  csvLeads: readonly StatusLead[],
+  skippedRows: number,
+  computedAt: number,
+): StatusSummary {
+  const stateOf = (id: string): LeadState | undefined => state?.leads.get(id);
+  const states = csvLeads.map((l) => stateOf(l.id)).filter((s): s is LeadState => s !== undefined);
+  const counts = countSteps(campaign, states, csvLeads.length);
+  // Sends up to a day after computedAt count too: a clock that was ahead wrote them, and they come
+  // into the last 24 h as `now` moves on.
+  const work = remainingWork(campaign, csvLeads, stateOf, computedAt, { sendsFrom: computedAt - DAY, sendsTo: Number.POSITIVE_INFINITY });
+  const contacted = states.filter((l) => Object.values(l.steps).some((s) => s.status === "sent")).length;
+  const firstStep = campaign.sequence[0]?.id ?? "";
+  const notContacted = states.flatMap((l) => {
+    const rec = l.steps[firstStep];
+    return rec?.status === "skipped" ? [{ leadId: l.id, reason: rec.reason ?? "skipped" }] : [];
+  });
+  const leadsPer = new Map<string, number>();
+  for (const s of states) if (s.account) leadsPer.set(s.account, (leadsPer.get(s.account) ?? 0) + 1);
+  return {
+    computedAt,
+    report: {
+      campaign: campaign.name,
+      stateFile: campaign.stateFile,
+      started: state !== undefined && state.leads.size > 0,
+      leads: {
+        total: work.leads,
+        notStarted: work.toStart.length,
+        waitingForFollowUp: work.followUps.length,
+        openForReplies: work.openForReplies,
+        finished: work.finished,
+        failed: work.failed,
+      },
+      skippedRows,
+      leadsInState: state?.leads.size ?? 0,
+      steps: counts.steps,
+      contacted,
+      replied: counts.replied,
+      replyRate: contacted ? counts.replied / contacted : 0,
+      optedOut: counts.optedOut,
+      needsReview: leadsToReview(states),
+      finished: counts.finished,
+      failures: groupFailures(states),
+      notContacted: notContacted.slice(0, 50),
+      notContactedCount: notContacted.length,
+      replySteps: counts.steps.filter((s) => s.kind === "reply").map(({ stepId, sent, skipped, failed, pending }) => ({ stepId, sent, skipped, failed, pending })),
+    },
+    accountLeads: campaign.accounts.map((a) => leadsPer.get(a) ?? 0),
+    toStartZones: [...new Set(work.toStart.map((z) => z ?? null))],
+    toStart: work.toStart.length,
+    followUps: earliestFollowUps(work.followUps),
+    recentSends: Object.fromEntries(work.recentSends),
+  };
+}
+function groupFailures(states: readonly LeadState[]): StatusReport["failures"] {
+  const failures = new Map<string, { count: number; leads: string[] }>();
+  for (const lead of states) {
+    for (const [stepId, rec] of Object.entries(lead.steps)) {
+      if (rec.status !== "failed") continue;
+      const key = `${stepId}: ${rec.reason ?? "unknown"}`;
+      const f = failures.get(key) ?? { count: 0, leads: [] };
+      f.count++;
+      if (f.leads.length < 20) f.leads.push(lead.id);
+      failures.set(key, f);
+    }
+  }
+  return [...failures].map(([reason, v]) => ({ reason, ...v })).sort((a, b) => b.count - a.count);
+}
+
+function earliestFollowUps(followUps: RemainingWork["followUps"]): RemainingWork["followUps"] {
+  const earliest = new Map<string, RemainingWork["followUps"][number]>();
+  for (const f of followUps) {
+    const key = `${f.account}\0${f.timezone ?? ""}`;
+    const seen = earliest.get(key);
+    if (!seen || f.dueAt < seen.dueAt) earliest.set(key, f);
+  }
+  return [...earliest.values()];
+}
