@@ -10,8 +10,9 @@
  */
 import path from "node:path";
 import type { Campaign } from "../config/types.js";
-import { statusAt, summarizeStatus, type StatusLead, type StatusReport, type StatusSummary } from "../engine/status-summary.js";
+import { statusAt, summarizeStatus, type StatusLead, type StatusLeads, type StatusReport, type StatusSummary } from "../engine/status-summary.js";
 import { seedZoneDays, zoneDays, type ZoneDays } from "../schedule/windows.js";
+import type { LeadLines } from "../state/lead-lines.js";
 import type { LeadState } from "../state/types.js";
 import {
   fileIdentity,
@@ -101,12 +102,18 @@ async function summarizeFromFiles(campaign: StatusCampaign, files: SummaryInputs
     import("../state/load.js"),
     import("../files/fs-faults.js"),
   ]);
-  const state = await readStateModel(files?.stateFile ?? campaign.stateFile).catch((err: unknown) => {
+  // The leads as their lines, each decoded when the summary reads it and let go (state/lead-lines.ts).
+  const state = await readStateModel(files?.stateFile ?? campaign.stateFile, { lazy: true }).catch((err: unknown) => {
     throw fsFaultAsUserError(err, displayPath(campaign.stateFile), "read the state file", { then: "then run status again", sending: false });
   });
+  // A LeadLines, or a Map for a snapshot of an older format (read whole).
+  const stateLeads = state?.leads as (StatusLeads & Partial<Pick<LeadLines, "checkUnread">>) | undefined;
   const read = files ? { ...campaign, leads: { ...campaign.leads, file: files.leadsFile }, ...(files.suppressionFile ? { suppressionFile: files.suppressionFile } : {}) } : campaign;
-  const { leads, skippedRows } = await readCsvLeads(read, (id) => state?.leads.get(id));
-  return summarizeStatus(campaign, state, leads, skippedRows, now);
+  const { leads, skippedRows } = await readCsvLeads(read, (id) => (stateLeads?.peek ? stateLeads.peek(id) : stateLeads?.get(id)));
+  const summary = summarizeStatus(campaign, stateLeads && { leads: stateLeads }, leads, skippedRows, now);
+  // Every line is still checked, those of leads no longer in the CSV too: a damaged state file is said so.
+  stateLeads?.checkUnread?.();
+  return summary;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface LoadOptions {
   onWarning?: ((message: string) => void) | undefined;
   /** Load although the journal does not belong to the state file (see journalRefusal). Default false. */
   repair?: boolean | undefined;
+  /** The leads as their snapshot lines, decoded when read (lead-lines.ts): for a read-only view. Default false. */
+  lazy?: boolean | undefined;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface LoadOptions {
  */
 export async function loadModel(file: string, opts: LoadOptions = {}): Promise<Loaded | undefined> {
   const journalPath = `${file}.journal`;
-  const read = await readSnapshotFile(file);
+  const read = await readSnapshotFile(file, { lazy: opts.lazy === true });
   const bytes = await readNoFollow(journalPath);
   const parsed = bytes ? parseJournal(bytes, journalPath) : undefined;
   if (!read) {
@@ -71,8 +73,11 @@ export async function loadModel(file: string, opts: LoadOptions = {}): Promise<L
   };
 }
 
-/** Read-only view: snapshot + journal replay, no lock, no writes; the leads in a Map (`outreach status`). */
-export async function readStateModel(file: string, opts: { onWarning?: (message: string) => void } = {}): Promise<StateModel | undefined> {
+/**
+ * Read-only view: snapshot + journal replay, no lock, no writes; the leads in a Map, or with `lazy`
+ * as their lines, decoded when read (a LeadLines: `outreach status`).
+ */
+export async function readStateModel(file: string, opts: { onWarning?: (message: string) => void; lazy?: boolean } = {}): Promise<StateModel | undefined> {
   return (await loadModel(file, opts))?.model;
 }
 

@@ -13,6 +13,7 @@ import { Low, type Adapter } from "lowdb";
 import { UserError } from "../errors.js";
 import { fsyncPath, openToRead, replacePrivateFile } from "../files/private-files.js";
 import type { StateModel } from "./journal-records.js";
+import { LeadLines } from "./lead-lines.js";
 import { decodeLead, encodeLead, leadTables, tableIndex, type LeadLine, type LeadTables } from "./snapshot-format.js";
 import type { LeadState, StateMeta } from "./types.js";
 
@@ -25,12 +26,15 @@ const WRITE_CHUNK_CHARS = 64 * 1024;
  * every lead) is still read whole; the next write migrates it.
  */
 class PrivateSnapshotFile implements Adapter<StateModel | RawDocument | null> {
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly lazy = false,
+  ) {}
   async read(): Promise<StateModel | RawDocument | null> {
     const fh = await openToRead(this.file);
     if (!fh) return null;
     try {
-      return await readDocument(fh.readLines({ encoding: "utf8" }));
+      return await readDocument(fh.readLines({ encoding: "utf8" }), this.lazy ? this.file : undefined);
     } finally {
       await fh.close();
     }
@@ -52,16 +56,20 @@ export interface ReadSnapshot {
   legacy: boolean;
 }
 
-/** The snapshot at `file`, or undefined when there is none. Unparseable or foreign → UserError; a symlink → ELOOP. */
-export async function readSnapshotFile(file: string): Promise<ReadSnapshot | undefined> {
+/**
+ * The snapshot at `file`, or undefined when there is none. Unparseable or foreign → UserError; a symlink → ELOOP.
+ * `lazy`: the leads as their lines, decoded when read (lead-lines.ts: a read-only view), a damaged
+ * lead line found only then (still a UserError naming its line).
+ */
+export async function readSnapshotFile(file: string, opts: { lazy?: boolean } = {}): Promise<ReadSnapshot | undefined> {
   let data: StateModel | RawDocument | null;
   try {
-    const db = new Low<StateModel | RawDocument | null>(new PrivateSnapshotFile(file), null);
+    const db = new Low<StateModel | RawDocument | null>(new PrivateSnapshotFile(file, opts.lazy === true), null);
     await db.read();
     data = db.data;
   } catch (err) {
     if (!(err instanceof SyntaxError || err instanceof RangeError)) throw err;
-    throw new UserError(`${file}: the state file is not valid JSON (${err.message})`, { hint: recoveryHint(file), cause: err });
+    throw notJson(file, err);
   }
   if (data === null) return undefined;
   if (!("raw" in data)) return { model: data, legacy: false };
@@ -74,6 +82,10 @@ export async function readSnapshotFile(file: string): Promise<ReadSnapshot | und
   // Format 1 (before journal headers): give it an identity; openState rewrites both files at once.
   const meta: StateMeta = { ...found.meta, version: 3, stateId: newStateId(), generation: 0 };
   return { model: { meta, leads }, legacy: true };
+}
+
+function notJson(file: string, err: Error): UserError {
+  return new UserError(`${file}: the state file is not valid JSON (${err.message})`, { hint: recoveryHint(file), cause: err });
 }
 
 /** A fresh random state id (journal-header.ts). */
@@ -129,7 +141,8 @@ function* documentChunks(model: StateModel): Generator<string> {
  * becomes the model directly, one lead at a time; anything else is parsed as one JSON document.
  * @throws SyntaxError / RangeError for a damaged file.
  */
-async function readDocument(lines: AsyncIterable<string>): Promise<StateModel | RawDocument> {
+/** The snapshot's document; with `lazyFile` (the file's name, for errors), its leads kept as lines (lead-lines.ts). */
+async function readDocument(lines: AsyncIterable<string>, lazyFile?: string): Promise<StateModel | RawDocument> {
   const it = lines[Symbol.asyncIterator]();
   const head = await it.next();
   const first = head.done ? "" : head.value;
@@ -141,6 +154,7 @@ async function readDocument(lines: AsyncIterable<string>): Promise<StateModel | 
   const header = JSON.parse(`${first}]}`) as Partial<LeadTables> & { meta?: StateMeta };
   if (!isFormat3(header)) throw new SyntaxError("line 1: not a state file header (meta, accounts, steps, base)");
   const leads = new Map<string, LeadState>();
+  const lazy = lazyFile === undefined ? undefined : new LeadLines(header, (line, err) => notJson(lazyFile, new SyntaxError(`line ${line}: ${err.message}`, { cause: err })));
   let ended = false;
   let n = 1;
   for (let r = await it.next(); !r.done; r = await it.next()) {
@@ -154,6 +168,10 @@ async function readDocument(lines: AsyncIterable<string>): Promise<StateModel | 
       ended = true;
       continue;
     }
+    if (lazy) {
+      lazy.addLine(line);
+      continue;
+    }
     try {
       const lead = decodeLead(JSON.parse(line.endsWith(",") ? line.slice(0, -1) : line) as LeadLine, header);
       leads.set(lead.id, lead);
@@ -162,7 +180,7 @@ async function readDocument(lines: AsyncIterable<string>): Promise<StateModel | 
     }
   }
   if (!ended) throw new SyntaxError(`line ${n}: the file ends before the end of the leads (no "]}")`);
-  return { meta: header.meta, leads };
+  return { meta: header.meta, leads: lazy ?? leads };
 }
 
 function isFormat3(h: Partial<LeadTables> & { meta?: StateMeta }): h is LeadTables & { meta: StateMeta } {

@@ -1,0 +1,112 @@
+/**
+ * The read-only view's leads as their lines (state/lead-lines.ts): equal to the leads decoded whole,
+ * snapshot and journal replay alike; nothing kept by `peek`; a damaged line still found, by number.
+ */
+import { copyFile, readFile, writeFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { UserError } from "../../../src/errors.js";
+import { LeadLines } from "../../../src/state/lead-lines.js";
+import { readStateModel } from "../../../src/state/load.js";
+import type { LeadState } from "../../../src/state/types.js";
+import { openState } from "../../../src/state/store.js";
+import { clock, fingerprint, sending, sent, T0, tempDir } from "./helpers.js";
+
+/** A state of 300 leads: 200 compacted into the snapshot, then journal records over old and new leads (the store left open: not compacted). */
+async function stateWithJournal(): Promise<string> {
+  const file = `${await tempDir()}/state.json`;
+  const store = await openState({ file, campaign: "launch", fingerprint, clock: clock(), fsyncSending: false });
+  const id = (i: number): string => String(1_900_000_000_000_000_000n + BigInt(i));
+  for (let i = 0; i < 200; i++) {
+    void store.patchLead(id(i), { account: "acc-1", threadId: `t${i}` });
+    void store.setStep(id(i), "first", sending(T0 + i));
+    await store.setStep(id(i), "first", sent(T0 + i, `m${i}`));
+  }
+  await store.compact();
+  for (let i = 150; i < 300; i++) {
+    if (i >= 200) {
+      void store.patchLead(id(i), { account: "acc-1" });
+      await store.setStep(id(i), "first", sending(T0 + 1000 + i));
+    } else {
+      await store.patchLead(id(i), { reply: { at: T0 + 2000 + i, text: `reply "${i}" ✓`, messageId: `in${i}`, via: "events" } });
+    }
+  }
+  // The pair as a run leaves it between compactions, copied before close() compacts the journal away.
+  const copy = `${await tempDir()}/state.json`;
+  await copyFile(file, copy);
+  await copyFile(`${file}.journal`, `${copy}.journal`);
+  await store.close();
+  return copy;
+}
+
+describe("LeadLines: a read-only state's leads kept as their lines", () => {
+  it("reads every lead as the whole decode does, the journal's records replayed over the lines", async () => {
+    const file = await stateWithJournal();
+    const whole = (await readStateModel(file))!;
+    const lazy = (await readStateModel(file, { lazy: true }))!;
+    expect(lazy.leads).toBeInstanceOf(LeadLines);
+    expect(lazy.leads.size).toBe(whole.leads.size);
+    expect(lazy.leads.size).toBe(300);
+    const lines = lazy.leads as LeadLines;
+    for (const lead of whole.leads.values()) expect(lines.peek(lead.id)).toEqual(lead);
+    expect([...lazy.leads.values()].sort((a, b) => a.id.localeCompare(b.id))).toEqual([...whole.leads.values()].sort((a, b) => a.id.localeCompare(b.id)));
+    expect(lines.peek("1")).toBeUndefined();
+    expect(lazy.meta).toEqual(whole.meta);
+  });
+
+  it("peek keeps nothing (a fresh copy each read); get keeps the lead, and peek then returns that one", () => {
+    const lines = new LeadLines({ accounts: ["a"], steps: ["first"], base: T0 }, (n, e) => e);
+    lines.addLine('{"i":"42","a":0,"s":{"0":{"s":"sent","u":0,"g":0,"t":0}}},');
+    const one = lines.peek("42")!;
+    expect(one).toEqual({ id: "42", account: "a", steps: { first: { status: "sent", updatedAt: T0, attempts: 1, sendingAt: T0, sentAt: T0 } } });
+    expect(lines.peek("42")).not.toBe(one);
+    const kept = lines.get("42")!;
+    kept.optedOut = true;
+    expect(lines.peek("42")).toBe(kept);
+    expect(lines.get("42")).toBe(kept);
+  });
+
+  it("takes an id with escapes in it from the decoded line, not the raw text", () => {
+    const lines = new LeadLines({ accounts: [], steps: [], base: T0 }, (n, e) => e);
+    lines.addLine('{"i":"a\\"b\\\\c"}');
+    lines.addLine('{"i":"plain","o":1}');
+    expect(lines.peek('a"b\\c')).toEqual({ id: 'a"b\\c', steps: {} });
+    expect(lines.peek("plain")).toEqual({ id: "plain", steps: {}, optedOut: true });
+    expect(lines.size).toBe(2);
+  });
+
+  it.each([
+    { what: "a step index outside the table", edit: (t: string) => t.replace('"s":{"0":', '"s":{"7":') },
+    { what: "a damaged line after its id", edit: (t: string) => t.replace(/("i":"1900000000000000100",)/, '$1"s":{') },
+    { what: "a line with no readable id", edit: (t: string) => t.replace('{"i":"1900000000000000100"', '{"i":1900000000000000100') },
+  ])("$what: found when read, or by checkUnread for a lead nobody read, with the whole decode's message", async ({ edit }) => {
+    const file = await stateWithJournal();
+    await writeFile(file, edit(await readFile(file, "utf8")));
+    const eager = await readStateModel(file).catch((e: unknown) => e);
+    expect(eager).toBeInstanceOf(UserError);
+    let lazyErr: unknown;
+    try {
+      const lazy = await readStateModel(file, { lazy: true });
+      (lazy!.leads as LeadLines).checkUnread();
+    } catch (e) {
+      lazyErr = e;
+    }
+    expect(lazyErr).toBeInstanceOf(UserError);
+    expect((lazyErr as UserError).message).toBe((eager as UserError).message);
+    expect((lazyErr as UserError).message).toMatch(/not valid JSON \(line \d+: /);
+    expect((lazyErr as UserError).details.hint).toEqual((eager as UserError).details.hint);
+  });
+
+  it("checkUnread decodes only the lines no one read", () => {
+    let bad = 0;
+    const lines = new LeadLines({ accounts: [], steps: [], base: T0 }, (n, e) => {
+      bad = n;
+      return e;
+    });
+    lines.addLine('{"i":"1"},');
+    lines.addLine('{"i":"2","s":{"9":{}}},');
+    const good: LeadState | undefined = lines.peek("1");
+    expect(good?.id).toBe("1");
+    expect(() => lines.checkUnread()).toThrow();
+    expect(bad).toBe(3);
+  });
+});
