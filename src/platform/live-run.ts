@@ -233,8 +233,9 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
     await replies?.close?.();
     await lanes.stop();
     // The journal holds everything until a compaction completes, so a failed final compaction (a
-    // full disk) loses nothing; it is reported once cleanup is done, the lock released.
-    const closeFault = await store?.close().then(() => undefined, (err: unknown) => err);
+    // full disk) loses nothing; it is reported once cleanup is done, the lock released. A stop
+    // (Ctrl-C, SIGTERM) skips it: it ends the run at once, and the next open replays the journal.
+    const closeFault = await store?.close({ compact: !stop.signal.aborted }).then(() => undefined, (err: unknown) => err);
     await gated.stop();
     await team?.close();
     await lock.release();

@@ -68,8 +68,12 @@ export interface StateStore {
   patchLead(leadId: string, patch: LeadPatch): Promise<void>;
   patchMeta(patch: Partial<StateMeta>): Promise<void>;
   compact(): Promise<void>;
-  /** Compacts and closes the journal. */
-  close(): Promise<void>;
+  /**
+   * Waits for every write, compacts (unless `compact: false`) and closes the journal. Without the
+   * compaction nothing is lost: the journal holds every record since the last one, replayed at the
+   * next open — how a stopped run ends at once (100,000 leads: the compaction is ~0.9 s; 1,000,000: ~9 s).
+   */
+  close(opts?: { compact?: boolean }): Promise<void>;
   /** Lines in the journal since the last compaction. */
   readonly journalEntries: number;
 }
@@ -265,10 +269,12 @@ class Store implements StateStore {
     }
   }
 
-  async close(): Promise<void> {
+  async close(opts: { compact?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     await this.writer.drain();
-    await this.compact();
+    if (opts.compact !== false) await this.compact();
+    // A compaction already under way finishes (its snapshot and journal swap are one unit).
+    else while (this.compaction) await this.compaction.catch(() => undefined);
     this.closed = true;
     await this.writer.close();
   }
