@@ -51,12 +51,39 @@ export class RemainingTally {
   private readonly messageSteps: ReadonlySet<string>;
   private readonly out: RemainingWork = { leads: 0, toStart: [], followUps: [], openForReplies: 0, finished: 0, failed: 0, recentSends: new Map() };
 
+  /** With `earliestOnly`: the earliest follow-up of each account and zone, by key (the first in CSV order wins a tie). */
+  private readonly earliest: Map<string, RemainingWork["followUps"][number]> | undefined;
+  /** With `earliestOnly`: the zones of the leads not started, in CSV order of first use. */
+  private readonly startZones: Set<string | undefined> | undefined;
+  private followUpCount = 0;
+  private toStartCount = 0;
+
+  /**
+   * `earliestOnly`: keep of the follow-ups only the earliest of each account in each zone, and of the
+   * leads not started only their distinct zones — all that projectFirstSend needs, and a few objects
+   * however many leads there are (the counts are `waiting` and `toStartCount`).
+   */
   constructor(
     private readonly campaign: Pick<Campaign, "sequence" | "replySteps" | "accounts">,
     private readonly now: number,
     private readonly range: { sendsFrom: number; sendsTo: number } = { sendsFrom: now - DAY, sendsTo: now },
+    opts: { earliestOnly?: boolean } = {},
   ) {
     this.messageSteps = messageStepIds(campaign);
+    if (opts.earliestOnly) {
+      this.earliest = new Map();
+      this.startZones = new Set();
+    }
+  }
+
+  /** Leads waiting for a follow-up (all of them, with `earliestOnly` too). */
+  get waiting(): number {
+    return this.followUpCount;
+  }
+
+  /** Leads not contacted yet (all of them, with `earliestOnly` too). */
+  get notStarted(): number {
+    return this.toStartCount;
   }
 
   /** One CSV lead and its state (undefined: never touched). */
@@ -79,20 +106,34 @@ export class RemainingTally {
       out.finished++;
       out.failed++;
     } else if (next.kind === "start" && !state?.account) {
-      out.toStart.push(lead.timezone);
+      this.toStartCount++;
+      if (this.startZones) this.startZones.add(lead.timezone);
+      else out.toStart.push(lead.timezone);
     } else if ((next.kind === "start" || next.kind === "due") && state?.account) {
+      this.followUpCount++;
       const dueAt = next.kind === "due" ? next.at : this.now;
-      out.followUps.push({ leadId: lead.id, step: next.index, dueAt, account: state.account, ...(lead.timezone ? { timezone: lead.timezone } : {}) });
+      if (this.earliest) {
+        const key = `${state.account}\0${lead.timezone ?? ""}`;
+        const seen = this.earliest.get(key);
+        if (seen !== undefined && seen.dueAt <= dueAt) return;
+        this.earliest.set(key, followUp(lead, next.index, dueAt, state.account));
+      } else out.followUps.push(followUp(lead, next.index, dueAt, state.account));
     } else {
       out.openForReplies++;
     }
   }
 
-  /** What remains of the leads added (call once). */
+  /** What remains of the leads added (call once). With `earliestOnly`, `toStart` and `followUps` hold what it keeps. */
   work(): RemainingWork {
     for (const times of this.out.recentSends.values()) times.sort((a, b) => a - b);
+    if (this.earliest) this.out.followUps = [...this.earliest.values()];
+    if (this.startZones) this.out.toStart = [...this.startZones];
     return this.out;
   }
+}
+
+function followUp(lead: { id: string; timezone?: string | undefined }, step: number, dueAt: number, account: string): RemainingWork["followUps"][number] {
+  return { leadId: lead.id, step, dueAt, account, ...(lead.timezone ? { timezone: lead.timezone } : {}) };
 }
 
 /** The timetable of what remains, from `start`: the dry run's worst case (nobody replies), caps and windows applied. */

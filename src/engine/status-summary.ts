@@ -111,7 +111,7 @@ export function summarizeStatus(
   const steps = new StepTally(campaign);
   // Sends up to a day after computedAt count too: a clock that was ahead wrote them, and they come
   // into the last 24 h as `now` moves on.
-  const remaining = new RemainingTally(campaign, computedAt, { sendsFrom: computedAt - DAY, sendsTo: Number.POSITIVE_INFINITY });
+  const remaining = new RemainingTally(campaign, computedAt, { sendsFrom: computedAt - DAY, sendsTo: Number.POSITIVE_INFINITY }, { earliestOnly: true });
   const firstStep = campaign.sequence[0]?.id ?? "";
   let contacted = 0;
   const notContacted: { leadId: string; reason: string }[] = [];
@@ -144,8 +144,8 @@ export function summarizeStatus(
       started: leads !== undefined && leads.size > 0,
       leads: {
         total: work.leads,
-        notStarted: work.toStart.length,
-        waitingForFollowUp: work.followUps.length,
+        notStarted: remaining.notStarted,
+        waitingForFollowUp: remaining.waiting,
         openForReplies: work.openForReplies,
         finished: work.finished,
         failed: work.failed,
@@ -165,9 +165,9 @@ export function summarizeStatus(
       replySteps: counts.steps.filter((s) => s.kind === "reply").map(({ stepId, sent, skipped, failed, pending }) => ({ stepId, sent, skipped, failed, pending })),
     },
     accountLeads: campaign.accounts.map((a) => leadsPer.get(a) ?? 0),
-    toStartZones: [...new Set(work.toStart.map((z) => z ?? null))],
-    toStart: work.toStart.length,
-    followUps: earliestFollowUps(work.followUps),
+    toStartZones: work.toStart.map((z) => z ?? null),
+    toStart: remaining.notStarted,
+    followUps: work.followUps,
     recentSends: Object.fromEntries(work.recentSends),
   };
 }
@@ -204,17 +204,6 @@ export function statusAt(campaign: Pick<Campaign, "sequence" | "accounts" | "pac
       };
     }),
   };
-}
-
-/** The earliest follow-up of each account in each zone (what `projectFirstSend` keeps of them). */
-function earliestFollowUps(followUps: RemainingWork["followUps"]): RemainingWork["followUps"] {
-  const earliest = new Map<string, RemainingWork["followUps"][number]>();
-  for (const f of followUps) {
-    const key = `${f.account}\0${f.timezone ?? ""}`;
-    const seen = earliest.get(key);
-    if (!seen || f.dueAt < seen.dueAt) earliest.set(key, f);
-  }
-  return [...earliest.values()];
 }
 
 /** Failed steps grouped by "step: reason", most frequent first, each naming its first leads. */

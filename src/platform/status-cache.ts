@@ -149,6 +149,8 @@ export interface SummaryInputs {
    * would otherwise leave the summary made from the other file under the first one's identity.
    */
   files: { stateFile: string; leadsFile: string; suppressionFile?: string };
+  /** The leads CSV's own identity and ctime (epoch ms), when it is there (for the kept roster: lead-roster.ts). */
+  leads?: FileIdentity;
 }
 
 /**
@@ -185,6 +187,7 @@ export async function summaryInputs(campaign: StatusCampaign): Promise<SummaryIn
   const lines: string[] = [];
   const real: string[] = [];
   let newestChangeMs = 0;
+  let csv: FileIdentity | undefined;
   for (const { file, follow, required } of inputs) {
     let st;
     let at = file;
@@ -199,12 +202,14 @@ export async function summaryInputs(campaign: StatusCampaign): Promise<SummaryIn
     }
     if (!st.isFile() || !onChangeTimeFs(at)) return undefined;
     const { identity, changedMs } = identityOf(at, st);
+    if (file === campaign.leads.file) csv = { identity, changedMs };
     lines.push(identity);
     real.push(at);
     newestChangeMs = Math.max(newestChangeMs, changedMs);
   }
   const [, , leadsFile = campaign.leads.file, suppressionFile] = real;
-  return { identity: lines.join("\n"), newestChangeMs, files: { stateFile, leadsFile, ...(suppressionFile ? { suppressionFile } : {}) } };
+  const files = { stateFile, leadsFile, ...(suppressionFile ? { suppressionFile } : {}) };
+  return { identity: lines.join("\n"), newestChangeMs, files, ...(csv ? { leads: csv } : {}) };
 }
 
 /**
@@ -251,7 +256,7 @@ function onChangeTimeFs(file: string): boolean {
 }
 
 /** The bytes of `file`, never through a symlink (ELOOP); undefined when there is none. */
-function readNoFollowSync(file: string): Buffer | undefined {
+export function readNoFollowSync(file: string): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -294,7 +299,7 @@ let code: string | undefined | null = null;
  * loader, defaults or counts may differ — is not used. Not the version alone: a clone rebuilt after
  * a pull keeps its version. Undefined when it cannot be examined: nothing is then kept or used.
  */
-function codeIdentity(): string | undefined {
+export function codeIdentity(): string | undefined {
   if (code === null) {
     const st = statSync(fileURLToPath(import.meta.url), { bigint: true, throwIfNoEntry: false });
     code = st ? `${st.dev} ${st.ino} ${st.size} ${st.mtimeNs} ${st.ctimeNs}` : undefined;
@@ -303,7 +308,7 @@ function codeIdentity(): string | undefined {
 }
 
 /** FNV-1a, 32 bits, over UTF-16 code units, as 8 hex digits: catches an entry damaged or edited by hand (not an adversary: it is the user's own file). */
-function checksum(text: string): string {
+export function checksum(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(16).padStart(8, "0");

@@ -9,8 +9,7 @@
  * are imported only when needed: with a kept summary `status` starts in about the time of `--help`.
  */
 import path from "node:path";
-import type { Campaign } from "../config/types.js";
-import { statusAt, summarizeStatus, type StatusLead, type StatusLeads, type StatusReport, type StatusSummary } from "../engine/status-summary.js";
+import { statusAt, summarizeStatus, type StatusLeads, type StatusReport, type StatusSummary } from "../engine/status-summary.js";
 import { seedZoneDays, zoneDays, type ZoneDays } from "../schedule/windows.js";
 import type { LeadLines } from "../state/lead-lines.js";
 import type { LeadState } from "../state/types.js";
@@ -72,7 +71,7 @@ export async function campaignStatus(file: string, now: number): Promise<Campaig
     return { campaign, report: statusAt(campaign, summary, now), fromSummary: true };
   }
 
-  const made = await summarizeFromFiles(campaign, inputs?.files, now);
+  const made = await summarizeFromFiles(campaign, absolute, inputs, readAt, now);
   const unchanged = inputs !== undefined && (await summaryInputs(campaign))?.identity === inputs.identity;
   if (keep) await writeStatusCache({ ...keep, ...(unchanged ? { inputs: inputs.identity, readAt, summary: made, zones: keptZones(campaign, made, now) } : {}) });
   return { campaign, report: statusAt(campaign, made, now), fromSummary: false };
@@ -93,47 +92,39 @@ function keptZones(campaign: StatusCampaign, summary: StatusSummary, now: number
 }
 
 /**
- * The full pass: the state (snapshot + journal) and every CSV row — read from `files`, the paths as
- * resolved when their identity was taken (see SummaryInputs.files), when given.
+ * The full pass: the state (snapshot + journal) and every CSV lead — read from `inputs.files`, the
+ * paths as resolved when their identity was taken (see SummaryInputs.files), when given; `readAt`
+ * (epoch ms) was taken before those identities. The CSV's
+ * rows come from the roster kept for it when the CSV is as it was then (platform/lead-roster.ts), else
+ * from reading it, and the roster is kept when the CSV held still through the read.
  */
-async function summarizeFromFiles(campaign: StatusCampaign, files: SummaryInputs["files"] | undefined, now: number): Promise<StatusSummary> {
-  const [{ displayPath }, { readStateModel }, { fsFaultAsUserError }] = await Promise.all([
+async function summarizeFromFiles(campaign: StatusCampaign, campaignFile: string, inputs: SummaryInputs | undefined, readAt: number, now: number): Promise<StatusSummary> {
+  const [{ displayPath }, { readStateModel }, { fsFaultAsUserError }, { loadSuppression }, roster] = await Promise.all([
     import("../config/display-path.js"),
     import("../state/load.js"),
     import("../files/fs-faults.js"),
+    import("../leads/suppression.js"),
+    import("./lead-roster.js"),
   ]);
+  const files = inputs?.files;
   // The leads as their lines, each decoded when the summary reads it and let go (state/lead-lines.ts).
   const state = await readStateModel(files?.stateFile ?? campaign.stateFile, { lazy: true }).catch((err: unknown) => {
     throw fsFaultAsUserError(err, displayPath(campaign.stateFile), "read the state file", { then: "then run status again", sending: false });
   });
   // A LeadLines, or a Map for a snapshot of an older format (read whole).
   const stateLeads = state?.leads as (StatusLeads & Partial<Pick<LeadLines, "checkUnread">>) | undefined;
-  const read = files ? { ...campaign, leads: { ...campaign.leads, file: files.leadsFile }, ...(files.suppressionFile ? { suppressionFile: files.suppressionFile } : {}) } : campaign;
-  const { leads, skippedRows } = await readCsvLeads(read, (id) => (stateLeads?.peek ? stateLeads.peek(id) : stateLeads?.get(id)));
+  const stateOf = (id: string): LeadState | undefined => (stateLeads?.peek ? stateLeads.peek(id) : stateLeads?.get(id));
+  const csv = inputs?.leads;
+  let rows = csv && roster.keptRoster(campaignFile, campaign.leads, csv);
+  if (!rows) {
+    rows = await roster.readRoster(campaign.leads, files?.leadsFile ?? campaign.leads.file);
+    if (csv && (await summaryInputs(campaign))?.leads?.identity === csv.identity) await roster.writeRoster(campaignFile, campaign.leads, csv.identity, readAt, rows);
+  }
+  const suppressionFile = files?.suppressionFile ?? campaign.suppressionFile;
+  const suppressed = await loadSuppression({ file: suppressionFile, mayBeMissing: campaign.suppressionMayBeMissing === true });
+  const { leads, skippedRows } = roster.applyRoster(rows, suppressed, stateOf);
   const summary = summarizeStatus(campaign, stateLeads && { leads: stateLeads }, leads, skippedRows, now);
   // Every line is still checked, those of leads no longer in the CSV too: a damaged state file is said so.
   stateLeads?.checkUnread?.();
   return summary;
-}
-
-/**
- * The CSV's valid leads (as a run would see them) and how many rows are skipped. A suppressed row whose
- * lead this campaign has finished — an opt-out appends the lead to the suppression file — is still one
- * of the campaign's leads: counted as finished and opted out, not dropped as a skipped row (a tester saw
- * `status` report 2 leads and 0 opt-outs after 2 of 4 opted out).
- */
-async function readCsvLeads(
-  campaign: Pick<Campaign, "leads" | "suppressionFile" | "suppressionMayBeMissing">,
-  stateOf: (id: string) => LeadState | undefined,
-): Promise<{ leads: StatusLead[]; skippedRows: number }> {
-  const [{ loadSuppression }, { readLeads }] = await Promise.all([import("../leads/suppression.js"), import("../leads/read-leads.js")]);
-  const suppressed = await loadSuppression({ file: campaign.suppressionFile, mayBeMissing: campaign.suppressionMayBeMissing === true });
-  const leads: StatusLead[] = [];
-  let skippedRows = 0;
-  for await (const rec of readLeads(campaign, { suppressed })) {
-    if (rec.kind === "lead") leads.push(rec.lead.timezone === undefined ? { id: rec.lead.id } : { id: rec.lead.id, timezone: rec.lead.timezone });
-    else if (rec.problem.reason === "suppressed" && rec.problem.id !== undefined && stateOf(rec.problem.id)?.finishedAt !== undefined) leads.push({ id: rec.problem.id });
-    else skippedRows++;
-  }
-  return { leads, skippedRows };
 }

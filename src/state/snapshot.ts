@@ -34,7 +34,10 @@ class PrivateSnapshotFile implements Adapter<StateModel | RawDocument | null> {
     const fh = await openToRead(this.file);
     if (!fh) return null;
     try {
-      return await readDocument(fh.readLines({ encoding: "utf8" }), this.lazy ? this.file : undefined);
+      // Lazily: the whole file as one string and each line a slice of it (V8 keeps one large string,
+      // outside the young generation, instead of 100,000 line strings its collector copies twice).
+      if (this.lazy) return await readDocument(linesOf((await fh.readFile()).toString("utf8")), this.file);
+      return await readDocument(fh.readLines({ encoding: "utf8" }));
     } finally {
       await fh.close();
     }
@@ -142,8 +145,8 @@ function* documentChunks(model: StateModel): Generator<string> {
  * @throws SyntaxError / RangeError for a damaged file.
  */
 /** The snapshot's document; with `lazyFile` (the file's name, for errors), its leads kept as lines (lead-lines.ts). */
-async function readDocument(lines: AsyncIterable<string>, lazyFile?: string): Promise<StateModel | RawDocument> {
-  const it = lines[Symbol.asyncIterator]();
+async function readDocument(lines: AsyncIterable<string> | Iterable<string>, lazyFile?: string): Promise<StateModel | RawDocument> {
+  const it = Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : lines[Symbol.iterator]();
   const head = await it.next();
   const first = head.done ? "" : head.value;
   if (!(first.startsWith('{"meta":') && first.endsWith('"leads":['))) {
@@ -181,6 +184,17 @@ async function readDocument(lines: AsyncIterable<string>, lazyFile?: string): Pr
   }
   if (!ended) throw new SyntaxError(`line ${n}: the file ends before the end of the leads (no "]}")`);
   return { meta: header.meta, leads: lazy ?? leads };
+}
+
+/** The lines of `text` as readline gives them for "\n" and "\r\n" line ends (no empty last line). */
+function* linesOf(text: string): Generator<string> {
+  let at = 0;
+  while (at < text.length) {
+    let end = text.indexOf("\n", at);
+    if (end < 0) end = text.length;
+    yield text.slice(at, end > at && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end);
+    at = end + 1;
+  }
 }
 
 function isFormat3(h: Partial<LeadTables> & { meta?: StateMeta }): h is LeadTables & { meta: StateMeta } {

@@ -53,6 +53,18 @@ function keptFile(home: string): { path: string; mtimeMs: number } | undefined {
   return { path, mtimeMs: statSync(path).mtimeMs };
 }
 
+/** The kept roster of the CSV's rows (platform/lead-roster.ts) and its mtime. */
+function rosterFile(home: string): { path: string; mtimeMs: number } | undefined {
+  const kept = keptFile(home);
+  if (!kept) return undefined;
+  const path = kept.path.replace(/\.json$/, ".leads");
+  try {
+    return { path, mtimeMs: statSync(path).mtimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The kept entry: JSON after its checksum line. */
 function keptEntry(path: string): unknown {
   return JSON.parse(readFileSync(path, "utf8").split("\n").slice(1).join("\n"));
@@ -120,7 +132,10 @@ describe("outreach status: a kept summary, never a stale one", () => {
     await cli.waitForSent(2);
     cli.kill("SIGKILL");
     await cli.done.catch(() => undefined);
+    // The CSV did not change: the state is read afresh, the CSV's rows come from the kept roster.
+    const roster = rosterFile(home)!;
     const afterKill = await expectSameAsFresh(fixture.yamlPath, home);
+    expect(rosterFile(home)!.mtimeMs).toBe(roster.mtimeMs);
     expect(afterKill.steps.find((s) => s.stepId === "intro")!.sent).toBeGreaterThanOrEqual(sandbox.messages({ direction: "outbound" }).length - 1);
     expect(afterKill.leadsInState).toBeGreaterThan(6);
     await primeKept(fixture.yamlPath, home);
@@ -135,6 +150,9 @@ describe("outreach status: a kept summary, never a stale one", () => {
     utimesSync(fixture.leadsPath, mtime, mtime);
     expect(statSync(fixture.leadsPath).size).toBe(Buffer.byteLength(csv));
     const edited = await expectSameAsFresh(fixture.yamlPath, home);
+    // Read again, and kept again once the edit is older than the racy window.
+    await primeKept(fixture.yamlPath, home);
+    expect(rosterFile(home)!.mtimeMs).toBeGreaterThan(roster.mtimeMs);
     expect(edited.leads.notStarted).toBe(afterKill.leads.notStarted + 1);
     await primeKept(fixture.yamlPath, home);
 
@@ -183,6 +201,26 @@ describe("outreach status: a kept summary, never a stale one", () => {
     const { ino, ctimeNs } = statSync(fixture.yamlPath, { bigint: true });
     expect((keptEntry(kept) as { campaignId: string }).campaignId).toMatch(new RegExp(` ${ino} .* ${ctimeNs}$`));
   }, 120_000);
+
+  it("counts opt-outs made after the CSV's rows were kept: the suppression file is applied as it is now", async () => {
+    const { sandbox, fixture, env } = await setUp(4, {}, { followUpAfter: "1h", suppression: [], replyStep: {} });
+    const home = cacheHome();
+    expect((await runCli(["run", fixture.yamlPath, "--once", "--json"], { env })).code).toBe(0);
+    await primeKept(fixture.yamlPath, home);
+    const roster = rosterFile(home)!;
+    expect(readFileSync(roster.path, "utf8")).toContain(fixture.leadIds[0]!);
+
+    // Two leads answer STOP: the run appends them to the suppression file and finishes them.
+    const [a, b] = fixture.leadIds as [string, string];
+    sandbox.reply({ externalPlatformId: a, text: "STOP" });
+    sandbox.reply({ externalPlatformId: b, text: "unsubscribe" });
+    expect((await runCli(["run", fixture.yamlPath, "--once", "--json"], { env })).code).toBe(0);
+    expect(readFileSync(fixture.suppressionPath!, "utf8")).toContain(a);
+
+    const report = await expectSameAsFresh(fixture.yamlPath, home);
+    expect(rosterFile(home)!.mtimeMs).toBe(roster.mtimeMs);
+    expect(report).toMatchObject({ optedOut: 2, skippedRows: 0, leads: { total: 4 } });
+  }, 60_000);
 
   it("keeps nothing when the cache folder cannot be written, and still answers", async () => {
     const { fixture } = await setUp(3);

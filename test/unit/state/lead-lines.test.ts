@@ -54,7 +54,7 @@ describe("LeadLines: a read-only state's leads kept as their lines", () => {
   });
 
   it("peek keeps nothing (a fresh copy each read); get keeps the lead, and peek then returns that one", () => {
-    const lines = new LeadLines({ accounts: ["a"], steps: ["first"], base: T0 }, (n, e) => e);
+    const lines = new LeadLines({ accounts: ["a"], steps: ["first"], base: T0 }, (_n, e) => e);
     lines.addLine('{"i":"42","a":0,"s":{"0":{"s":"sent","u":0,"g":0,"t":0}}},');
     const one = lines.peek("42")!;
     expect(one).toEqual({ id: "42", account: "a", steps: { first: { status: "sent", updatedAt: T0, attempts: 1, sendingAt: T0, sentAt: T0 } } });
@@ -66,7 +66,7 @@ describe("LeadLines: a read-only state's leads kept as their lines", () => {
   });
 
   it("takes an id with escapes in it from the decoded line, not the raw text", () => {
-    const lines = new LeadLines({ accounts: [], steps: [], base: T0 }, (n, e) => e);
+    const lines = new LeadLines({ accounts: [], steps: [], base: T0 }, (_n, e) => e);
     lines.addLine('{"i":"a\\"b\\\\c"}');
     lines.addLine('{"i":"plain","o":1}');
     expect(lines.peek('a"b\\c')).toEqual({ id: 'a"b\\c', steps: {} });
