@@ -28,8 +28,9 @@ export function messageStepIds(campaign: Pick<Campaign, "sequence" | "replySteps
  */
 export function messageTimes(state: LeadState, messageSteps: ReadonlySet<string>): number[] {
   const times: number[] = [];
-  for (const [stepId, rec] of Object.entries(state.steps)) {
+  for (const stepId of Object.keys(state.steps)) {
     if (!messageSteps.has(stepId)) continue;
+    const rec = state.steps[stepId]!;
     const at = rec.sentAt ?? (rec.status === "sending" ? rec.sendingAt : undefined);
     if (at !== undefined) times.push(at);
   }
