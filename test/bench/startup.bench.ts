@@ -1,15 +1,17 @@
 /**
  * Benchmark "startup": `outreach --help` and `outreach status` on a 100,000-lead state, each against
  * `node -e 0` run in the same round (rounds interleaved, so the machine's load hits all four alike).
- * `status` twice: as every status after the first answers (the summary kept by the one before, the
- * inputs hashed and found unchanged), and cold (an empty cache folder: the campaign loaded, every
- * CSV row and lead walked — the first status after a run).
+ * `status` three ways: as every status after the first answers when nothing changed (the summary kept
+ * by the one before, the inputs' identities found unchanged); after a run wrote to the state (one more
+ * journal line before each: the campaign and the CSV's rows kept, the state read afresh — every status
+ * while a run is going); and cold (an empty cache folder: the campaign loaded, the CSV and the state
+ * read — the first status of a campaign, or the first after its CSV changed).
  * CPU time (user + system) and peak RSS come from a preload that reports them at exit, the same
  * preload for all three; wall time is spawn to exit.
  * Targets (issue 11): --help and status ≤ 2× node -e 0; status ≤ 0.5 s and ≤ 150 MB.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,6 +60,12 @@ async function writeState(file: string): Promise<void> {
   await store.close();
 }
 
+/** One more journal line, as a run writes after a send: the state's identity changes, the CSV's does not. */
+function writeOneMore(file: string, round: number): void {
+  const id = String(1_000_000_000_000_000_003n + BigInt(round) * 79_190n);
+  appendFileSync(`${file}.journal`, `${JSON.stringify({ k: "lead", l: id, p: { prospectId: `bench-${round}` }, t: Date.now() })}\n`);
+}
+
 function measure(args: string[], cacheHome = join(fixture.dir, "cache-kept")): Usage {
   const started = performance.now();
   const env = { ...process.env, BENCH_USAGE_FILE: usageFile, NO_COLOR: "1", XDG_CACHE_HOME: cacheHome };
@@ -69,14 +77,25 @@ function measure(args: string[], cacheHome = join(fixture.dir, "cache-kept")): U
 
 try {
   await writeState(join(fixture.dir, "state", "bench.json"));
+  // The "after a run wrote" rounds write to a copy of the state, under a campaign file of its own (the
+  // same campaign otherwise), so the kept rounds' inputs stay unchanged.
+  const stateFile = join(fixture.dir, "state", "written.json");
+  copyFileSync(join(fixture.dir, "state", "bench.json"), stateFile);
+  copyFileSync(join(fixture.dir, "state", "bench.json.journal"), `${stateFile}.journal`);
+  const writtenCampaign = join(fixture.dir, "written.yaml");
+  writeFileSync(writtenCampaign, readFileSync(fixture.campaignFile, "utf8").replace("state: state/bench.json", "state: state/written.json"));
   const bare: Usage[] = [];
   const help: Usage[] = [];
   const status: Usage[] = [];
+  const changed: Usage[] = [];
   const cold: Usage[] = [];
   // A summary is kept for use only when its inputs are older than the racy window (status-cache.ts):
   // wait that out after writing the state, then make the summary the kept rounds answer from.
   await new Promise((r) => setTimeout(r, RACY_MS + 200));
   measure([bin, "status", fixture.campaignFile]);
+  // The status before the run that writes: the campaign and the CSV's rows kept in its own folder.
+  const changedHome = join(fixture.dir, "cache-changed");
+  measure([bin, "status", writtenCampaign], changedHome);
   for (let i = 0; i < ROUNDS; i++) {
     // Rotate the order each round.
     const coldHome = join(fixture.dir, `cache-cold-${i}`);
@@ -84,6 +103,10 @@ try {
       () => bare.push(measure(["-e", "0"])),
       () => help.push(measure([bin, "--help"])),
       () => status.push(measure([bin, "status", fixture.campaignFile])),
+      () => {
+        writeOneMore(stateFile, i);
+        changed.push(measure([bin, "status", writtenCampaign], changedHome));
+      },
       () => cold.push(measure([bin, "status", fixture.campaignFile], coldHome)),
     ];
     for (let k = 0; k < jobs.length; k++) jobs[(k + i) % jobs.length]!();
@@ -94,6 +117,7 @@ try {
     row("node -e 0", bare),
     row("outreach --help", help),
     row(`outreach status (${int(LEADS)} leads, summary kept)`, status),
+    row(`outreach status (${int(LEADS)} leads, after a run wrote)`, changed),
     row(`outreach status (${int(LEADS)} leads, cold)`, cold),
   ]);
   const cpu = (u: Usage): number => u.cpuMs;
@@ -104,6 +128,9 @@ try {
   const statusWall = ratioText(status.map(wall), bare.map(wall));
   const statusMs = med(status, wall);
   const statusMb = med(status, (u) => u.maxRssKb) / 1024;
+  const changedCpu = ratioText(changed.map(cpu), bare.map(cpu));
+  const changedMs = med(changed, wall);
+  const changedMb = med(changed, (u) => u.maxRssKb) / 1024;
   const coldCpu = ratioText(cold.map(cpu), bare.map(cpu));
   const coldMs = med(cold, wall);
   const coldMb = med(cold, (u) => u.maxRssKb) / 1024;
@@ -125,7 +152,15 @@ try {
       verdict: statusCpu.median <= TARGET_RATIO && statusMs <= TARGET_STATUS_MS && statusMb <= TARGET_STATUS_MB ? "PASS" : "FAIL",
     },
     {
-      what: `\`outreach status\`, ${int(LEADS)}-lead state, cold (first status after a run: nothing kept)`,
+      what: `\`outreach status\`, ${int(LEADS)}-lead state, after a run wrote to it (every status while a run goes: the campaign and the CSV's rows kept, the state read afresh)`,
+      ours: `${fixed(med(changed, cpu), 0)} ms CPU, ${fixed(changedMs, 0)} ms wall, ${changedMb.toFixed(0)} MB`,
+      baseline: `node -e 0 (as above)`,
+      ratio: `CPU ${changedCpu.text}`,
+      target: `≤ ${TARGET_STATUS_MS} ms, ≤ ${TARGET_STATUS_MB} MB`,
+      verdict: changedMs <= TARGET_STATUS_MS && changedMb <= TARGET_STATUS_MB ? "PASS" : "FAIL",
+    },
+    {
+      what: `\`outreach status\`, ${int(LEADS)}-lead state, cold (nothing kept: a campaign's first status, or the first after its CSV changed)`,
       ours: `${fixed(med(cold, cpu), 0)} ms CPU, ${fixed(coldMs, 0)} ms wall, ${coldMb.toFixed(0)} MB`,
       baseline: `node -e 0 (as above)`,
       ratio: `CPU ${coldCpu.text}`,
