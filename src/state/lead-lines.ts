@@ -1,7 +1,7 @@
 /**
- * The leads of a state read only to be looked at (`outreach status`): each snapshot line kept as its
- * text and decoded when read, so a 100,000-lead state costs its ~18 MB of lines rather than ~60 MB of
- * objects, and a lead the reader never asks for is never decoded.
+ * The leads of a state read only to be looked at (`outreach status`): the snapshot file's bytes kept
+ * as they are, each lead's line decoded when read, so a 100,000-lead state costs its ~18 MB of bytes
+ * rather than ~60 MB of objects, and a lead the reader never asks for is never decoded.
  *
  * - `peek(id)` decodes the lead's line into objects made for that one read, and keeps nothing: a
  *   pass over every lead holds one at a time.
@@ -19,36 +19,47 @@ import type { LeadState } from "./types.js";
 export type BadLine = (line: number, error: Error) => Error;
 
 /** Every lead line starts so (snapshot-format.ts encodeLead: the id first). */
-const ID_PREFIX = '{"i":"';
+const ID_PREFIX = Buffer.from('{"i":"');
 
 export class LeadLines implements LeadMap {
-  /** id → its line's place in `lines` (a later line of the same id wins, as in a Map). */
+  /** id → its line's place (a later line of the same id wins, as in a Map). */
   private readonly index = new Map<string, number>();
-  private readonly lines: string[] = [];
-  /** Leads kept as objects: replayed from the journal, or set. */
-  private readonly kept = new Map<string, LeadState>();
+  /** Per line: where it starts and ends in `text` (bytes, the end exclusive, without its line break). */
+  private starts = new Uint32Array(1024);
+  private ends = new Uint32Array(1024);
+  private count = 0;
   /** Per line, whether it was decoded (checked) yet. */
   private decoded = new Uint8Array(1024);
+  /** Leads kept as objects: replayed from the journal, or set. */
+  private readonly kept = new Map<string, LeadState>();
 
+  /**
+   * `text`: the snapshot file's bytes (UTF-8), kept as they are: a line becomes a string only when
+   * its lead is read, so the whole file is never one string too.
+   */
   constructor(
+    private readonly text: Buffer,
     private readonly tables: LeadTables,
     private readonly badLine: BadLine,
+    /** The line number of the first lead line added (the header is line 1). */
+    private readonly firstLine = 2,
   ) {}
 
   /**
-   * Adds the snapshot's next lead line (as written: with its trailing comma, if any). The id is read
-   * from the line's start without decoding the rest.
+   * Adds the snapshot's next lead line: bytes `start` to `end` of the text (as written: with its
+   * trailing comma, if any). The id is read from the line's start without decoding the rest.
    * @throws badLine's error when the line has no readable id.
    */
-  addLine(line: string): void {
-    const at = this.lines.length;
-    this.lines.push(line);
-    if (at >= this.decoded.length) {
-      const grown = new Uint8Array(this.decoded.length * 2);
-      grown.set(this.decoded);
-      this.decoded = grown;
+  addLine(start: number, end: number): void {
+    const at = this.count++;
+    if (at >= this.starts.length) {
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+      this.decoded = grow(this.decoded);
     }
-    this.index.set(this.idOf(line, at), at);
+    this.starts[at] = start;
+    this.ends[at] = end;
+    this.index.set(this.idOf(at), at);
   }
 
   get size(): number {
@@ -85,29 +96,40 @@ export class LeadLines implements LeadMap {
 
   /** Decodes every line not decoded yet, to check it (see the module comment). @throws badLine's error. */
   checkUnread(): void {
-    for (let at = 0; at < this.lines.length; at++) if (this.decoded[at] === 0) this.decode(at);
+    for (let at = 0; at < this.count; at++) if (this.decoded[at] === 0) this.decode(at);
   }
 
   private decode(at: number): LeadState {
-    const line = this.lines[at]!;
+    let end = this.ends[at]!;
+    if (end > this.starts[at]! && this.text[end - 1] === 0x2c /* , */) end--;
     try {
-      const lead = decodeLead(JSON.parse(line.endsWith(",") ? line.slice(0, -1) : line) as LeadLine, this.tables);
+      const lead = decodeLead(JSON.parse(this.text.toString("utf8", this.starts[at], end)) as LeadLine, this.tables);
       this.decoded[at] = 1;
       return lead;
     } catch (err) {
-      throw this.badLine(at + 2, err as Error);
+      throw this.badLine(at + this.firstLine, err as Error);
     }
   }
 
-  private idOf(line: string, at: number): string {
-    if (line.startsWith(ID_PREFIX)) {
-      const end = line.indexOf('"', ID_PREFIX.length);
-      const next = line.charCodeAt(end + 1);
+  private idOf(at: number): string {
+    const start = this.starts[at]!;
+    const end = this.ends[at]!;
+    const text = this.text;
+    if (end - start > ID_PREFIX.length && text.compare(ID_PREFIX, 0, ID_PREFIX.length, start, start + ID_PREFIX.length) === 0) {
+      const from = start + ID_PREFIX.length;
+      const close = text.indexOf(0x22 /* " */, from);
+      const next = text[close + 1];
       // A plain id (no escape in it) followed by the next field or the end of the object.
-      if (end > 0 && line.lastIndexOf("\\", end) < ID_PREFIX.length && (next === 0x2c /* , */ || next === 0x7d /* } */)) {
-        return line.slice(ID_PREFIX.length, end);
+      if (close > 0 && close < end && (next === 0x2c /* , */ || next === 0x7d /* } */) && !text.subarray(from, close).includes(0x5c /* \ */)) {
+        return text.toString("utf8", from, close);
       }
     }
     return this.decode(at).id;
   }
+}
+
+function grow<T extends Uint32Array | Uint8Array>(a: T): T {
+  const bigger = new (a.constructor as new (n: number) => T)(a.length * 2);
+  bigger.set(a);
+  return bigger;
 }

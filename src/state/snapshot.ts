@@ -35,10 +35,9 @@ class PrivateSnapshotFile implements Adapter<StateModel | RawDocument | null> {
     const fh = await openToRead(this.file);
     if (!fh) return null;
     try {
-      // Lazily: the whole file as one string and each line a slice of it (V8 keeps one large string,
-      // outside the young generation, instead of 100,000 line strings its collector copies twice).
-      // Read in one synchronous call: the promise API reads 512 KB a time through the thread pool.
-      if (this.lazy) return await readDocument(linesOf(readFileSync(fh.fd).toString("utf8")), this.file);
+      // Lazily: the file's bytes, read in one synchronous call (the promise API reads 512 KB a time
+      // through the thread pool), each lead's line made a string only when the lead is read.
+      if (this.lazy) return await readLazyDocument(readFileSync(fh.fd), this.file);
       return await readDocument(fh.readLines({ encoding: "utf8" }));
     } finally {
       await fh.close();
@@ -146,8 +145,51 @@ function* documentChunks(model: StateModel): Generator<string> {
  * becomes the model directly, one lead at a time; anything else is parsed as one JSON document.
  * @throws SyntaxError / RangeError for a damaged file.
  */
-/** The snapshot's document; with `lazyFile` (the file's name, for errors), its leads kept as lines (lead-lines.ts). */
-async function readDocument(lines: AsyncIterable<string> | Iterable<string>, lazyFile?: string): Promise<StateModel | RawDocument> {
+/**
+ * The snapshot's document from the file's bytes, its leads kept as their lines (lead-lines.ts): the
+ * same document and the same errors as `readDocument` reading the lines, `file` named in a damaged
+ * lead line's error (found when the lead is read).
+ */
+async function readLazyDocument(bytes: Buffer, file: string): Promise<StateModel | RawDocument> {
+  const text = (start: number, end: number): string => bytes.toString("utf8", start, end);
+  let at = 0;
+  /** The next line's bytes [start, end), without its "\n" or "\r\n"; undefined at the end (no empty last line). */
+  const nextLine = (): [number, number] | undefined => {
+    if (at >= bytes.length) return undefined;
+    let end = bytes.indexOf(0x0a, at);
+    if (end < 0) end = bytes.length;
+    const line: [number, number] = [at, end > at && bytes[end - 1] === 0x0d ? end - 1 : end];
+    at = end + 1;
+    return line;
+  };
+  const head = nextLine();
+  const first = head ? text(head[0], head[1]) : "";
+  // Not format 3 (one JSON object of every lead, or not a snapshot at all): read whole, as always.
+  if (!(first.startsWith('{"meta":') && first.endsWith('"leads":['))) return readDocument(linesOf(bytes.toString("utf8")));
+  const header = JSON.parse(`${first}]}`) as Partial<LeadTables> & { meta?: StateMeta };
+  if (!isFormat3(header)) throw new SyntaxError("line 1: not a state file header (meta, accounts, steps, base)");
+  const leads = new LeadLines(bytes, header, (line, err) => notJson(file, new SyntaxError(`line ${line}: ${err.message}`, { cause: err })));
+  let ended = false;
+  let n = 1;
+  for (let line = nextLine(); line; line = nextLine()) {
+    n++;
+    const [start, end] = line;
+    if (ended) {
+      if (text(start, end).trim() === "") continue;
+      throw new SyntaxError(`line ${n}: text after the end of the leads`);
+    }
+    if (end - start === 2 && bytes[start] === 0x5d /* ] */ && bytes[start + 1] === 0x7d /* } */) {
+      ended = true;
+      continue;
+    }
+    leads.addLine(start, end);
+  }
+  if (!ended) throw new SyntaxError(`line ${n}: the file ends before the end of the leads (no "]}")`);
+  return { meta: header.meta, leads };
+}
+
+/** The snapshot's document, read a line at a time. */
+async function readDocument(lines: AsyncIterable<string> | Iterable<string>): Promise<StateModel | RawDocument> {
   const it = Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : lines[Symbol.iterator]();
   const head = await it.next();
   const first = head.done ? "" : head.value;
@@ -159,7 +201,6 @@ async function readDocument(lines: AsyncIterable<string> | Iterable<string>, laz
   const header = JSON.parse(`${first}]}`) as Partial<LeadTables> & { meta?: StateMeta };
   if (!isFormat3(header)) throw new SyntaxError("line 1: not a state file header (meta, accounts, steps, base)");
   const leads = new Map<string, LeadState>();
-  const lazy = lazyFile === undefined ? undefined : new LeadLines(header, (line, err) => notJson(lazyFile, new SyntaxError(`line ${line}: ${err.message}`, { cause: err })));
   let ended = false;
   let n = 1;
   for (let r = await it.next(); !r.done; r = await it.next()) {
@@ -173,10 +214,6 @@ async function readDocument(lines: AsyncIterable<string> | Iterable<string>, laz
       ended = true;
       continue;
     }
-    if (lazy) {
-      lazy.addLine(line);
-      continue;
-    }
     try {
       const lead = decodeLead(JSON.parse(line.endsWith(",") ? line.slice(0, -1) : line) as LeadLine, header);
       leads.set(lead.id, lead);
@@ -185,7 +222,7 @@ async function readDocument(lines: AsyncIterable<string> | Iterable<string>, laz
     }
   }
   if (!ended) throw new SyntaxError(`line ${n}: the file ends before the end of the leads (no "]}")`);
-  return { meta: header.meta, leads: lazy ?? leads };
+  return { meta: header.meta, leads };
 }
 
 /** The lines of `text` as readline gives them for "\n" and "\r\n" line ends (no empty last line). */

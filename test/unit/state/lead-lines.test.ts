@@ -38,6 +38,19 @@ async function stateWithJournal(): Promise<string> {
   return copy;
 }
 
+/** A LeadLines over `lines` (each as a file line: its bytes, then "\n"), the header counted as line 1. */
+function leadLines(tables: ConstructorParameters<typeof LeadLines>[1], badLine: ConstructorParameters<typeof LeadLines>[2], ...lines: string[]): LeadLines {
+  const bytes = Buffer.from(lines.map((l) => `${l}\n`).join(""));
+  const out = new LeadLines(bytes, tables, badLine);
+  let at = 0;
+  for (const line of lines) {
+    const length = Buffer.byteLength(line);
+    out.addLine(at, at + length);
+    at += length + 1;
+  }
+  return out;
+}
+
 describe("LeadLines: a read-only state's leads kept as their lines", () => {
   it("reads every lead as the whole decode does, the journal's records replayed over the lines", async () => {
     const file = await stateWithJournal();
@@ -54,8 +67,7 @@ describe("LeadLines: a read-only state's leads kept as their lines", () => {
   });
 
   it("peek keeps nothing (a fresh copy each read); get keeps the lead, and peek then returns that one", () => {
-    const lines = new LeadLines({ accounts: ["a"], steps: ["first"], base: T0 }, (_n, e) => e);
-    lines.addLine('{"i":"42","a":0,"s":{"0":{"s":"sent","u":0,"g":0,"t":0}}},');
+    const lines = leadLines({ accounts: ["a"], steps: ["first"], base: T0 }, (_n, e) => e, '{"i":"42","a":0,"s":{"0":{"s":"sent","u":0,"g":0,"t":0}}},');
     const one = lines.peek("42")!;
     expect(one).toEqual({ id: "42", account: "a", steps: { first: { status: "sent", updatedAt: T0, attempts: 1, sendingAt: T0, sentAt: T0 } } });
     expect(lines.peek("42")).not.toBe(one);
@@ -66,12 +78,11 @@ describe("LeadLines: a read-only state's leads kept as their lines", () => {
   });
 
   it("takes an id with escapes in it from the decoded line, not the raw text", () => {
-    const lines = new LeadLines({ accounts: [], steps: [], base: T0 }, (_n, e) => e);
-    lines.addLine('{"i":"a\\"b\\\\c"}');
-    lines.addLine('{"i":"plain","o":1}');
+    const lines = leadLines({ accounts: [], steps: [], base: T0 }, (_n, e) => e, '{"i":"a\\"b\\\\c"}', '{"i":"plain","o":1}', '{"i":"ü-ñ","o":1}');
     expect(lines.peek('a"b\\c')).toEqual({ id: 'a"b\\c', steps: {} });
     expect(lines.peek("plain")).toEqual({ id: "plain", steps: {}, optedOut: true });
-    expect(lines.size).toBe(2);
+    expect(lines.peek("ü-ñ")?.optedOut).toBe(true);
+    expect(lines.size).toBe(3);
   });
 
   it.each([
@@ -98,12 +109,15 @@ describe("LeadLines: a read-only state's leads kept as their lines", () => {
 
   it("checkUnread decodes only the lines no one read", () => {
     let bad = 0;
-    const lines = new LeadLines({ accounts: [], steps: [], base: T0 }, (n, e) => {
-      bad = n;
-      return e;
-    });
-    lines.addLine('{"i":"1"},');
-    lines.addLine('{"i":"2","s":{"9":{}}},');
+    const lines = leadLines(
+      { accounts: [], steps: [], base: T0 },
+      (n, e) => {
+        bad = n;
+        return e;
+      },
+      '{"i":"1"},',
+      '{"i":"2","s":{"9":{}}},',
+    );
     const good: LeadState | undefined = lines.peek("1");
     expect(good?.id).toBe("1");
     expect(() => lines.checkUnread()).toThrow();

@@ -2,6 +2,7 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../../src/errors.js";
+import type { LeadLines } from "../../../src/state/lead-lines.js";
 import { readSnapshotFile, writeSnapshotFile } from "../../../src/state/snapshot.js";
 import type { StateModel } from "../../../src/state/journal-records.js";
 import type { LeadState, StateMeta } from "../../../src/state/types.js";
@@ -119,5 +120,26 @@ describe("snapshot file (format 3)", () => {
     expect((err as UserError).message).toMatch(/state file is not valid JSON/);
     expect((err as UserError).message).toMatch(line);
     expect((err as UserError).details.hint).toMatch(/\.bak/);
+    // Read lazily (outreach status: each line decoded when read, the rest checked at the end): the same error.
+    const lazyErr = await readSnapshotFile(file, { lazy: true })
+      .then((read) => (read!.model.leads as LeadLines).checkUnread())
+      .catch((e: unknown) => e);
+    expect(lazyErr).toBeInstanceOf(UserError);
+    expect((lazyErr as UserError).message).toBe((err as UserError).message);
+  });
+
+  it("reads a snapshot lazily as it reads it whole: CRLF line ends, a lead line of non-ASCII text, no newline at the end", async () => {
+    const file = join(await tempDir(), "state.json");
+    const withText: LeadState = { ...LEADS[0]!, reply: { at: T0, text: "¡Sí! 😀 — ça va", messageId: "in1", via: "events" } };
+    await writeSnapshotFile(file, model([withText, ...LEADS.slice(1)]), { keepBackup: false });
+    const plain = await readFile(file, "utf8");
+    for (const text of [plain, plain.replace(/\n/g, "\r\n"), plain.replace(/\n$/, "")]) {
+      await writeFile(file, text);
+      const whole = (await readSnapshotFile(file))!.model;
+      const lazy = (await readSnapshotFile(file, { lazy: true }))!.model;
+      expect(lazy.meta).toEqual(whole.meta);
+      expect([...lazy.leads.values()]).toEqual([...whole.leads.values()]);
+      expect(lazy.leads.get(withText.id)?.reply?.text).toBe("¡Sí! 😀 — ça va");
+    }
   });
 });
