@@ -95,8 +95,9 @@ export interface StatusSummary {
 export type StatusLeads = Pick<LeadMap, "get" | "size"> & { peek?(id: string): LeadState | undefined };
 
 /**
- * One pass over the CSV's leads and their state (undefined before the first run), each lead's state
- * read once and let go. `csvLeads` are the valid rows as a run reads them, in CSV order; `skippedRows`
+ * The summary's definition: one pass over the CSV's leads and their states (undefined before the first
+ * run), each lead's state read once and let go. `outreach status` makes the same summary from facts it
+ * can keep (engine/status-facts.ts summarizeFacts); tests hold the two equal over random states. `csvLeads` are the valid rows as a run reads them, in CSV order; `skippedRows`
  * the others.
  */
 export function summarizeStatus(

@@ -151,6 +151,8 @@ export interface SummaryInputs {
   files: { stateFile: string; leadsFile: string; suppressionFile?: string };
   /** The leads CSV's own identity and ctime (epoch ms), when it is there (for the kept roster: lead-roster.ts). */
   leads?: FileIdentity;
+  /** The snapshot's own identity and ctime (for the kept facts: state-facts.ts). */
+  snapshot: FileIdentity;
 }
 
 /**
@@ -188,6 +190,7 @@ export async function summaryInputs(campaign: StatusCampaign): Promise<SummaryIn
   const real: string[] = [];
   let newestChangeMs = 0;
   let csv: FileIdentity | undefined;
+  let snapshot: FileIdentity | undefined;
   for (const { file, follow, required } of inputs) {
     let st;
     let at = file;
@@ -203,13 +206,15 @@ export async function summaryInputs(campaign: StatusCampaign): Promise<SummaryIn
     if (!st.isFile() || !onChangeTimeFs(at)) return undefined;
     const { identity, changedMs } = identityOf(at, st);
     if (file === campaign.leads.file) csv = { identity, changedMs };
+    if (file === stateFile) snapshot = { identity, changedMs };
     lines.push(identity);
     real.push(at);
     newestChangeMs = Math.max(newestChangeMs, changedMs);
   }
   const [, , leadsFile = campaign.leads.file, suppressionFile] = real;
   const files = { stateFile, leadsFile, ...(suppressionFile ? { suppressionFile } : {}) };
-  return { identity: lines.join("\n"), newestChangeMs, files, ...(csv ? { leads: csv } : {}) };
+  if (!snapshot) return undefined;
+  return { identity: lines.join("\n"), newestChangeMs, files, snapshot, ...(csv ? { leads: csv } : {}) };
 }
 
 /**
@@ -271,7 +276,8 @@ export function readNoFollowSync(file: string): Buffer | undefined {
   }
 }
 
-function identityOf(file: string, st: BigIntStats): FileIdentity {
+/** `file`'s identity from its stat (see the header). */
+export function identityOf(file: string, st: BigIntStats): FileIdentity {
   return { identity: `${file} ${st.dev} ${st.ino} ${st.size} ${st.mtimeNs} ${st.ctimeNs}`, changedMs: Number(st.ctimeNs / 1_000_000n) };
 }
 

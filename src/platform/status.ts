@@ -9,10 +9,9 @@
  * are imported only when needed: with a kept summary `status` starts in about the time of `--help`.
  */
 import path from "node:path";
-import { statusAt, summarizeStatus, type StatusLeads, type StatusReport, type StatusSummary } from "../engine/status-summary.js";
+import { statusAt, type StatusReport, type StatusSummary } from "../engine/status-summary.js";
 import { seedZoneDays, zoneDays, type ZoneDays } from "../schedule/windows.js";
 import type { LeadLines } from "../state/lead-lines.js";
-import type { LeadState } from "../state/types.js";
 import {
   fileIdentity,
   keptCampaign,
@@ -92,28 +91,24 @@ function keptZones(campaign: StatusCampaign, summary: StatusSummary, now: number
 }
 
 /**
- * The full pass: the state (snapshot + journal) and every CSV lead — read from `inputs.files`, the
- * paths as resolved when their identity was taken (see SummaryInputs.files), when given; `readAt`
- * (epoch ms) was taken before those identities. The CSV's
- * rows come from the roster kept for it when the CSV is as it was then (platform/lead-roster.ts), else
- * from reading it, and the roster is kept when the CSV held still through the read.
+ * The summary from the files: the CSV's rows (the roster kept for the CSV when it is as it was then,
+ * else read and kept: platform/lead-roster.ts), the suppression file as it is now, and the state —
+ * from the facts kept for its snapshot plus the journal's records (platform/state-facts.ts) when they
+ * hold, else read whole (each lead decoded once and let go: state/lead-lines.ts), its facts then kept.
+ * `inputs.files` are the paths as resolved when their identities were taken (see SummaryInputs.files),
+ * and `readAt` (epoch ms) was taken before those identities.
  */
 async function summarizeFromFiles(campaign: StatusCampaign, campaignFile: string, inputs: SummaryInputs | undefined, readAt: number, now: number): Promise<StatusSummary> {
-  const [{ displayPath }, { readStateModel }, { fsFaultAsUserError }, { loadSuppression }, roster] = await Promise.all([
+  const [{ displayPath }, { readStateModel }, { fsFaultAsUserError }, { loadSuppression }, roster, kept, { factsPlan, leadFacts, StatusFacts, summarizeFacts }] = await Promise.all([
     import("../config/display-path.js"),
     import("../state/load.js"),
     import("../files/fs-faults.js"),
     import("../leads/suppression.js"),
     import("./lead-roster.js"),
+    import("./state-facts.js"),
+    import("../engine/status-facts.js"),
   ]);
   const files = inputs?.files;
-  // The leads as their lines, each decoded when the summary reads it and let go (state/lead-lines.ts).
-  const state = await readStateModel(files?.stateFile ?? campaign.stateFile, { lazy: true }).catch((err: unknown) => {
-    throw fsFaultAsUserError(err, displayPath(campaign.stateFile), "read the state file", { then: "then run status again", sending: false });
-  });
-  // A LeadLines, or a Map for a snapshot of an older format (read whole).
-  const stateLeads = state?.leads as (StatusLeads & Partial<Pick<LeadLines, "checkUnread">>) | undefined;
-  const stateOf = (id: string): LeadState | undefined => (stateLeads?.peek ? stateLeads.peek(id) : stateLeads?.get(id));
   const csv = inputs?.leads;
   let rows = csv && roster.keptRoster(campaignFile, campaign.leads, csv);
   if (!rows) {
@@ -122,9 +117,59 @@ async function summarizeFromFiles(campaign: StatusCampaign, campaignFile: string
   }
   const suppressionFile = files?.suppressionFile ?? campaign.suppressionFile;
   const suppressed = await loadSuppression({ file: suppressionFile, mayBeMissing: campaign.suppressionMayBeMissing === true });
-  const { leads, skippedRows } = roster.applyRoster(rows, suppressed, stateOf);
-  const summary = summarizeStatus(campaign, stateLeads && { leads: stateLeads }, leads, skippedRows, now);
+  const context = (leadsInState: number) => ({ campaign, leadsInState, suppressed, computedAt: now });
+  const rosterId = csv && kept.rosterIdentity(campaign.leads, csv);
+
+  // The snapshot's facts as kept, brought up to date from the journal (a status while a run writes).
+  if (inputs && rosterId) {
+    const facts = kept.keptFacts(campaignFile, campaign, rosterId, rows.ids.length, inputs.snapshot);
+    const changes = facts && kept.journalChanges(campaign, rows, facts, inputs.files.stateFile, inputs.snapshot);
+    if (facts && changes) return summarizeFacts(context(changes.leadsInState), rows, facts.facts, changes.override);
+  }
+
+  // The state read whole: each row's lead as its snapshot line says (the facts to keep), and as the
+  // journal left it (what this status counts).
+  const state = await readStateModel(files?.stateFile ?? campaign.stateFile, { lazy: true }).catch((err: unknown) => {
+    throw fsFaultAsUserError(err, displayPath(campaign.stateFile), "read the state file", { then: "then run status again", sending: false });
+  });
+  // A LeadLines, or a Map for a snapshot of an older format (read whole: nothing kept for it).
+  const lines = state && "snapshotLead" in state.leads ? (state.leads as LeadLines) : undefined;
+  const plan = factsPlan(campaign);
+  const facts = new StatusFacts(rows.ids.length, plan.stepIds.length);
+  const override = new Map<number, ReturnType<typeof leadFacts> | undefined>();
+  const ranges = new Float64Array(rows.ids.length * 2).fill(-1);
+  let inSnapshot = 0;
+  for (let r = 0; r < rows.ids.length; r++) {
+    const id = rows.ids[r]!;
+    if (!lines) {
+      const lead = state?.leads.get(id);
+      facts.push(r, lead && leadFacts(plan, lead));
+      continue;
+    }
+    const base = lines.snapshotLead(id);
+    facts.push(r, base && leadFacts(plan, base));
+    const range = lines.lineRange(id);
+    if (range) {
+      inSnapshot++;
+      ranges[r * 2] = range[0];
+      ranges[r * 2 + 1] = range[1];
+    }
+    if (lines.changed(id)) {
+      const lead = lines.peek(id);
+      override.set(r, lead && leadFacts(plan, lead));
+    }
+  }
+  const summary = summarizeFacts(context(state?.leads.size ?? 0), rows, facts, override);
   // Every line is still checked, those of leads no longer in the CSV too: a damaged state file is said so.
-  stateLeads?.checkUnread?.();
+  lines?.checkUnread();
+  if (lines && state && inputs && rosterId && (await summaryInputs(campaign))?.snapshot.identity === inputs.snapshot.identity) {
+    let otherIds: string[] = [];
+    if (inSnapshot < lines.snapshotSize) {
+      const inRoster = new Set(rows.ids);
+      otherIds = [...lines.snapshotIds()].filter((id) => !inRoster.has(id));
+    }
+    const snapshot = { facts, ranges, meta: state.meta, tables: lines.tables, snapshotLeads: lines.snapshotSize, otherIds };
+    await kept.writeFacts(campaignFile, campaign, rosterId, inputs.snapshot.identity, readAt, snapshot);
+  }
   return summary;
 }

@@ -39,7 +39,7 @@ export class LeadLines implements LeadMap {
    */
   constructor(
     private readonly text: Buffer,
-    private readonly tables: LeadTables,
+    readonly tables: LeadTables,
     private readonly badLine: BadLine,
     /** The line number of the first lead line added (the header is line 1). */
     private readonly firstLine = 2,
@@ -92,6 +92,33 @@ export class LeadLines implements LeadMap {
   *values(): IterableIterator<LeadState> {
     for (const [id, at] of this.index) yield this.kept.get(id) ?? this.decode(at);
     for (const [id, lead] of this.kept) if (!this.index.has(id)) yield lead;
+  }
+
+  /** Whether the journal's replay changed the lead (or `set` it): its state is no longer its line's. */
+  changed(id: string): boolean {
+    return this.kept.has(id);
+  }
+
+  /** The lead as its snapshot line says, whatever the journal changed since (undefined: not in the snapshot). */
+  snapshotLead(id: string): LeadState | undefined {
+    const at = this.index.get(id);
+    return at === undefined ? undefined : this.decode(at);
+  }
+
+  /** Where the lead's line is in the file (bytes: start, end exclusive), or undefined when it has none. */
+  lineRange(id: string): [number, number] | undefined {
+    const at = this.index.get(id);
+    return at === undefined ? undefined : [this.starts[at]!, this.ends[at]!];
+  }
+
+  /** Ids of the leads the snapshot has a line for, in the order of the file. */
+  snapshotIds(): IterableIterator<string> {
+    return this.index.keys();
+  }
+
+  /** How many leads the snapshot has a line for. */
+  get snapshotSize(): number {
+    return this.index.size;
   }
 
   /** Decodes every line not decoded yet, to check it (see the module comment). @throws badLine's error. */

@@ -53,16 +53,20 @@ function keptFile(home: string): { path: string; mtimeMs: number } | undefined {
   return { path, mtimeMs: statSync(path).mtimeMs };
 }
 
-/** The kept roster of the CSV's rows (platform/lead-roster.ts) and its mtime. */
-function rosterFile(home: string): { path: string; mtimeMs: number } | undefined {
+/** A file kept beside the entry — `.leads` (the CSV's rows: platform/lead-roster.ts), `.facts` (the snapshot's: platform/state-facts.ts) — and its mtime. */
+function keptSide(home: string, ext: ".leads" | ".facts"): { path: string; mtimeMs: number } | undefined {
   const kept = keptFile(home);
   if (!kept) return undefined;
-  const path = kept.path.replace(/\.json$/, ".leads");
+  const path = kept.path.replace(/\.json$/, ext);
   try {
     return { path, mtimeMs: statSync(path).mtimeMs };
   } catch {
     return undefined;
   }
+}
+
+function rosterFile(home: string): { path: string; mtimeMs: number } | undefined {
+  return keptSide(home, ".leads");
 }
 
 /** The kept entry: JSON after its checksum line. */
@@ -132,10 +136,13 @@ describe("outreach status: a kept summary, never a stale one", () => {
     await cli.waitForSent(2);
     cli.kill("SIGKILL");
     await cli.done.catch(() => undefined);
-    // The CSV did not change: the state is read afresh, the CSV's rows come from the kept roster.
+    // The CSV did not change, nor the snapshot (a run writes the journal; a kill -9 leaves no compaction):
+    // the CSV's rows come from the kept roster, the leads from the snapshot's kept facts and the journal.
     const roster = rosterFile(home)!;
+    const facts = keptSide(home, ".facts")!;
     const afterKill = await expectSameAsFresh(fixture.yamlPath, home);
     expect(rosterFile(home)!.mtimeMs).toBe(roster.mtimeMs);
+    expect(keptSide(home, ".facts")!.mtimeMs).toBe(facts.mtimeMs);
     expect(afterKill.steps.find((s) => s.stepId === "intro")!.sent).toBeGreaterThanOrEqual(sandbox.messages({ direction: "outbound" }).length - 1);
     expect(afterKill.leadsInState).toBeGreaterThan(6);
     await primeKept(fixture.yamlPath, home);
