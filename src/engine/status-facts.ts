@@ -257,13 +257,16 @@ export class StatusFacts {
    */
   static fromBytes(rows: number, stepCount: number, columns: Buffer, json: string): StatusFacts {
     const extra = JSON.parse(json) as { accounts: string[]; sends: number; rare: [number, RareFacts][] };
-    // One copy, 8-byte aligned, that the columns are views of.
-    const aligned = new Uint8Array(columns.length);
-    aligned.set(columns);
+    // The columns are views of the bytes when they are 8-byte aligned (a kept file is written so), else of a copy.
+    let aligned: Uint8Array = columns;
+    if (columns.byteOffset % 8 !== 0) {
+      aligned = new Uint8Array(columns.length);
+      aligned.set(columns);
+    }
     let at = 0;
     const take = <T extends ArrayBufferView>(make: (buf: ArrayBuffer, offset: number, length: number) => T, count: number, width: number): T => {
       if (!Number.isInteger(count) || count < 0 || at + count * width > aligned.length) throw new Error("facts: shorter than their shape");
-      const view = make(aligned.buffer, at, count);
+      const view = make(aligned.buffer as ArrayBuffer, aligned.byteOffset + at, count);
       at += Math.ceil((count * width) / 8) * 8;
       return view;
     };
@@ -356,13 +359,18 @@ export function summarizeFacts(ctx: FactsContext, rows: FactsRows, facts: Status
   let optedOut = 0;
   let contacted = 0;
   const row = new RowReader(facts, override);
+  const anySuppressed = suppressed.size > 0;
+  let sendsOf: number[] | undefined;
+  const addSend = (at: number): void => {
+    if (at > sendsFrom) sendsOf!.push(at);
+  };
   // A lead with no state starts the sequence (or, with no sequence step at all, has nothing left).
   const noStateStarts = nextSequenceWork(campaign.sequence, {}).kind === "start";
   for (let r = 0; r < rows.ids.length; r++) {
     const id = rows.ids[r]!;
     row.read(r);
     let zone: string | undefined;
-    if (suppressed.has(id)) {
+    if (anySuppressed && suppressed.has(id)) {
       // A suppressed row is one of the campaign's leads only when this campaign finished it (an opt-out).
       if ((row.flags & Flag.finished) === 0) {
         skippedRows++;
@@ -375,12 +383,12 @@ export function summarizeFacts(ctx: FactsContext, rows: FactsRows, facts: Status
     total++;
     const has = (row.flags & Flag.state) !== 0;
     const account = row.account;
-    if (has && account) row.eachSend((at) => {
-      if (at <= sendsFrom) return;
-      const list = recentSends.get(account);
-      if (list) list.push(at);
-      else recentSends.set(account, [at]);
-    });
+    if (has && account && row.sendCount() > 0) {
+      sendsOf = recentSends.get(account) ?? [];
+      row.eachSend(addSend);
+      // An account enters the map at its first send in the range (the order summarizeStatus gives).
+      if (sendsOf.length > 0 && !recentSends.has(account)) recentSends.set(account, sendsOf);
+    }
     if (has && row.flags & Flag.finished) {
       finishedWork++;
       if (row.flags & Flag.finishFailed) failedWork++;
@@ -506,6 +514,10 @@ class RowReader {
 
   stepStatus(k: number): number {
     return this.overridden ? (this.over?.steps[k] ?? 0) : this.facts.steps[this.row * this.facts.stepCount + k]!;
+  }
+
+  sendCount(): number {
+    return this.overridden ? (this.over?.sends.length ?? 0) : this.facts.sendFrom[this.row + 1]! - this.facts.sendFrom[this.row]!;
   }
 
   eachSend(f: (at: number) => void): void {

@@ -11,8 +11,7 @@
  * zone is bad); every other row is only counted.
  *
  * Kept as `$XDG_CACHE_HOME/outreach/status/<FNV-1a of the campaign file's path>.leads` (0600), a
- * checksum line, a header line (JSON) and a row a line: `id`, `id<TAB>zone index` or `id<TAB>!` (a
- * bad zone). Used only when the header's Node.js version (zone rules), build of outreach, leads
+ * checksum line, a header line (JSON, with each row's zone index) and the rows' ids, one a line. Used only when the header's Node.js version (zone rules), build of outreach, leads
  * section of the campaign and CSV identity (device, inode, size, mtime, ctime) are those of now, and
  * the CSV last changed more than RACY_MS before the roster's read began (status-cache.ts).
  */
@@ -22,10 +21,10 @@ import type { Campaign } from "../config/types.js";
 import type { StatusLead } from "../engine/status-summary.js";
 import { createPrivateFile, unlinkIfPresent } from "../files/private-files.js";
 import type { LeadState } from "../state/types.js";
-import { checksum, codeIdentity, RACY_MS, readNoFollowSync, statusCachePath, type SummaryInputs } from "./status-cache.js";
+import { bytesChecksum, codeIdentity, RACY_MS, readNoFollowSync, statusCachePath, type SummaryInputs } from "./status-cache.js";
 
 /** Bump when the file's shape or meaning changes. */
-const FORMAT = 1;
+const FORMAT = 3;
 /** A row's zone index: none given (the campaign's zone). */
 const NO_ZONE = -1;
 /** A row's zone index: a zone no one knows (a `bad-timezone` row unless suppressed). */
@@ -53,6 +52,8 @@ interface RosterHeader {
   readAt: number;
   otherSkipped: number;
   zoneNames: string[];
+  /** Per row: an index into zoneNames, NO_ZONE or BAD_ZONE. */
+  zones: number[];
 }
 
 /** The kept roster's file for the campaign file at `absolute`. */
@@ -117,33 +118,22 @@ export function keptRoster(absolute: string, leads: Campaign["leads"], csv: NonN
   try {
     const bytes = readNoFollowSync(rosterPath(absolute));
     if (!bytes) return undefined;
+    const firstBreak = bytes.indexOf(0x0a);
+    if (firstBreak < 0 || bytes.toString("latin1", 0, firstBreak) !== bytesChecksum(bytes.subarray(firstBreak + 1))) return undefined;
     const text = bytes.toString("utf8");
     const first = text.indexOf("\n");
     const second = text.indexOf("\n", first + 1);
-    if (first < 0 || second < 0 || text.slice(0, first) !== checksum(text.slice(first + 1))) return undefined;
+    if (second < 0) return undefined;
     const h = JSON.parse(text.slice(first + 1, second)) as RosterHeader;
     const code = codeIdentity();
     const usable =
       h.format === FORMAT && h.node === process.version && code !== undefined && h.code === code && h.leads === JSON.stringify(leads) &&
       h.csv === csv.identity && typeof h.readAt === "number" && csv.changedMs < h.readAt - RACY_MS;
     if (!usable) return undefined;
-    const roster: LeadRoster = { ids: [], zones: [], zoneNames: h.zoneNames, otherSkipped: h.otherSkipped };
-    let at = second + 1;
-    while (at < text.length) {
-      let end = text.indexOf("\n", at);
-      if (end < 0) end = text.length;
-      const tab = text.indexOf("\t", at);
-      if (tab < 0 || tab > end) {
-        roster.ids.push(text.slice(at, end));
-        roster.zones.push(NO_ZONE);
-      } else {
-        roster.ids.push(text.slice(at, tab));
-        const z = text.slice(tab + 1, end);
-        roster.zones.push(z === "!" ? BAD_ZONE : Number(z));
-      }
-      at = end + 1;
-    }
-    return roster.zones.every((z) => z === NO_ZONE || z === BAD_ZONE || (Number.isInteger(z) && z >= 0 && z < h.zoneNames.length)) ? roster : undefined;
+    const ids = second + 1 < text.length ? text.slice(second + 1).split("\n") : [];
+    const { zones, zoneNames } = h;
+    const valid = ids.length === zones.length && zones.every((z) => z === NO_ZONE || z === BAD_ZONE || (Number.isInteger(z) && z >= 0 && z < zoneNames.length));
+    return valid ? { ids, zones, zoneNames, otherSkipped: h.otherSkipped } : undefined;
   } catch {
     return undefined;
   }
@@ -159,16 +149,15 @@ export async function writeRoster(absolute: string, leads: Campaign["leads"], cs
   try {
     const code = codeIdentity();
     if (code === undefined) return;
-    const header: RosterHeader = { format: FORMAT, node: process.version, code, leads: JSON.stringify(leads), csv, readAt, otherSkipped: roster.otherSkipped, zoneNames: roster.zoneNames };
-    const rows = roster.ids.map((id, i) => {
-      const z = roster.zones[i]!;
-      return z === NO_ZONE ? id : `${id}\t${z === BAD_ZONE ? "!" : z}`;
-    });
-    // An id with a line break or tab in it would not read back as itself: such a roster is not kept.
-    if (roster.ids.some((id) => /[\t\n]/.test(id))) return;
-    const body = `${JSON.stringify(header)}\n${rows.join("\n")}`;
+    const header: RosterHeader = {
+      format: FORMAT, node: process.version, code, leads: JSON.stringify(leads), csv, readAt, otherSkipped: roster.otherSkipped, zoneNames: roster.zoneNames, zones: roster.zones,
+    };
+    // An id with a line break in it would not read back as itself: such a roster is not kept.
+    if (roster.ids.some((id) => id.includes("\n"))) return;
+    const body = `${JSON.stringify(header)}\n${roster.ids.join("\n")}`;
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    await createPrivateFile(tmp, `${checksum(body)}\n${body}`, { sync: false });
+    const bytes = Buffer.from(body);
+    await createPrivateFile(tmp, Buffer.concat([Buffer.from(`${bytesChecksum(bytes)}\n`, "latin1"), bytes]), { sync: false });
     await rename(tmp, file);
   } catch {
     await unlinkIfPresent(tmp).catch(() => undefined);

@@ -28,7 +28,7 @@ import { applyRecord, parseJournal, type JournalRecord, type StateModel } from "
 import { decodeLead, type LeadLine, type LeadTables } from "../state/snapshot-format.js";
 import type { LeadState, StateMeta } from "../state/types.js";
 import type { LeadRoster } from "./lead-roster.js";
-import { codeIdentity, identityOf, RACY_MS, readNoFollowSync, statusCachePath, type FileIdentity } from "./status-cache.js";
+import { bytesChecksum, codeIdentity, identityOf, RACY_MS, readNoFollowSync, statusCachePath, type FileIdentity } from "./status-cache.js";
 
 const FORMAT = 1;
 
@@ -95,8 +95,8 @@ export function keptFacts(absolute: string, campaign: Pick<Campaign, "sequence" 
     const jsonAt = rangesAt + h.rangesBytes;
     if (h.rangesBytes !== rows * 16 || jsonAt > bytes.length) return undefined;
     const facts = StatusFacts.fromBytes(rows, stepCount, bytes.subarray(columnsAt, rangesAt), bytes.toString("utf8", jsonAt));
-    const ranges = new Float64Array(rows * 2);
-    new Uint8Array(ranges.buffer).set(bytes.subarray(rangesAt, jsonAt));
+    const rangeBytes = bytes.subarray(rangesAt, jsonAt);
+    const ranges = rangeBytes.byteOffset % 8 === 0 ? new Float64Array(rangeBytes.buffer, rangeBytes.byteOffset, rows * 2) : new Float64Array(new Uint8Array(rangeBytes).buffer);
     return { facts, ranges, meta: h.meta, tables: h.tables, snapshotLeads: h.snapshotLeads, otherIds: new Set(h.otherIds) };
   } catch {
     return undefined;
@@ -124,7 +124,11 @@ export async function writeFacts(
       snapshot, readAt, meta: kept.meta, tables: kept.tables, snapshotLeads: kept.snapshotLeads, otherIds: [...kept.otherIds],
       columnsBytes: columns.length, rangesBytes: ranges.length,
     };
-    const body = Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), columns, ranges, Buffer.from(json)]);
+    // The header line is padded so that the columns start 8-byte aligned in the file: read, they are
+    // used in place (Float64Array views need that), not copied.
+    const head = Buffer.from(JSON.stringify(header));
+    const pad = (8 - ((9 + head.length + 1) % 8)) % 8;
+    const body = Buffer.concat([head, Buffer.from(`${" ".repeat(pad)}\n`), columns, ranges, Buffer.from(json)]);
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     await createPrivateFile(tmp, Buffer.concat([Buffer.from(`${bytesChecksum(body)}\n`, "latin1"), body]), { sync: false });
     await rename(tmp, file);
@@ -208,14 +212,3 @@ function replay(id: string, lead: LeadState | undefined, records: readonly Journ
   return model.leads.get(id)!;
 }
 
-/** FNV-1a over the bytes' 32-bit words (little-endian; the last few bytes alone), as 8 hex digits: catches a damaged or hand-edited file. */
-function bytesChecksum(bytes: Buffer): string {
-  let h = 0x811c9dc5;
-  const words = Math.floor(bytes.length / 4);
-  if (bytes.byteOffset % 4 === 0) {
-    const view = new Int32Array(bytes.buffer, bytes.byteOffset, words);
-    for (let i = 0; i < words; i++) h = Math.imul(h ^ view[i]!, 0x01000193);
-  } else for (let i = 0; i < words; i++) h = Math.imul(h ^ bytes.readInt32LE(i * 4), 0x01000193);
-  for (let i = words * 4; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, "0");
-}

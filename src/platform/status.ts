@@ -15,6 +15,7 @@ import type { LeadLines } from "../state/lead-lines.js";
 import {
   fileIdentity,
   keptCampaign,
+  RACY_MS,
   keptSummary,
   readStatusCache,
   statusCampaign,
@@ -71,8 +72,14 @@ export async function campaignStatus(file: string, now: number): Promise<Campaig
   }
 
   const made = await summarizeFromFiles(campaign, absolute, inputs, readAt, now);
-  const unchanged = inputs !== undefined && (await summaryInputs(campaign))?.identity === inputs.identity;
-  if (keep) await writeStatusCache({ ...keep, ...(unchanged ? { inputs: inputs.identity, readAt, summary: made, zones: keptZones(campaign, made, now) } : {}) });
+  // Kept only if a later status could use it: inputs unchanged through the pass, and none changed
+  // within the racy window before it (keptSummary's rule, against this readAt for good). While a run
+  // writes, neither holds: the entry is then left as it is (its zones still serve, see below).
+  const usable = inputs !== undefined && inputs.newestChangeMs < readAt - RACY_MS && (await summaryInputs(campaign))?.identity === inputs.identity;
+  if (keep && usable) await writeStatusCache({ ...keep, inputs: inputs.identity, readAt, summary: made, zones: keptZones(campaign, made, now) });
+  else if (keep && !kept) await writeStatusCache(keep);
+  // The zone offsets kept with an earlier summary hold whatever changed since (the same Node.js: its zone rules).
+  for (const table of entry?.zones ?? []) seedZoneDays(table);
   return { campaign, report: statusAt(campaign, made, now), fromSummary: false };
 }
 
@@ -99,10 +106,7 @@ function keptZones(campaign: StatusCampaign, summary: StatusSummary, now: number
  * and `readAt` (epoch ms) was taken before those identities.
  */
 async function summarizeFromFiles(campaign: StatusCampaign, campaignFile: string, inputs: SummaryInputs | undefined, readAt: number, now: number): Promise<StatusSummary> {
-  const [{ displayPath }, { readStateModel }, { fsFaultAsUserError }, { loadSuppression }, roster, kept, { factsPlan, leadFacts, StatusFacts, summarizeFacts }] = await Promise.all([
-    import("../config/display-path.js"),
-    import("../state/load.js"),
-    import("../files/fs-faults.js"),
+  const [{ loadSuppression }, roster, kept, { factsPlan, leadFacts, StatusFacts, summarizeFacts }] = await Promise.all([
     import("../leads/suppression.js"),
     import("./lead-roster.js"),
     import("./state-facts.js"),
@@ -129,6 +133,11 @@ async function summarizeFromFiles(campaign: StatusCampaign, campaignFile: string
 
   // The state read whole: each row's lead as its snapshot line says (the facts to keep), and as the
   // journal left it (what this status counts).
+  const [{ displayPath }, { readStateModel }, { fsFaultAsUserError }] = await Promise.all([
+    import("../config/display-path.js"),
+    import("../state/load.js"),
+    import("../files/fs-faults.js"),
+  ]);
   const state = await readStateModel(files?.stateFile ?? campaign.stateFile, { lazy: true }).catch((err: unknown) => {
     throw fsFaultAsUserError(err, displayPath(campaign.stateFile), "read the state file", { then: "then run status again", sending: false });
   });

@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StatusSummary } from "../../../src/engine/status-summary.js";
 import {
   RACY_MS,
+  bytesChecksum,
   fileIdentity,
   keepsChangeTime,
   keptCampaign,
@@ -259,5 +260,24 @@ describe("fileIdentity", () => {
     expect(second.identity).not.toBe(first.identity);
     expect(await fileIdentity(join(dir, "none.yaml"))).toBeUndefined();
     expect(await fileIdentity(dir)).toBeUndefined();
+  });
+});
+
+describe("bytesChecksum", () => {
+  it("is the same for the same bytes wherever they lie (aligned or not, a pooled Buffer or not), and changes with any bit", () => {
+    const data = Buffer.from(Array.from({ length: 1027 }, (_, i) => (i * 37) % 256));
+    const sum = bytesChecksum(data);
+    for (let offset = 0; offset < 8; offset++) {
+      const holder = Buffer.alloc(data.length + 8);
+      data.copy(holder, offset);
+      expect(bytesChecksum(holder.subarray(offset, offset + data.length))).toBe(sum);
+    }
+    expect(bytesChecksum(Buffer.from(data.toString("latin1"), "latin1"))).toBe(sum);
+    for (const at of [0, 5, 512, 1024, 1026]) {
+      const flipped = Buffer.from(data);
+      flipped[at] = flipped[at]! ^ 4;
+      expect(bytesChecksum(flipped)).not.toBe(sum);
+    }
+    expect(bytesChecksum(data.subarray(0, 1026))).not.toBe(sum);
   });
 });
