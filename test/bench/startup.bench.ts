@@ -3,9 +3,10 @@
  * `node -e 0` run in the same round (rounds interleaved, so the machine's load hits all four alike).
  * `status` three ways: as every status after the first answers when nothing changed (the summary kept
  * by the one before, the inputs' identities found unchanged); after a run wrote to the state (one more
- * journal line before each: the campaign and the CSV's rows kept, the state read afresh — every status
- * while a run is going); and cold (an empty cache folder: the campaign loaded, the CSV and the state
- * read — the first status of a campaign, or the first after its CSV changed).
+ * journal line before each: the campaign, the CSV's rows and the snapshot's facts kept, the journal
+ * read — every status while a run is going, until it compacts); and cold (an empty cache folder: the
+ * campaign loaded, the CSV and the whole state read — the first status of a campaign, or the first
+ * after its CSV changed; after a compaction only the state is read whole).
  * CPU time (user + system) and peak RSS come from a preload that reports them at exit, the same
  * preload for all three; wall time is spawn to exit.
  * Targets (issue 11): --help and status ≤ 2× node -e 0; status ≤ 0.5 s and ≤ 150 MB.
@@ -89,11 +90,13 @@ try {
   const status: Usage[] = [];
   const changed: Usage[] = [];
   const cold: Usage[] = [];
-  // A summary is kept for use only when its inputs are older than the racy window (status-cache.ts):
-  // wait that out after writing the state, then make the summary the kept rounds answer from.
+  // A summary (and the CSV's rows, and the snapshot's facts) is kept for use only when its inputs are
+  // older than the racy window (status-cache.ts): wait that out after writing the state, then make the
+  // summary the kept rounds answer from.
   await new Promise((r) => setTimeout(r, RACY_MS + 200));
   measure([bin, "status", fixture.campaignFile]);
-  // The status before the run that writes: the campaign and the CSV's rows kept in its own folder.
+  // The status before the run that writes: the campaign, the CSV's rows and the snapshot's facts kept
+  // in its own folder.
   const changedHome = join(fixture.dir, "cache-changed");
   measure([bin, "status", writtenCampaign], changedHome);
   for (let i = 0; i < ROUNDS; i++) {
@@ -152,7 +155,7 @@ try {
       verdict: statusCpu.median <= TARGET_RATIO && statusMs <= TARGET_STATUS_MS && statusMb <= TARGET_STATUS_MB ? "PASS" : "FAIL",
     },
     {
-      what: `\`outreach status\`, ${int(LEADS)}-lead state, after a run wrote to it (every status while a run goes: the campaign and the CSV's rows kept, the state read afresh)`,
+      what: `\`outreach status\`, ${int(LEADS)}-lead state, after a run wrote to it (every status while a run goes: the campaign, the CSV's rows and the snapshot's facts kept, the journal read)`,
       ours: `${fixed(med(changed, cpu), 0)} ms CPU, ${fixed(changedMs, 0)} ms wall, ${changedMb.toFixed(0)} MB`,
       baseline: `node -e 0 (as above)`,
       ratio: `CPU ${changedCpu.text}`,
