@@ -31,6 +31,8 @@ import type { LeadRoster } from "./lead-roster.js";
 import { bytesChecksum, codeIdentity, identityOf, RACY_MS, readNoFollowSync, statusCachePath, type FileIdentity } from "./status-cache.js";
 
 const FORMAT = 1;
+/** Changed leads read a line each, at most (or a quarter of the rows, when more): beyond, the full read. */
+const MOST_LINES_READ = 1000;
 
 interface FactsHeader {
   format: number;
@@ -173,6 +175,8 @@ export function journalChanges(
   const override = new Map<number, LeadFacts | undefined>();
   let leadsInState = kept.snapshotLeads;
   if (byLead.size === 0) return { override, leadsInState };
+  // Each changed lead is one read of its line: past a quarter of the rows, reading the file whole is cheaper.
+  if (byLead.size > Math.max(MOST_LINES_READ, roster.ids.length / 4)) return undefined;
   const plan = factsPlan(campaign);
   const fd = openSync(snapshotFile, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
