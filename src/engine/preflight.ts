@@ -56,6 +56,7 @@ export function buildPreflight(input: {
 }): Preflight {
   const { campaign, now } = input;
   const work = remainingWork(campaign, input.leads, input.stateOf, now);
+  const firstStepBound = work.followUps.filter((f) => f.step === 0).length;
   const p = projectRemaining(campaign, work, now);
   const skipped = [...input.problems].map(([reason, count]) => ({ reason: SKIP_WORDS[reason], count }));
   if (input.unrenderable > 0) skipped.push({ reason: "a message cannot be rendered (--allow-partial: marked failed)", count: input.unrenderable });
@@ -64,7 +65,8 @@ export function buildPreflight(input: {
     campaign: campaign.name,
     firstStart: work.finished === 0 && work.followUps.length === 0 && work.openForReplies === 0,
     rows: work.leads + [...input.problems.values()].reduce((a, n) => a + n, 0),
-    leads: { total: work.leads, toStart: work.toStart.length, waitingForFollowUp: work.followUps.length, openForReplies: work.openForReplies, finished: work.finished },
+    // A lead bound to an account but not yet sent its first message is still one to contact.
+    leads: { total: work.leads, toStart: work.toStart.length + firstStepBound, waitingForFollowUp: work.followUps.length - firstStepBound, openForReplies: work.openForReplies, finished: work.finished },
     accounts: campaign.accounts.map((id) => {
       const username = input.accountNames.get(id);
       return username === undefined ? { id } : { id, username };

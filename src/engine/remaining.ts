@@ -57,6 +57,7 @@ export class RemainingTally {
   private readonly startZones: Set<string | undefined> | undefined;
   private followUpCount = 0;
   private toStartCount = 0;
+  private firstStepCount = 0;
 
   /**
    * `earliestOnly`: keep of the follow-ups only the earliest of each account in each zone, and of the
@@ -81,9 +82,17 @@ export class RemainingTally {
     return this.followUpCount;
   }
 
-  /** Leads not contacted yet (all of them, with `earliestOnly` too). */
+  /** Leads not bound to an account yet (all of them, with `earliestOnly` too). */
   get notStarted(): number {
     return this.toStartCount;
+  }
+
+  /**
+   * Leads bound to an account whose first step has not gone out yet (counted in `waiting`, for the
+   * projection: their account's caps apply). A person reads them as not started, not as waiting for a follow-up.
+   */
+  get firstStepWaiting(): number {
+    return this.firstStepCount;
   }
 
   /** One CSV lead and its state (undefined: never touched). */
@@ -111,6 +120,7 @@ export class RemainingTally {
       else out.toStart.push(lead.timezone);
     } else if ((next.kind === "start" || next.kind === "due") && state?.account) {
       this.followUpCount++;
+      if (next.index === 0) this.firstStepCount++;
       const dueAt = next.kind === "due" ? next.at : this.now;
       if (this.earliest) {
         const key = `${state.account}\0${lead.timezone ?? ""}`;

@@ -350,6 +350,7 @@ export function summarizeFacts(ctx: FactsContext, rows: FactsRows, facts: Status
   let total = 0;
   let toStart = 0;
   let waiting = 0;
+  let firstStepWaiting = 0;
   let open = 0;
   let finishedWork = 0;
   let failedWork = 0;
@@ -401,7 +402,9 @@ export function summarizeFacts(ctx: FactsContext, rows: FactsRows, facts: Status
       finishedWork++;
       failedWork++;
     } else if (row.kind === Kind.followUpNow || row.kind === Kind.followUpDue) {
-      waiting++;
+      // Bound to an account but not yet sent its first message: not started, to a person.
+      if (row.step === 0) firstStepWaiting++;
+      else waiting++;
       const dueAt = row.kind === Kind.followUpDue ? row.dueAt : computedAt;
       const key = `${account}\0${zone ?? ""}`;
       const seenFollowUp = earliest.get(key);
@@ -443,7 +446,7 @@ export function summarizeFacts(ctx: FactsContext, rows: FactsRows, facts: Status
     campaign: campaign.name,
     stateFile: campaign.stateFile,
     started: ctx.leadsInState > 0,
-    leads: { total, notStarted: toStart, waitingForFollowUp: waiting, openForReplies: open, finished: finishedWork, failed: failedWork },
+    leads: { total, notStarted: toStart + firstStepWaiting, waitingForFollowUp: waiting, openForReplies: open, finished: finishedWork, failed: failedWork },
     skippedRows,
     leadsInState: ctx.leadsInState,
     steps: counts,

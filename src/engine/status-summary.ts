@@ -37,7 +37,10 @@ export interface StatusReport {
   stateFile: string;
   /** False before the first run: nothing has been sent and there is no state file. */
   started: boolean;
-  /** Every valid lead of the CSV, where it stands. */
+  /**
+   * Every valid lead of the CSV, where it stands. `notStarted`: not sent its first message yet (bound
+   * to an account or not); `waitingForFollowUp`: sent it, a sequence step still to come.
+   */
   leads: { total: number; notStarted: number; waitingForFollowUp: number; openForReplies: number; finished: number; failed: number };
   /** CSV rows that will not be messaged (bad id, duplicate, suppressed, …). */
   skippedRows: number;
@@ -145,8 +148,9 @@ export function summarizeStatus(
       started: leads !== undefined && leads.size > 0,
       leads: {
         total: work.leads,
-        notStarted: remaining.notStarted,
-        waitingForFollowUp: remaining.waiting,
+        // A lead bound to an account but not yet sent its first message is not started, to a person.
+        notStarted: remaining.notStarted + remaining.firstStepWaiting,
+        waitingForFollowUp: remaining.waiting - remaining.firstStepWaiting,
         openForReplies: work.openForReplies,
         finished: work.finished,
         failed: work.failed,

@@ -105,6 +105,24 @@ describe("status summary: kept at t0, finished at t1, equals the report made at 
   });
 });
 
+describe("status summary: where each lead stands, as a person reads it", () => {
+  it("a lead bound to an account whose first message has not gone out is not started, not waiting for a follow-up", () => {
+    const c = campaign(20, 80);
+    const at = T - HOUR;
+    const states = new Map<string, LeadState>([
+      ["1", { id: "1", account: "acc0", steps: { intro: { status: "sending", updatedAt: at, attempts: 1, sendingAt: at } } }],
+      ["2", { id: "2", account: "acc1", steps: { intro: { status: "pending", updatedAt: at, attempts: 1 } } }],
+      ["3", { id: "3", account: "acc0", steps: { intro: { status: "sent", updatedAt: at, attempts: 1, sendingAt: at, sentAt: at } } }],
+    ]);
+    const leads = ["1", "2", "3", "4"].map((id) => ({ id }));
+    const report = statusAt(c, summarizeStatus(c, { leads: states }, leads, 0, T), T);
+    expect(report.leads).toMatchObject({ total: 4, notStarted: 3, waitingForFollowUp: 1 });
+    expect(report.steps[0]).toMatchObject({ stepId: "intro", sent: 1, pending: 3 });
+    // Their accounts still count them for the next send (caps and gaps): the next send is now.
+    expect(report.nextDueAt).toBeGreaterThanOrEqual(T);
+  });
+});
+
 describe("status summary: one pass, each lead read once", () => {
   for (const seed of ["g", "h", "i", "j"]) {
     it(`equals the summary made by a pass per figure (seed ${seed}), reading each CSV lead's state once and never get()`, () => {
@@ -166,8 +184,9 @@ function referenceSummary(
       started: state !== undefined && state.leads.size > 0,
       leads: {
         total: work.leads,
-        notStarted: work.toStart.length,
-        waitingForFollowUp: work.followUps.length,
+        // (Since: a lead bound to an account, its first message not sent, counts as not started.)
+        notStarted: work.toStart.length + work.followUps.filter((f) => f.step === 0).length,
+        waitingForFollowUp: work.followUps.filter((f) => f.step > 0).length,
         openForReplies: work.openForReplies,
         finished: work.finished,
         failed: work.failed,
