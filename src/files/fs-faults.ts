@@ -23,6 +23,7 @@ const FAULTS: Record<string, (path: string) => { what: string; fix: string }> = 
     what: `${p} is a symbolic link; outreach never follows links for its state, journal, lock or temp files (the link's target would be overwritten)`,
     fix: `replace the link with the real file (mv <target> ${p}), or point the setting at the real path`,
   }),
+  ENOTFILE: (p) => ({ what: `${p} is not a regular file (a FIFO, socket or device)`, fix: `move it away, or point the setting at a file path` }),
   EIO: (p) => ({ what: `input/output error on ${p} (the disk may be failing)`, fix: `check the disk (dmesg), copy the state files somewhere safe` }),
   ENAMETOOLONG: (p) => ({ what: `the path ${p} is too long for the file system`, fix: `use a shorter path` }),
 };

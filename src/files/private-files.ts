@@ -14,7 +14,7 @@ export const PRIVATE_FILE_MODE = 0o600;
 /** rwx for the owner only. */
 export const PRIVATE_DIR_MODE = 0o700;
 
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW } = constants;
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW, O_NONBLOCK } = constants;
 
 /**
  * Creates `dir` and any missing parents, each new one 0700. Folders that already exist keep their
@@ -99,14 +99,34 @@ async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
   for (let off = 0; off < data.length; ) off += (await fh.write(data, off, data.length - off)).bytesWritten;
 }
 
-/** `path` opened for reading, or undefined when there is none. Refuses a symlink (ELOOP); the caller closes it. */
+/**
+ * `path` opened for reading, or undefined when there is none; the caller closes it. Refuses a symlink
+ * (ELOOP), and anything but a regular file or a directory (ENOTFILE: a FIFO would block the read for
+ * good; opened non-blocking, it is found before anything is read). A directory is left for the read
+ * to refuse (EISDIR), as before.
+ */
 export async function openToRead(path: string): Promise<FileHandle | undefined> {
+  let fh: FileHandle;
   try {
-    return await open(path, O_RDONLY | O_NOFOLLOW);
+    fh = await open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw err;
   }
+  const st = await fh.stat().catch(async (err: unknown) => {
+    await fh.close();
+    throw err;
+  });
+  if (!st.isFile() && !st.isDirectory()) {
+    await fh.close();
+    throw notAFile(path);
+  }
+  return fh;
+}
+
+/** The error for a path that is not a regular file (a FIFO, a socket, a device): code ENOTFILE (ours; fs-faults.ts words it). */
+export function notAFile(path: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`ENOTFILE: not a regular file, open '${path}'`), { code: "ENOTFILE", syscall: "open", path });
 }
 
 /**

@@ -260,17 +260,20 @@ function onChangeTimeFs(file: string): boolean {
   }
 }
 
-/** The bytes of `file`, never through a symlink (ELOOP); undefined when there is none. */
+/**
+ * The bytes of the regular file `file`, never through a symlink (ELOOP); undefined when there is none,
+ * or something else is there (opened non-blocking: a FIFO in its place would block the read for good).
+ */
 export function readNoFollowSync(file: string): Buffer | undefined {
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw err;
   }
   try {
-    return readFileSync(fd);
+    return fstatSync(fd).isFile() ? readFileSync(fd) : undefined;
   } finally {
     closeSync(fd);
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 /**
  * The bad-input corpus (test/fixtures/bad/): every way a user can hand `outreach run` something
  * wrong — campaign YAML, CSV, templates, environment, state files, the filesystem. Each case copies
@@ -120,6 +121,9 @@ const CASES: BadCase[] = [
   { name: "fs-lock-symlink", prepare: (d) => linkState(d, "campaign.json.lock"), code: 1, says: [/campaign\.json\.lock is a symbolic link/] },
   { name: "fs-suppression-is-directory", prepare: (d) => (replaceIn(join(d, "campaign.yaml"), "state: ", "suppression: optouts\nstate: "), mkdirSync(join(d, "optouts"))), code: 1, says: [/optouts/, /directory/] },
   { name: "fs-status-state-symlink", args: ["status", "campaign.yaml"], prepare: (d) => linkState(d, "campaign.json"), code: 1, says: [/could not read the state file .*campaign\.json: .* is a symbolic link/, /run status again/] },
+  // A FIFO where a file is read would block the read for good (a hang): said at once instead.
+  { name: "fs-status-state-fifo", args: ["status", "campaign.yaml"], prepare: (d) => fifoState(d, "campaign.json"), code: 1, says: [/campaign\.json is not a regular file \(a FIFO/, /run status again/] },
+  { name: "fs-journal-fifo", prepare: (d) => fifoState(d, "campaign.json.journal"), code: 1, says: [/campaign\.json\.journal is not a regular file \(a FIFO/, /nothing was sent/] },
   { name: "fs-dry-run-out-is-directory", args: ["run", "campaign.yaml", "--dry-run", "--out", "preview"], prepare: (d) => mkdirSync(join(d, "preview")), code: 1, says: [/could not write the preview to preview: preview is a directory, not a file/] },
 ];
 
@@ -142,6 +146,13 @@ function linkState(dir: string, name: string): void {
   symlinkSync(target, join(folder, name));
 }
 
+/** A valid state pair for `_base` in `dir`, with `name` replaced by a FIFO (nobody writes to it: a read would wait for ever). */
+function fifoState(dir: string, name: string): void {
+  linkState(dir, name);
+  rmSync(join(dir, "state", name), { force: true });
+  execFileSync("mkfifo", [join(dir, "state", name)]);
+}
+
 /** Every file under `dir` (symlinks as their target path) → sha256, to prove nothing was written. */
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -150,6 +161,7 @@ function tree(dir: string): Record<string, string> {
       const p = join(d, entry.name);
       if (entry.isDirectory()) walk(p);
       else if (entry.isSymbolicLink()) out[p] = `-> ${readlinkSync(p)}`;
+      else if (entry.isFIFO()) out[p] = "fifo";
       else out[p] = createHash("sha256").update(readFileSync(p)).digest("hex") + ` ${statSync(p).mode & 0o777}`;
     }
   };

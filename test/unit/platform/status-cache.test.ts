@@ -13,6 +13,7 @@ import type { StatusSummary } from "../../../src/engine/status-summary.js";
 import {
   RACY_MS,
   bytesChecksum,
+  readNoFollowSync,
   fileIdentity,
   keepsChangeTime,
   keptCampaign,
@@ -279,5 +280,22 @@ describe("bytesChecksum", () => {
       expect(bytesChecksum(flipped)).not.toBe(sum);
     }
     expect(bytesChecksum(data.subarray(0, 1026))).not.toBe(sum);
+  });
+});
+
+describe("kept files that are not regular files", () => {
+  it("a FIFO (or a directory) where a kept file should be is no kept file: never read, so never a hang", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kept-fifo-"));
+    try {
+      execFileSync("mkfifo", [join(dir, "entry.leads")]);
+      mkdirSync(join(dir, "entry.facts"));
+      expect(readNoFollowSync(join(dir, "entry.leads"))).toBeUndefined();
+      expect(readNoFollowSync(join(dir, "entry.facts"))).toBeUndefined();
+      expect(readNoFollowSync(join(dir, "none"))).toBeUndefined();
+      writeFileSync(join(dir, "entry.json"), "kept");
+      expect(readNoFollowSync(join(dir, "entry.json"))?.toString()).toBe("kept");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
