@@ -127,6 +127,20 @@ export class LeadLines implements LeadMap {
   }
 
   private decode(at: number): LeadState {
+    const lead = this.tryDecode(at);
+    if (!(lead instanceof Error)) return lead;
+    // The first damaged line of the file is the one said (as when every line is decoded on load),
+    // whichever lead was read first.
+    for (let before = 0; before < at; before++) {
+      if (this.decoded[before] !== 0) continue;
+      const earlier = this.tryDecode(before);
+      if (earlier instanceof Error) throw this.badLine(before + this.firstLine, earlier);
+    }
+    throw this.badLine(at + this.firstLine, lead);
+  }
+
+  /** Line `at` decoded (and marked checked), or the error that decoding it raised. */
+  private tryDecode(at: number): LeadState | Error {
     let end = this.ends[at]!;
     if (end > this.starts[at]! && this.text[end - 1] === 0x2c /* , */) end--;
     try {
@@ -134,7 +148,7 @@ export class LeadLines implements LeadMap {
       this.decoded[at] = 1;
       return lead;
     } catch (err) {
-      throw this.badLine(at + this.firstLine, err as Error);
+      return err as Error;
     }
   }
 

@@ -36,8 +36,20 @@ export interface LoadOptions {
  *   filesystem's errors (ELOOP for a symlink, EACCES, EISDIR, …) as they are.
  */
 export async function loadModel(file: string, opts: LoadOptions = {}): Promise<Loaded | undefined> {
-  const journalPath = `${file}.journal`;
   const read = await readSnapshotFile(file, { lazy: opts.lazy === true });
+  const leads = read?.model.leads as { checkUnread?: () => void } | undefined;
+  try {
+    return await withJournal(file, read, opts);
+  } catch (err) {
+    // Read lazily, the snapshot's lines are checked only as they are read: one that is damaged is still
+    // said before anything about the journal, as when every line is decoded on load.
+    leads?.checkUnread?.();
+    throw err;
+  }
+}
+
+async function withJournal(file: string, read: Awaited<ReturnType<typeof readSnapshotFile>>, opts: LoadOptions): Promise<Loaded | undefined> {
+  const journalPath = `${file}.journal`;
   const bytes = await readNoFollow(journalPath);
   const parsed = bytes ? parseJournal(bytes, journalPath) : undefined;
   if (!read) {

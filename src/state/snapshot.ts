@@ -18,6 +18,9 @@ import { LeadLines } from "./lead-lines.js";
 import { decodeLead, encodeLead, leadTables, tableIndex, type LeadLine, type LeadTables } from "./snapshot-format.js";
 import type { LeadState, StateMeta } from "./types.js";
 
+/** The largest snapshot read lazily (bytes): a larger one (~5,000,000 leads) is decoded a line at a time, into a Map. */
+export const LAZY_MAX_BYTES = 1024 ** 3;
+
 /** How many bytes of lead lines go to the disk in one write (the write is streamed, never one string). */
 const WRITE_CHUNK_CHARS = 64 * 1024;
 
@@ -30,6 +33,7 @@ class PrivateSnapshotFile implements Adapter<StateModel | RawDocument | null> {
   constructor(
     private readonly file: string,
     private readonly lazy = false,
+    private readonly lazyMaxBytes = LAZY_MAX_BYTES,
   ) {}
   async read(): Promise<StateModel | RawDocument | null> {
     const fh = await openToRead(this.file);
@@ -37,7 +41,8 @@ class PrivateSnapshotFile implements Adapter<StateModel | RawDocument | null> {
     try {
       // Lazily: the file's bytes, read in one synchronous call (the promise API reads 512 KB a time
       // through the thread pool), each lead's line made a string only when the lead is read.
-      if (this.lazy) return await readLazyDocument(readFileSync(fh.fd), this.file);
+      // A file too large to hold as one Buffer (or to index with 32-bit offsets) is read a line at a time.
+      if (this.lazy && (await fh.stat()).size <= this.lazyMaxBytes) return await readLazyDocument(readFileSync(fh.fd), this.file);
       return await readDocument(fh.readLines({ encoding: "utf8" }));
     } finally {
       await fh.close();
@@ -63,12 +68,13 @@ export interface ReadSnapshot {
 /**
  * The snapshot at `file`, or undefined when there is none. Unparseable or foreign → UserError; a symlink → ELOOP.
  * `lazy`: the leads as their lines, decoded when read (lead-lines.ts: a read-only view), a damaged
- * lead line found only then (still a UserError naming its line).
+ * lead line found only then (still a UserError naming its line) — unless the file is larger than
+ * `lazyMaxBytes` (default LAZY_MAX_BYTES), which is decoded a line at a time as without `lazy`.
  */
-export async function readSnapshotFile(file: string, opts: { lazy?: boolean } = {}): Promise<ReadSnapshot | undefined> {
+export async function readSnapshotFile(file: string, opts: { lazy?: boolean; lazyMaxBytes?: number } = {}): Promise<ReadSnapshot | undefined> {
   let data: StateModel | RawDocument | null;
   try {
-    const db = new Low<StateModel | RawDocument | null>(new PrivateSnapshotFile(file, opts.lazy === true), null);
+    const db = new Low<StateModel | RawDocument | null>(new PrivateSnapshotFile(file, opts.lazy === true, opts.lazyMaxBytes), null);
     await db.read();
     data = db.data;
   } catch (err) {

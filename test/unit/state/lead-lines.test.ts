@@ -2,11 +2,12 @@
  * The read-only view's leads as their lines (state/lead-lines.ts): equal to the leads decoded whole,
  * snapshot and journal replay alike; nothing kept by `peek`; a damaged line still found, by number.
  */
-import { copyFile, readFile, writeFile } from "node:fs/promises";
+import { copyFile, readFile, rm, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../../src/errors.js";
 import { LeadLines } from "../../../src/state/lead-lines.js";
 import { readStateModel } from "../../../src/state/load.js";
+import { readSnapshotFile } from "../../../src/state/snapshot.js";
 import type { LeadState } from "../../../src/state/types.js";
 import { openState } from "../../../src/state/store.js";
 import { clock, fingerprint, sending, sent, T0, tempDir } from "./helpers.js";
@@ -122,5 +123,38 @@ describe("LeadLines: a read-only state's leads kept as their lines", () => {
     expect(good?.id).toBe("1");
     expect(() => lines.checkUnread()).toThrow();
     expect(bad).toBe(3);
+  });
+
+  it("with two damaged lines, says the first of the file whichever lead is read first (as the whole decode does)", async () => {
+    const file = await stateWithJournal();
+    const text = await readFile(file, "utf8");
+    const lines = text.split("\n");
+    // Lines 5 and 20 (leads 3 and 18) damaged; lead 18 is read first.
+    for (const n of [5, 20]) lines[n - 1] = lines[n - 1]!.replace('"s":{"0":{', '"s":{"0":{{');
+    await writeFile(file, lines.join("\n"));
+    const eager = (await readStateModel(file).catch((e: unknown) => e)) as UserError;
+    expect(eager.message).toMatch(/line 5: /);
+    const lazy = (await readStateModel(file, { lazy: true }))!.leads as LeadLines;
+    expect(() => lazy.peek(String(1_900_000_000_000_000_000n + 18n))).toThrow(eager.message);
+  });
+
+  it("a damaged line is said before what is wrong with the journal, as the whole decode says it", async () => {
+    const file = await stateWithJournal();
+    await writeFile(file, (await readFile(file, "utf8")).replace('"s":{"0":{', '"s":{"0":{{'));
+    await rm(`${file}.journal`);
+    const eager = (await readStateModel(file).catch((e: unknown) => e)) as UserError;
+    expect(eager.message).toMatch(/not valid JSON \(line 2: /);
+    const lazy = (await readStateModel(file, { lazy: true }).catch((e: unknown) => e)) as UserError;
+    expect(lazy).toBeInstanceOf(UserError);
+    expect(lazy.message).toBe(eager.message);
+  });
+
+  it("a snapshot larger than the lazy limit is decoded a line at a time (a Map), with the same leads", async () => {
+    const file = await stateWithJournal();
+    const small = (await readSnapshotFile(file, { lazy: true, lazyMaxBytes: 100 }))!.model.leads;
+    const lazy = (await readSnapshotFile(file, { lazy: true }))!.model.leads;
+    expect(small).toBeInstanceOf(Map);
+    expect(lazy).toBeInstanceOf(LeadLines);
+    expect([...small.values()]).toEqual([...lazy.values()]);
   });
 });
