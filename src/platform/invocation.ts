@@ -26,3 +26,22 @@ export function commandName(argv1: string | undefined = process.argv[1], env: No
   }
   return "outreach";
 }
+
+/** Flags a suggested command leaves out: one-time overrides a user must choose again (--repair-state sets a journal aside). */
+const ONE_TIME_FLAGS = new Set(["--repair-state"]);
+
+/**
+ * The command as the person ran it — `commandName()` and the arguments as typed (`argv` after the
+ * script), one-time overrides left out — quoted for a POSIX shell where needed, so a message that says
+ * "run the same command again" can show one that does the same (a tester's resume hint lost
+ * `--allow-partial`, and pasting it was refused).
+ */
+export function sameCommand(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  const args = argv.slice(2).filter((a) => !ONE_TIME_FLAGS.has(a));
+  return [commandName(argv[1], env, cwd), ...args.map(shellQuoted)].join(" ");
+}
+
+/** `arg` as a POSIX shell reads it back: as is when it is plain, else in single quotes. */
+function shellQuoted(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

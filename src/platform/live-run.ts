@@ -36,7 +36,7 @@ import { clockFromEnv, type Clock } from "./clock.js";
 import { checkRenders, refuseSkippedRows } from "./check-renders.js";
 import { fetchAccountLinks } from "./account-links.js";
 import { collectLeads } from "./collect-leads.js";
-import { commandName } from "./invocation.js";
+import { commandName, sameCommand } from "./invocation.js";
 import { readStateModel } from "../state/load.js";
 import type { LeadProblemReason } from "../leads/types.js";
 import { joinTeamOf } from "./team-gate.js";
@@ -109,54 +109,28 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   refuseSkippedRows(campaign, problems, opts.allowPartial);
   const unrenderable = checkRenders(campaign, leads, renderer, opts.allowPartial);
 
-  // 2. The API: token and account links, checked with one read each.
-  // Every request, these checks included, counts against the team quota: all go through the gate.
+  // 2. The lock, before any request: a second run of the same campaign is refused with the first's
+  // pid without spending the team's quota (a tester's refused run drew a 429 first). It lives beside
+  // the state file, so its directory (default .outreach/, 0700) must exist before the first run locks.
+  // Until the first send, a filesystem fault (a directory at the path, no permission, a read-only or
+  // full disk) is the user's to fix: exit 1 with the path and the fix.
+  const shownState = displayPath(stateFile);
+  const lock = await ensurePrivateDir(dirname(stateFile))
+    .then(() => acquireLock(stateFile, { pid: process.pid, hostname: hostname(), now: clock.now() }))
+    .catch((err: unknown) => {
+      throw fsFaultAsUserError(err, `${shownState}.lock`, "lock the state file");
+    });
+
+  // 3. The API: token and account links, checked with one read each (the lock released if they fail).
   const stop = new AbortController();
   // Every request waiting in the gate and every read in flight listens for the stop: dozens at once
   // behind a quota hold, which is no leak (each listener goes when its request settles).
   setMaxListeners(0, stop.signal);
-  let gate: ApiLimiter | undefined;
-  // The API's clock, measured from every response: its times (createdAt, resets) are read through it.
-  const serverClock = new ServerClock((offsetMs) => opts.emit({ type: "clock.skew", at: clock.now(), offsetMs }));
-  const api: InboxApi = new InboxClient({
-    env: opts.env,
-    clock,
-    serverClock,
-    ...(opts.connection ? { baseUrl: opts.connection.baseUrl, token: opts.connection.token } : {}),
-    ...(opts.connection?.fetch ? { fetch: opts.connection.fetch } : {}),
-    onResponse: (info, status) => gate?.observe(info, status),
-    stop: stop.signal,
-  });
-  const team = opts.solo ? undefined : await joinTeamOf(campaign, opts.env, api, clock, stateFile, opts.note);
-  const gated = team?.gate ?? createApiLimiter({ windows: campaign.pacing.api, clock });
-  gate = gated;
-  gated.onHold = (until, reason) => opts.emit({ type: "rate.held", at: clock.now(), until, reason });
-  const learnedLimits = new Set<number>();
-  gated.onLearned = (w) => {
-    if (learnedLimits.has(w.limit)) return;
-    learnedLimits.add(w.limit);
-    opts.note("info", `the Inbox API allows this team ${w.limit} requests per window, fewer than configured: pacing to the server's limit (its window's length is learned from its rate-limit headers)`);
-  };
-  const shownState = displayPath(stateFile);
-  let lock: Awaited<ReturnType<typeof acquireLock>>;
-  let accountNames: Map<string, string>;
-  try {
-    accountNames = await checkAccounts(campaign, { listAccountLinks: (o) => gated.schedule(() => api.listAccountLinks(o)) }, clock, opts.note);
-    // 3. State: the lock first, then the file, then what changed since the last run. The lock lives
-    // beside the state file, so its directory (default .outreach/, 0700) must exist before the first run locks.
-    // Until the first send, a filesystem fault (a directory at the path, no permission, a read-only or
-    // full disk) is the user's to fix: exit 1 with the path and the fix.
-    lock = await ensurePrivateDir(dirname(stateFile))
-      .then(() => acquireLock(stateFile, { pid: process.pid, hostname: hostname(), now: clock.now() }))
-      .catch((err: unknown) => {
-        throw fsFaultAsUserError(err, `${shownState}.lock`, "lock the state file");
-      });
-  } catch (err) {
-    // The team's Redis connection would keep the process alive.
-    await gated.stop();
-    await team?.close();
+  const connected = await connectToApi(campaign, opts, clock, stop.signal, stateFile).catch(async (err: unknown) => {
+    await lock.release();
     throw err;
-  }
+  });
+  const { api, team, gated, serverClock, accountNames } = connected;
   if (lock.tookOverFrom) {
     opts.note("warn", `took over a stale lock on ${displayPath(stateFile)} left by process ${lock.tookOverFrom.pid} (no longer running)`);
   } else if (lock.notice) {
@@ -227,7 +201,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
         ...(opts.retryFailed ? { retryFailed: true } : {}),
       },
     });
-    return finish(result, campaign, stateFile);
+    return finish(result, stateFile);
   } finally {
     // Signal handlers stay until the state is saved: a Ctrl-C during cleanup is a "second" one.
     await replies?.close?.();
@@ -244,8 +218,50 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   }
 }
 
-function finish(result: RunResult, campaign: Campaign, stateFile: string): RunResult {
-  const resume = `run the same command again to resume: ${commandName()} run ${displayPath(campaign.file)}`;
+/** The API client, the team's quota gate, and the account links checked: step 3 of `runLive`. */
+async function connectToApi(
+  campaign: Campaign,
+  opts: LiveRunOptions,
+  clock: Clock,
+  stop: AbortSignal,
+  stateFile: string,
+): Promise<{ api: InboxApi; team: Awaited<ReturnType<typeof joinTeamOf>>; gated: ApiLimiter; serverClock: ServerClock; accountNames: Map<string, string> }> {
+  // Every request, these checks included, counts against the team quota: all go through the gate.
+  let gate: ApiLimiter | undefined;
+  // The API's clock, measured from every response: its times (createdAt, resets) are read through it.
+  const serverClock = new ServerClock((offsetMs) => opts.emit({ type: "clock.skew", at: clock.now(), offsetMs }));
+  const api: InboxApi = new InboxClient({
+    env: opts.env,
+    clock,
+    serverClock,
+    ...(opts.connection ? { baseUrl: opts.connection.baseUrl, token: opts.connection.token } : {}),
+    ...(opts.connection?.fetch ? { fetch: opts.connection.fetch } : {}),
+    onResponse: (info, status) => gate?.observe(info, status),
+    stop,
+  });
+  const team = opts.solo ? undefined : await joinTeamOf(campaign, opts.env, api, clock, stateFile, opts.note);
+  const gated = team?.gate ?? createApiLimiter({ windows: campaign.pacing.api, clock });
+  gate = gated;
+  gated.onHold = (until, reason) => opts.emit({ type: "rate.held", at: clock.now(), until, reason });
+  const learnedLimits = new Set<number>();
+  gated.onLearned = (w) => {
+    if (learnedLimits.has(w.limit)) return;
+    learnedLimits.add(w.limit);
+    opts.note("info", `the Inbox API allows this team ${w.limit} requests per window, fewer than configured: pacing to the server's limit (its window's length is learned from its rate-limit headers)`);
+  };
+  try {
+    const accountNames = await checkAccounts(campaign, { listAccountLinks: (o) => gated.schedule(() => api.listAccountLinks(o)) }, clock, opts.note);
+    return { api, team, gated, serverClock, accountNames };
+  } catch (err) {
+    // The team's Redis connection would keep the process alive.
+    await gated.stop();
+    await team?.close();
+    throw err;
+  }
+}
+
+function finish(result: RunResult, stateFile: string): RunResult {
+  const resume = `run the same command again to resume: ${sameCommand()}`;
   if (result.outcome === "interrupted") {
     throw new InterruptedError(`Stopped. Progress is saved in ${displayPath(stateFile)}; nothing will be sent twice.`, { hint: resume });
   }

@@ -122,7 +122,7 @@ export function sandboxCommand(): Command {
       const options = sandboxOptionsFromFlags(flags, process.env);
       const log = new SandboxLog((line) => void process.stdout.write(`${line}\n`), paint(process.stdout), flags.quiet === true);
       const sandbox = await start({ ...options, onRequest: (r) => log.request(r) });
-      process.stdout.write(banner(sandbox, options));
+      process.stdout.write(banner(sandbox, options, flags.quiet === true));
       await untilSignalled();
       const stats = sandbox.stats();
       await sandbox.close();
@@ -153,7 +153,7 @@ async function start(options: SandboxOptions): Promise<Sandbox> {
   }
 }
 
-function banner(sandbox: Sandbox, options: SandboxOptions): string {
+function banner(sandbox: Sandbox, options: SandboxOptions, quiet: boolean): string {
   const c = sandbox.config;
   const limits = c.rateLimit === "off" ? "off" : c.rateLimit.map((w) => `${w.limit}/${w.windowMs / 1000}s`).join(", ");
   const lines = [
@@ -169,7 +169,7 @@ function banner(sandbox: Sandbox, options: SandboxOptions): string {
     "",
     `curl -s -H "Authorization: Bearer ${sandbox.token}" ${sandbox.url}/team`,
     `inspect: curl -s -H "Authorization: Bearer ${sandbox.token}" ${sandbox.origin}/_sandbox/messages   (also /_sandbox/stats)`,
-    "Each request is logged below (--quiet to turn that off); press Ctrl-C to stop and see the tally.",
+    quiet ? "Requests are not logged (--quiet); press Ctrl-C to stop and see the tally." : "Each request is logged below (--quiet to turn that off); press Ctrl-C to stop and see the tally.",
     "",
   ];
   return lines.join("\n");
