@@ -43,6 +43,25 @@ describe("outreach run: Ctrl-C and resume", () => {
     expectExactlyOnce(sandbox, fixture);
   });
 
+  it("a second run of the campaign while one runs is refused with its pid, before a single request to the API", async () => {
+    const { sandbox, fixture, env } = await setUp(30, { latencyMs: 40 });
+    const cli = spawnCli(["run", fixture.yamlPath, "--json"], { env });
+    await cli.waitForSent(3);
+    cli.kill("SIGSTOP"); // holds the lock and makes no request while the second one tries
+    try {
+      await new Promise((r) => setTimeout(r, 300)); // a request it sent just before has arrived
+      const before = sandbox.stats().requests;
+      const second = await runCli(["run", fixture.yamlPath, "--json"], { env });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/another outreach run \(pid \d+/);
+      expect(sandbox.stats().requests).toBe(before);
+    } finally {
+      cli.kill("SIGCONT");
+    }
+    cli.kill("SIGINT");
+    expect((await cli.done).code).toBe(130);
+  });
+
   it("a second SIGINT exits at once with 130; the send it cut off is found in the thread by the rerun", async () => {
     const { sandbox, fixture, env } = await setUp(8);
     const cli = spawnCli(["run", fixture.yamlPath, "--json"], { env });
