@@ -326,6 +326,8 @@ export interface FactsContext {
 }
 
 const NOT_CONTACTED_SHOWN = 50;
+/** Zone indexes in a follow-up's key: 0 for none, then 1 + the zone's index (fewer than this many zones). */
+const ZONE_KEYS = 1 << 20;
 const FAILED_LEADS_SHOWN = 20;
 
 /**
@@ -339,7 +341,8 @@ export function summarizeFacts(ctx: FactsContext, rows: FactsRows, facts: Status
   const counts: StepCounts[] = stepIds.map((stepId, i) => ({ stepId, kind: stepKinds[i]!, sent: 0, failed: 0, skipped: 0, pending: 0, replies: 0 }));
   const sendsFrom = computedAt - DAY;
   const recentSends = new Map<string, number[]>();
-  const earliest = new Map<string, RemainingWork["followUps"][number]>();
+  const earliest = new Map<number, RemainingWork["followUps"][number]>();
+  const accountNos = new Map<string, number>();
   const startZones = new Set<string | undefined>();
   const leadsPer = new Map<string, number>();
   const review: ReviewItem[] = [];
@@ -406,7 +409,10 @@ export function summarizeFacts(ctx: FactsContext, rows: FactsRows, facts: Status
       if (row.step === 0) firstStepWaiting++;
       else waiting++;
       const dueAt = row.kind === Kind.followUpDue ? row.dueAt : computedAt;
-      const key = `${account}\0${zone ?? ""}`;
+      // Account and zone as one number (a string per row would be 100,000 strings to collect).
+      let accountNo = accountNos.get(account!);
+      if (accountNo === undefined) accountNos.set(account!, (accountNo = accountNos.size));
+      const key = accountNo * ZONE_KEYS + (zone === undefined ? 0 : rows.zones[r]! + 1);
       const seenFollowUp = earliest.get(key);
       if (seenFollowUp === undefined || dueAt < seenFollowUp.dueAt) {
         earliest.set(key, { leadId: id, step: row.step, dueAt, account: account!, ...(zone ? { timezone: zone } : {}) });

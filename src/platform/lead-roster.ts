@@ -10,8 +10,9 @@
  * list, before its zone): a row that reaches the lookup is in the roster with its zone (or that its
  * zone is bad); every other row is only counted.
  *
- * Kept as `$XDG_CACHE_HOME/outreach/status/<FNV-1a of the campaign file's path>.leads` (0600), a
- * checksum line, a header line (JSON, with each row's zone index) and the rows' ids, one a line. Used only when the header's Node.js version (zone rules), build of outreach, leads
+ * Kept as `$XDG_CACHE_HOME/outreach/status/<FNV-1a of the campaign file's path>.leads` (0600): a
+ * checksum line (files/checksum.ts), a header line (JSON, with each row's zone index) and the rows'
+ * ids, one a line. Used only when the header's Node.js version (zone rules), build of outreach, leads
  * section of the campaign and CSV identity (device, inode, size, mtime, ctime) are those of now, and
  * the CSV last changed more than RACY_MS before the roster's read began (status-cache.ts).
  */
@@ -19,9 +20,10 @@ import { mkdir, rename } from "node:fs/promises";
 import path from "node:path";
 import type { Campaign } from "../config/types.js";
 import type { StatusLead } from "../engine/status-summary.js";
+import { bytesChecksum } from "../files/checksum.js";
 import { createPrivateFile, unlinkIfPresent } from "../files/private-files.js";
 import type { LeadState } from "../state/types.js";
-import { bytesChecksum, codeIdentity, RACY_MS, readNoFollowSync, statusCachePath, type SummaryInputs } from "./status-cache.js";
+import { codeIdentity, RACY_MS, readNoFollowSync, statusCachePath, type SummaryInputs } from "./status-cache.js";
 
 /** Bump when the file's shape or meaning changes. */
 const FORMAT = 3;

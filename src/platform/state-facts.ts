@@ -22,13 +22,14 @@ import { mkdir, rename } from "node:fs/promises";
 import path from "node:path";
 import type { Campaign } from "../config/types.js";
 import { factsPlan, factsStamp, leadFacts, StatusFacts, type LeadFacts } from "../engine/status-facts.js";
+import { bytesChecksum } from "../files/checksum.js";
 import { createPrivateFile, unlinkIfPresent } from "../files/private-files.js";
 import { journalProblem } from "../state/journal-header.js";
 import { applyRecord, parseJournal, type JournalRecord, type StateModel } from "../state/journal-records.js";
 import { decodeLead, type LeadLine, type LeadTables } from "../state/snapshot-format.js";
 import type { LeadState, StateMeta } from "../state/types.js";
 import type { LeadRoster } from "./lead-roster.js";
-import { bytesChecksum, codeIdentity, identityOf, RACY_MS, readNoFollowSync, statusCachePath, type FileIdentity } from "./status-cache.js";
+import { codeIdentity, identityOf, RACY_MS, readNoFollowSync, statusCachePath, type FileIdentity } from "./status-cache.js";
 
 const FORMAT = 1;
 /** Changed leads read a line each, at most (or a quarter of the rows, when more): beyond, the full read. */

@@ -323,34 +323,6 @@ export function checksum(text: string): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-/**
- * A checksum of `bytes` for the large kept files (a CSV's rows, a snapshot's facts: megabytes), as 8
- * hex digits: FNV-1a over the 32-bit little-endian words in four interleaved lanes (one lane is a chain
- * of multiplications: ~3.5 ms a MB here; four run side by side), then the lanes and the last bytes.
- * Catches a file damaged or edited by hand, as `checksum` does; not an adversary.
- */
-export function bytesChecksum(bytes: Uint8Array): string {
-  const words = bytes.length >>> 2;
-  // A copy when unaligned (Uint8Array's slice: a Buffer's slice would share the pool's memory).
-  const view = bytes.byteOffset % 4 === 0 ? new Int32Array(bytes.buffer, bytes.byteOffset, words) : new Int32Array(Uint8Array.prototype.slice.call(bytes, 0, words * 4).buffer);
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  let c = 0x9e3779b9;
-  let d = 0x7f4a7c15;
-  let i = 0;
-  for (; i + 3 < words; i += 4) {
-    a = Math.imul(a ^ view[i]!, 0x01000193);
-    b = Math.imul(b ^ view[i + 1]!, 0x01000193);
-    c = Math.imul(c ^ view[i + 2]!, 0x01000193);
-    d = Math.imul(d ^ view[i + 3]!, 0x01000193);
-  }
-  for (; i < words; i++) a = Math.imul(a ^ view[i]!, 0x01000193);
-  let h = 0x811c9dc5;
-  for (const lane of [a, b, c, d, bytes.length]) h = Math.imul(h ^ lane, 0x01000193);
-  for (let k = words * 4; k < bytes.length; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, "0");
-}
-
 /** FNV-1a, 64 bits, as 16 hex digits: a file name per path (a collision only costs a recomputation: the entry names its path). */
 function fnv1a64(text: string): string {
   let h = 0xcbf29ce484222325n;

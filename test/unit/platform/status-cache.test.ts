@@ -12,7 +12,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StatusSummary } from "../../../src/engine/status-summary.js";
 import {
   RACY_MS,
-  bytesChecksum,
   readNoFollowSync,
   fileIdentity,
   keepsChangeTime,
@@ -26,6 +25,7 @@ import {
   type StatusCacheEntry,
 } from "../../../src/platform/status-cache.js";
 import { makeCampaign } from "../engine/fakes.js";
+import { bytesChecksum, laneChecksum } from "../../../src/files/checksum.js";
 
 const T = Date.UTC(2026, 10, 30, 12);
 const campaign = statusCampaign({ ...makeCampaign(), team: { redisUrl: "redis://:secret@host:6379", whenRedisDown: "fail", localShare: 1 } });
@@ -264,7 +264,10 @@ describe("fileIdentity", () => {
   });
 });
 
-describe("bytesChecksum", () => {
+describe.each([
+  ["bytesChecksum", bytesChecksum],
+  ["laneChecksum (Node.js before 20.15)", laneChecksum],
+])("%s", (_name, bytesChecksum) => {
   it("is the same for the same bytes wherever they lie (aligned or not, a pooled Buffer or not), and changes with any bit", () => {
     const data = Buffer.from(Array.from({ length: 1027 }, (_, i) => (i * 37) % 256));
     const sum = bytesChecksum(data);
