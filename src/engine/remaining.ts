@@ -8,7 +8,7 @@ import type { Campaign } from "../config/types.js";
 import type { Projection } from "../schedule/projection.js";
 import { projectSchedule } from "../schedule/projection.js";
 import type { LeadState } from "../state/types.js";
-import { nextSequenceWork } from "./sequence.js";
+import { nextReplyStepDue, nextSequenceWork, replyStepMatchers } from "./sequence.js";
 import { messageStepIds, messageTimes } from "./step-records.js";
 
 const DAY = 86_400_000;
@@ -49,6 +49,7 @@ export function remainingWork(
 /** `remainingWork` a lead at a time, in CSV order (a pass that reads each lead's state once and lets it go). */
 export class RemainingTally {
   private readonly messageSteps: ReadonlySet<string>;
+  private readonly matchers: ReadonlyMap<string, RegExp>;
   private readonly out: RemainingWork = { leads: 0, toStart: [], followUps: [], openForReplies: 0, finished: 0, failed: 0, recentSends: new Map() };
 
   /** With `earliestOnly`: the earliest follow-up of each account and zone, by key (the first in CSV order wins a tie). */
@@ -62,7 +63,9 @@ export class RemainingTally {
   /**
    * `earliestOnly`: keep of the follow-ups only the earliest of each account in each zone, and of the
    * leads not started only their distinct zones — all that projectFirstSend needs, and a few objects
-   * however many leads there are (the counts are `waiting` and `toStartCount`).
+   * however many leads there are (the counts are `waiting` and `toStartCount`). The replied leads'
+   * next reply-step DMs (nextReplyStepDue) are offered too, as sends after the sequence's last step:
+   * they take their account's next send as a follow-up does (`outreach status`'s next send).
    */
   constructor(
     private readonly campaign: Pick<Campaign, "sequence" | "replySteps" | "accounts">,
@@ -71,6 +74,7 @@ export class RemainingTally {
     opts: { earliestOnly?: boolean } = {},
   ) {
     this.messageSteps = messageStepIds(campaign);
+    this.matchers = replyStepMatchers(campaign.replySteps);
     if (opts.earliestOnly) {
       this.earliest = new Map();
       this.startZones = new Set();
@@ -108,6 +112,9 @@ export class RemainingTally {
     if (state?.reply) {
       // A reply stops the sequence; what is left are reply steps, a few at most: counted as open.
       out.openForReplies++;
+      // Its next reply-step DM competes with the follow-ups for its account's next send (not counted as one).
+      const due = this.earliest && state.account ? nextReplyStepDue(this.campaign.replySteps, this.matchers, state) : undefined;
+      if (due !== undefined) this.offerEarliest(lead, this.campaign.sequence.length, due, state.account!);
       return;
     }
     const next = nextSequenceWork(this.campaign.sequence, state?.steps ?? {});
@@ -122,15 +129,19 @@ export class RemainingTally {
       this.followUpCount++;
       if (next.index === 0) this.firstStepCount++;
       const dueAt = next.kind === "due" ? next.at : this.now;
-      if (this.earliest) {
-        const key = `${state.account}\0${lead.timezone ?? ""}`;
-        const seen = this.earliest.get(key);
-        if (seen !== undefined && seen.dueAt <= dueAt) return;
-        this.earliest.set(key, followUp(lead, next.index, dueAt, state.account));
-      } else out.followUps.push(followUp(lead, next.index, dueAt, state.account));
+      if (this.earliest) this.offerEarliest(lead, next.index, dueAt, state.account);
+      else out.followUps.push(followUp(lead, next.index, dueAt, state.account));
     } else {
       out.openForReplies++;
     }
+  }
+
+  /** Keeps the send as its account and zone's earliest if it is (the first in CSV order wins a tie). */
+  private offerEarliest(lead: { id: string; timezone?: string | undefined }, step: number, dueAt: number, account: string): void {
+    const key = `${account}\0${lead.timezone ?? ""}`;
+    const seen = this.earliest!.get(key);
+    if (seen !== undefined && seen.dueAt <= dueAt) return;
+    this.earliest!.set(key, followUp(lead, step, dueAt, account));
   }
 
   /** What remains of the leads added (call once). With `earliestOnly`, `toStart` and `followUps` hold what it keeps. */

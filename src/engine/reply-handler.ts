@@ -13,6 +13,7 @@ import type { InboundReply } from "../replies/inbound.js";
 import type { LeadState, ReplyRecord } from "../state/types.js";
 import type { EngineEvent } from "./events.js";
 import { serverTimeOf, type EngineDeps } from "./ports.js";
+import { replyStepMatchers } from "./sequence.js";
 import { attemptServerAt } from "./step-records.js";
 import { ThreadIndex } from "./thread-index.js";
 import type { Work } from "./work-queue.js";
@@ -26,7 +27,7 @@ const SERVER_TIME_MARGIN_MS = 5 * 60_000;
 
 export class ReplyHandler {
   private readonly classify: ReplyClassifier;
-  private readonly matchers = new Map<string, RegExp>();
+  private readonly matchers: ReadonlyMap<string, RegExp>;
   /** Leads contacted and not finished: the ones whose replies matter. */
   private readonly open = new Set<string>();
   private readonly threadToLead = new ThreadIndex((leadId) => this.deps.store.lead(leadId)?.threadId);
@@ -38,9 +39,7 @@ export class ReplyHandler {
     private readonly queue: (work: Work, at: number) => void,
   ) {
     this.classify = compileReplyClassifier(deps.campaign.replies.optOut);
-    for (const step of deps.campaign.replySteps) {
-      if (step.match !== undefined) this.matchers.set(step.id, new RegExp(step.match, "iu"));
-    }
+    this.matchers = replyStepMatchers(deps.campaign.replySteps);
     for (const state of deps.store.leads()) {
       if (state.threadId) this.threadToLead.set(state.threadId, state.id);
       if (state.account && state.finishedAt === undefined) this.open.add(state.id);

@@ -1,5 +1,6 @@
 /** Pure sequence decisions: where a lead stands, and which work goes first in an account's lane. */
-import type { SequenceStep } from "../config/types.js";
+import type { ReplyStep, SequenceStep } from "../config/types.js";
+import type { LeadState } from "../state/types.js";
 import type { Work } from "./work-queue.js";
 
 export type SequencePosition =
@@ -39,4 +40,37 @@ export function priorityOf(work: Work): number {
     case "expire":
       return 9;
   }
+}
+
+/**
+ * When the lead's next reply-step DM falls due (epoch ms, on the reply's own clock: its `at` plus the
+ * step's delay), or undefined when none will go: no reply, opted out, awaiting review, finished, or every
+ * reply step with a template settled (sent, failed, skipped) or not matching the reply. What
+ * ReplyHandler.pendingReplyWork queues, for the projections of what remains (`outreach status`).
+ * `matchers`: each step's `match` compiled as the handler compiles it (see `replyStepMatchers`).
+ */
+export function nextReplyStepDue(
+  replySteps: readonly ReplyStep[],
+  matchers: ReadonlyMap<string, RegExp>,
+  state: Pick<LeadState, "reply" | "optedOut" | "review" | "finishedAt" | "steps">,
+): number | undefined {
+  const reply = state.reply;
+  if (!reply || state.optedOut || state.review || state.finishedAt !== undefined) return undefined;
+  let due: number | undefined;
+  for (const step of replySteps) {
+    if (step.template === undefined) continue;
+    const rec = state.steps[step.id];
+    if (rec && rec.status !== "pending" && rec.status !== "sending") continue;
+    if (matchers.get(step.id)?.test(reply.text) === false) continue;
+    const at = reply.at + step.delayMs;
+    if (due === undefined || at < due) due = at;
+  }
+  return due;
+}
+
+/** Each reply step's `match`, compiled as the reply handler tests it (case-insensitive, Unicode). */
+export function replyStepMatchers(replySteps: readonly ReplyStep[]): Map<string, RegExp> {
+  const out = new Map<string, RegExp>();
+  for (const step of replySteps) if (step.match !== undefined) out.set(step.id, new RegExp(step.match, "iu"));
+  return out;
 }

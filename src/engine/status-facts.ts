@@ -17,7 +17,7 @@ import type { Campaign } from "../config/types.js";
 import type { LeadState } from "../state/types.js";
 import type { RemainingWork } from "./remaining.js";
 import type { ReviewItem } from "./review.js";
-import { nextSequenceWork } from "./sequence.js";
+import { nextReplyStepDue, nextSequenceWork, replyStepMatchers } from "./sequence.js";
 import type { StatusReport, StatusSummary } from "./status-summary.js";
 import { messageStepIds, messageTimes } from "./step-records.js";
 import type { StepCounts } from "./events.js";
@@ -76,6 +76,8 @@ export interface LeadFacts {
   step: number;
   /** Epoch ms the next step is due (followUpDue). */
   dueAt: number;
+  /** Epoch ms the next reply-step DM is due (a replied lead: sequence.ts nextReplyStepDue); 0 for none. */
+  replyDue: number;
   account: string | undefined;
   /** Index among the campaign's steps of the step the reply came after; -1: none. */
   afterStep: number;
@@ -89,6 +91,9 @@ export interface LeadFacts {
 /** The campaign's side of the facts: which steps, in which order, are counted. */
 export interface FactsPlan {
   sequence: Campaign["sequence"];
+  replySteps: Campaign["replySteps"];
+  /** Each reply step's match, compiled (sequence.ts replyStepMatchers). */
+  matchers: ReadonlyMap<string, RegExp>;
   /** Sequence step ids, then reply step ids. */
   stepIds: string[];
   messageSteps: ReadonlySet<string>;
@@ -98,6 +103,8 @@ export interface FactsPlan {
 export function factsPlan(campaign: Pick<Campaign, "sequence" | "replySteps">): FactsPlan {
   return {
     sequence: campaign.sequence,
+    replySteps: campaign.replySteps,
+    matchers: replyStepMatchers(campaign.replySteps),
     stepIds: [...campaign.sequence.map((s) => s.id), ...campaign.replySteps.map((s) => s.id)],
     messageSteps: messageStepIds(campaign),
     firstStep: campaign.sequence[0]?.id ?? "",
@@ -106,7 +113,10 @@ export function factsPlan(campaign: Pick<Campaign, "sequence" | "replySteps">): 
 
 /** What the facts depend on in the campaign (a kept table is used only for the same). */
 export function factsStamp(campaign: Pick<Campaign, "sequence" | "replySteps">): string {
-  return JSON.stringify({ sequence: campaign.sequence.map((s) => [s.id, s.index, s.afterMs]), replySteps: campaign.replySteps.map((s) => [s.id, s.template !== undefined]) });
+  return JSON.stringify({
+    sequence: campaign.sequence.map((s) => [s.id, s.index, s.afterMs]),
+    replySteps: campaign.replySteps.map((s) => [s.id, s.template !== undefined, s.delayMs, s.match ?? null]),
+  });
 }
 
 /** One lead's facts, from its state. */
@@ -142,6 +152,7 @@ export function leadFacts(plan: FactsPlan, state: LeadState): LeadFacts {
     flags,
     step,
     dueAt,
+    replyDue: (state.account && nextReplyStepDue(plan.replySteps, plan.matchers, state)) || 0,
     account: state.account,
     afterStep: afterStep === undefined ? -1 : plan.stepIds.indexOf(afterStep),
     steps: plan.stepIds.map((id) => {
@@ -159,6 +170,7 @@ export class StatusFacts {
   readonly flags: Uint8Array;
   readonly step: Uint16Array;
   readonly dueAt: Float64Array;
+  readonly replyDue: Float64Array;
   /** Index into `accounts`; -1: none. */
   readonly account: Int32Array;
   readonly afterStep: Int32Array;
@@ -178,12 +190,13 @@ export class StatusFacts {
   constructor(
     readonly rows: number,
     readonly stepCount: number,
-    columns?: Pick<StatusFacts, "kind" | "flags" | "step" | "dueAt" | "account" | "afterStep" | "steps" | "sendFrom" | "sends">,
+    columns?: Pick<StatusFacts, "kind" | "flags" | "step" | "dueAt" | "replyDue" | "account" | "afterStep" | "steps" | "sendFrom" | "sends">,
   ) {
     this.kind = columns?.kind ?? new Uint8Array(rows);
     this.flags = columns?.flags ?? new Uint8Array(rows);
     this.step = columns?.step ?? new Uint16Array(rows);
     this.dueAt = columns?.dueAt ?? new Float64Array(rows);
+    this.replyDue = columns?.replyDue ?? new Float64Array(rows);
     this.account = columns?.account ?? new Int32Array(rows).fill(-1);
     this.afterStep = columns?.afterStep ?? new Int32Array(rows).fill(-1);
     this.steps = columns?.steps ?? new Uint8Array(rows * stepCount);
@@ -204,6 +217,7 @@ export class StatusFacts {
       this.flags[row] = facts.flags;
       this.step[row] = facts.step;
       this.dueAt[row] = facts.dueAt;
+      this.replyDue[row] = facts.replyDue;
       this.account[row] = facts.account === undefined ? -1 : this.accountOf(facts.account);
       this.afterStep[row] = facts.afterStep;
       this.steps.set(facts.steps, row * this.stepCount);
@@ -228,6 +242,7 @@ export class StatusFacts {
       flags: this.flags[row]!,
       step: this.step[row]!,
       dueAt: this.dueAt[row]!,
+      replyDue: this.replyDue[row]!,
       account: account < 0 ? undefined : this.accounts[account],
       afterStep: this.afterStep[row]!,
       steps: [...this.steps.subarray(row * this.stepCount, (row + 1) * this.stepCount)],
@@ -239,7 +254,7 @@ export class StatusFacts {
   /** The columns as bytes (8-byte aligned sections), the rare texts and accounts as JSON (see `fromBytes`). */
   toBytes(): { columns: Buffer; json: string } {
     const sections: ArrayBufferView[] = [
-      this.kind, this.flags, this.step, this.dueAt, this.account, this.afterStep, this.steps, this.sendFrom, this.sends.subarray(0, this.sendCount),
+      this.kind, this.flags, this.step, this.dueAt, this.replyDue, this.account, this.afterStep, this.steps, this.sendFrom, this.sends.subarray(0, this.sendCount),
     ];
     const parts: Buffer[] = [];
     for (const s of sections) {
@@ -275,6 +290,7 @@ export class StatusFacts {
       flags: take((b, o, n) => new Uint8Array(b, o, n), rows, 1),
       step: take((b, o, n) => new Uint16Array(b, o, n), rows, 2),
       dueAt: take((b, o, n) => new Float64Array(b, o, n), rows, 8),
+      replyDue: take((b, o, n) => new Float64Array(b, o, n), rows, 8),
       account: take((b, o, n) => new Int32Array(b, o, n), rows, 4),
       afterStep: take((b, o, n) => new Int32Array(b, o, n), rows, 4),
       steps: take((b, o, n) => new Uint8Array(b, o, n), rows * stepCount, 1),
@@ -362,6 +378,15 @@ export function summarizeFacts(ctx: FactsContext, rows: FactsRows, facts: Status
   let replied = 0;
   let optedOut = 0;
   let contacted = 0;
+  /** Keeps the send as its account and zone's earliest if it is (the first in CSV order wins a tie). */
+  const offer = (step: number, dueAt: number, leadId: string, account: string, zone: string | undefined, r: number): void => {
+    // Account and zone as one number (a string per row would be 100,000 strings to collect).
+    let accountNo = accountNos.get(account);
+    if (accountNo === undefined) accountNos.set(account, (accountNo = accountNos.size));
+    const key = accountNo * ZONE_KEYS + (zone === undefined ? 0 : rows.zones[r]! + 1);
+    const seenFollowUp = earliest.get(key);
+    if (seenFollowUp === undefined || dueAt < seenFollowUp.dueAt) earliest.set(key, { leadId, step, dueAt, account, ...(zone ? { timezone: zone } : {}) });
+  };
   const row = new RowReader(facts, override);
   const anySuppressed = suppressed.size > 0;
   let sendsOf: number[] | undefined;
@@ -396,7 +421,11 @@ export function summarizeFacts(ctx: FactsContext, rows: FactsRows, facts: Status
     if (has && row.flags & Flag.finished) {
       finishedWork++;
       if (row.flags & Flag.finishFailed) failedWork++;
-    } else if (has && row.flags & Flag.replied) open++;
+    } else if (has && row.flags & Flag.replied) {
+      open++;
+      // Its next reply-step DM competes with the follow-ups for its account's next send (not counted as one).
+      if (row.replyDue > 0 && account) offer(campaign.sequence.length, row.replyDue, id, account, zone, r);
+    }
     else if (!has && !noStateStarts) open++;
     else if (!has || row.kind === Kind.toStart) {
       toStart++;
@@ -408,15 +437,7 @@ export function summarizeFacts(ctx: FactsContext, rows: FactsRows, facts: Status
       // Bound to an account but not yet sent its first message: not started, to a person.
       if (row.step === 0) firstStepWaiting++;
       else waiting++;
-      const dueAt = row.kind === Kind.followUpDue ? row.dueAt : computedAt;
-      // Account and zone as one number (a string per row would be 100,000 strings to collect).
-      let accountNo = accountNos.get(account!);
-      if (accountNo === undefined) accountNos.set(account!, (accountNo = accountNos.size));
-      const key = accountNo * ZONE_KEYS + (zone === undefined ? 0 : rows.zones[r]! + 1);
-      const seenFollowUp = earliest.get(key);
-      if (seenFollowUp === undefined || dueAt < seenFollowUp.dueAt) {
-        earliest.set(key, { leadId: id, step: row.step, dueAt, account: account!, ...(zone ? { timezone: zone } : {}) });
-      }
+      offer(row.step, row.kind === Kind.followUpDue ? row.dueAt : computedAt, id, account!, zone, r);
     } else open++;
     if (!has) continue;
     seen++;
@@ -484,6 +505,7 @@ class RowReader {
   flags = 0;
   step = 0;
   dueAt = 0;
+  replyDue = 0;
   account: string | undefined;
   afterStep = -1;
   rare: RareFacts | undefined;
@@ -506,6 +528,7 @@ class RowReader {
       this.flags = o?.flags ?? 0;
       this.step = o?.step ?? 0;
       this.dueAt = o?.dueAt ?? 0;
+      this.replyDue = o?.replyDue ?? 0;
       this.account = o?.account;
       this.afterStep = o?.afterStep ?? -1;
       this.rare = o?.rare;
@@ -515,6 +538,7 @@ class RowReader {
     this.flags = f.flags[row]!;
     this.step = f.step[row]!;
     this.dueAt = f.dueAt[row]!;
+    this.replyDue = f.replyDue[row]!;
     const a = f.account[row]!;
     this.account = a < 0 ? undefined : f.accounts[a];
     this.afterStep = f.afterStep[row]!;

@@ -31,7 +31,7 @@ import type { LeadState, StateMeta } from "../state/types.js";
 import type { LeadRoster } from "./lead-roster.js";
 import { codeIdentity, identityOf, RACY_MS, readNoFollowSync, statusCachePath, type FileIdentity } from "./status-cache.js";
 
-const FORMAT = 1;
+const FORMAT = 2;
 /** Changed leads read a line each, at most (or a quarter of the rows, when more): beyond, the full read. */
 const MOST_LINES_READ = 1000;
 

@@ -10,6 +10,7 @@ import { statusAt, summarizeStatus, type StatusLead, type StatusReport, type Sta
 import { remainingWork, type RemainingWork } from "../../../src/engine/remaining.js";
 import { leadsToReview } from "../../../src/engine/review.js";
 import { countSteps } from "../../../src/engine/summary.js";
+import { nextReplyStepDue, replyStepMatchers } from "../../../src/engine/sequence.js";
 import type { LeadMap } from "../../../src/state/lead-map.js";
 import type { LeadState, StepRecord } from "../../../src/state/types.js";
 import { seededRandom } from "../../../src/sandbox/ids.js";
@@ -123,6 +124,29 @@ describe("status summary: where each lead stands, as a person reads it", () => {
   });
 });
 
+describe("status summary: the next send counts reply steps", () => {
+  it("a reply step due in minutes is the next send, not a follow-up two days away (a tester saw 'in 1d 23h' with 29 thank-yous due)", () => {
+    const c = campaign(20, 80);
+    const sent = (t: number): StepRecord => ({ status: "sent", updatedAt: t, attempts: 1, sendingAt: t, sentAt: t });
+    const states = new Map<string, LeadState>([
+      ["1", { id: "1", account: "acc0", steps: { intro: sent(T - DAY) } }], // its nudge: due T + DAY
+      ["2", { id: "2", account: "acc1", steps: { intro: sent(T - DAY) }, reply: { at: T - 5 * MINUTE, text: "sounds good", messageId: "in2", via: "events" } }],
+    ]);
+    const leads = [{ id: "1" }, { id: "2" }];
+    const at = (s: Map<string, LeadState>): number | null => statusAt(c, summarizeStatus(c, { leads: s }, leads, 0, T), T).nextDueAt;
+    // The thank-you goes 10 minutes after the reply (replyStep's delay), inside the window (Fri 10:00 New York).
+    expect(at(states)).toBe(T + 5 * MINUTE);
+    // Sent, opted out, awaiting review, or not matching: no reply step left, the follow-up is next.
+    const without = (patch: Partial<LeadState>): Map<string, LeadState> => new Map([...states, ["2", { ...states.get("2")!, ...patch }]]);
+    const nudge = at(without({ steps: { intro: sent(T - DAY), "thank-you": sent(T - MINUTE) } }));
+    expect(nudge).toBeGreaterThanOrEqual(T + DAY);
+    expect(at(without({ optedOut: true }))).toBe(nudge);
+    expect(at(without({ review: { at: T, reason: "may be an opt-out" } }))).toBe(nudge);
+    const matching = makeCampaign({ ...c, replySteps: [replyStep({ match: "^yes" })] });
+    expect(statusAt(matching, summarizeStatus(matching, { leads: states }, leads, 0, T), T).nextDueAt).toBe(nudge);
+  });
+});
+
 describe("status summary: one pass, each lead read once", () => {
   for (const seed of ["g", "h", "i", "j"]) {
     it(`equals the summary made by a pass per figure (seed ${seed}), reading each CSV lead's state once and never get()`, () => {
@@ -208,7 +232,8 @@ function referenceSummary(
     accountLeads: campaign.accounts.map((a) => leadsPer.get(a) ?? 0),
     toStartZones: [...new Set(work.toStart.map((z) => z ?? null))],
     toStart: work.toStart.length,
-    followUps: earliestFollowUps(work.followUps),
+    // (Since: a replied lead's next reply-step DM is offered beside the follow-ups, in CSV order.)
+    followUps: earliestFollowUps(withReplySteps(campaign, csvLeads, stateOf, work.followUps)),
     recentSends: Object.fromEntries(work.recentSends),
   };
 }
@@ -235,4 +260,24 @@ function earliestFollowUps(followUps: RemainingWork["followUps"]): RemainingWork
     if (!seen || f.dueAt < seen.dueAt) earliest.set(key, f);
   }
   return [...earliest.values()];
+}
+
+/** The follow-ups, with each replied lead's next reply-step DM (as a send after the last sequence step) in CSV order. */
+function withReplySteps(
+  campaign: Pick<Campaign, "sequence" | "replySteps">,
+  csvLeads: readonly StatusLead[],
+  stateOf: (id: string) => LeadState | undefined,
+  followUps: RemainingWork["followUps"],
+): RemainingWork["followUps"] {
+  const byLead = new Map(followUps.map((f) => [f.leadId, f]));
+  const matchers = replyStepMatchers(campaign.replySteps);
+  const out: RemainingWork["followUps"] = [];
+  for (const lead of csvLeads) {
+    const f = byLead.get(lead.id);
+    if (f) out.push(f);
+    const state = stateOf(lead.id);
+    const due = state?.account ? nextReplyStepDue(campaign.replySteps, matchers, state) : undefined;
+    if (state?.account && due !== undefined) out.push({ leadId: lead.id, step: campaign.sequence.length, dueAt: due, account: state.account, ...(lead.timezone ? { timezone: lead.timezone } : {}) });
+  }
+  return out;
 }
