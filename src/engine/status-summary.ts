@@ -62,6 +62,11 @@ export interface StatusReport {
   notContacted: { leadId: string; reason: string }[];
   notContactedCount: number;
   replySteps: { stepId: string; sent: number; skipped: number; failed: number; pending: number }[];
+  /**
+   * The run holding the campaign's lock as status asked (its pid, host — set only when another host's,
+   * whose liveness cannot be checked from here — and start, epoch ms), or null when none is running.
+   */
+  running: { pid: number; hostname?: string; startedAt: number } | null;
 }
 
 /** What status needs of a CSV lead: its id and zone (not its columns: 100,000 leads' fields are ~40 MB). */
@@ -78,7 +83,7 @@ export interface StatusLead {
 export interface StatusSummary {
   /** Epoch ms the summary was made at; `statusAt` is exact for any `now` >= this. */
   computedAt: number;
-  report: Omit<StatusReport, "nextDueAt" | "accounts">;
+  report: Omit<StatusReport, "nextDueAt" | "accounts" | "running">;
   /** Leads bound to each account, in campaign order. */
   accountLeads: number[];
   /** The distinct zones of the leads not started (null: the campaign's), in CSV order of first use. */
@@ -182,8 +187,11 @@ const NOT_CONTACTED_SHOWN = 50;
 /** Leads each failure reason names (the rest are counted). */
 const FAILED_LEADS_SHOWN = 20;
 
-/** The whole report at `now` (>= `summary.computedAt`; earlier gives the caps too few sends). */
-export function statusAt(campaign: Pick<Campaign, "sequence" | "accounts" | "pacing">, summary: StatusSummary, now: number): StatusReport {
+/**
+ * The whole report at `now` (>= `summary.computedAt`; earlier gives the caps too few sends), with the
+ * run in progress `running` (never kept: asked at each status).
+ */
+export function statusAt(campaign: Pick<Campaign, "sequence" | "accounts" | "pacing">, summary: StatusSummary, now: number, running: StatusReport["running"] = null): StatusReport {
   const recentSends = new Map<string, number[]>();
   for (const id of campaign.accounts) {
     recentSends.set(id, (summary.recentSends[id] ?? []).filter((t) => t > now - DAY && t <= now));
@@ -196,6 +204,7 @@ export function statusAt(campaign: Pick<Campaign, "sequence" | "accounts" | "pac
   const { perHour, perDay } = campaign.pacing.perAccount;
   return {
     ...summary.report,
+    running,
     nextDueAt: nextDueAt ?? null,
     accounts: campaign.accounts.map((id, i) => {
       const recent = recentSends.get(id) ?? [];

@@ -5,7 +5,7 @@
  * A symlink at one of those paths is refused (O_NOFOLLOW → ELOOP), never written through: a link to
  * another file would have its target truncated and appended to.
  */
-import { constants } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { chmod, mkdir, open, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 
@@ -207,3 +207,21 @@ export async function fsyncPath(path: string): Promise<void> {
   }
 }
 
+/**
+ * The bytes of the regular file `file`, never through a symlink (ELOOP); undefined when there is none,
+ * or something else is there (opened non-blocking: a FIFO in its place would block the read for good).
+ */
+export function readNoFollowSync(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+  try {
+    return fstatSync(fd).isFile() ? readFileSync(fd) : undefined;
+  } finally {
+    closeSync(fd);
+  }
+}

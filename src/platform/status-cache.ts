@@ -29,7 +29,7 @@
  *
  * No hashing library on this path: node:crypto alone costs ~9 ms of start-up.
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync, statfsSync, statSync, type BigIntStats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, realpathSync, statfsSync, statSync, type BigIntStats } from "node:fs";
 import { mkdir, rename } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
@@ -37,7 +37,9 @@ import { fileURLToPath } from "node:url";
 import type { Campaign } from "../config/types.js";
 import type { StatusSummary } from "../engine/status-summary.js";
 import type { ZoneDays } from "../schedule/windows.js";
-import { createPrivateFile, unlinkIfPresent } from "../files/private-files.js";
+import { createPrivateFile, readNoFollowSync, unlinkIfPresent } from "../files/private-files.js";
+
+export { readNoFollowSync };
 
 /** Bump when the entry's shape or meaning changes: older entries are then ignored. */
 const FORMAT = 3;
@@ -260,24 +262,6 @@ function onChangeTimeFs(file: string): boolean {
   }
 }
 
-/**
- * The bytes of the regular file `file`, never through a symlink (ELOOP); undefined when there is none,
- * or something else is there (opened non-blocking: a FIFO in its place would block the read for good).
- */
-export function readNoFollowSync(file: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
-  try {
-    return fstatSync(fd).isFile() ? readFileSync(fd) : undefined;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** `file`'s identity from its stat (see the header). */
 export function identityOf(file: string, st: BigIntStats): FileIdentity {

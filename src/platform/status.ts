@@ -8,10 +8,12 @@
  * The campaign loader (YAML and schema libraries: ~170 modules), the CSV reader and the state loader
  * are imported only when needed: with a kept summary `status` starts in about the time of `--help`.
  */
+import { hostname } from "node:os";
 import path from "node:path";
 import { statusAt, type StatusReport, type StatusSummary } from "../engine/status-summary.js";
 import { seedZoneDays, zoneDays, type ZoneDays } from "../schedule/windows.js";
 import type { LeadLines } from "../state/lead-lines.js";
+import { lockHolder } from "../state/lock-file.js";
 import {
   fileIdentity,
   keptCampaign,
@@ -68,7 +70,7 @@ export async function campaignStatus(file: string, now: number): Promise<Campaig
     // The campaign file touched without changing the campaign (a comment edited): keep its new
     // identity beside the summary, or every later status would load the YAML again.
     if (keep && !kept) await writeStatusCache({ ...keep, inputs: entry!.inputs!, readAt: entry!.readAt!, summary, ...(entry!.zones ? { zones: entry!.zones } : {}) });
-    return { campaign, report: statusAt(campaign, summary, now), fromSummary: true };
+    return { campaign, report: statusAt(campaign, summary, now, runningNow(campaign.stateFile)), fromSummary: true };
   }
 
   const made = await summarizeFromFiles(campaign, absolute, inputs, readAt, now);
@@ -80,7 +82,14 @@ export async function campaignStatus(file: string, now: number): Promise<Campaig
   else if (keep && !kept) await writeStatusCache(keep);
   // The zone offsets kept with an earlier summary hold whatever changed since (the same Node.js: its zone rules).
   for (const table of entry?.zones ?? []) seedZoneDays(table);
-  return { campaign, report: statusAt(campaign, made, now), fromSummary: false };
+  return { campaign, report: statusAt(campaign, made, now, runningNow(campaign.stateFile)), fromSummary: false };
+}
+
+/** The run holding the state's lock now (see lockHolder), as the report gives it. */
+function runningNow(stateFile: string): StatusReport["running"] {
+  const me = hostname();
+  const held = lockHolder(stateFile, me);
+  return held ? { pid: held.pid, ...(held.hostname !== me ? { hostname: held.hostname } : {}), startedAt: held.startedAt } : null;
 }
 
 /** Days of zone offsets kept with a summary: a status within this many days of it reads its times without Intl. */

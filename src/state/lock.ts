@@ -7,12 +7,9 @@ import { link, unlink } from "node:fs/promises";
 import { hostname as osHostname } from "node:os";
 import { UserError } from "../errors.js";
 import { createPrivateFile, readNoFollow } from "../files/private-files.js";
+import { isAlive, parseLock, type LockInfo } from "./lock-file.js";
 
-export interface LockInfo {
-  pid: number;
-  hostname: string;
-  startedAt: number;
-}
+export type { LockInfo };
 
 export interface HeldLock {
   release(): Promise<void>;
@@ -135,26 +132,6 @@ async function createExclusive(lockPath: string, content: string): Promise<boole
 async function releaseIfOurs(lockPath: string, content: string): Promise<void> {
   const now = (await readNoFollow(lockPath).catch(() => undefined))?.toString("utf8");
   if (now === content) await unlink(lockPath).catch(() => undefined);
-}
-
-function parseLock(raw: string): LockInfo | undefined {
-  try {
-    const v = JSON.parse(raw) as Partial<LockInfo>;
-    if (Number.isInteger(v.pid) && typeof v.hostname === "string" && typeof v.startedAt === "number") return v as LockInfo;
-  } catch {
-    // fall through: unreadable
-  }
-  return undefined;
-}
-
-/** Signal 0 checks existence only. EPERM means it exists but belongs to another user: alive. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== "ESRCH";
-  }
 }
 
 function iso(ms: number): string {

@@ -55,6 +55,10 @@ describe("outreach run: Ctrl-C and resume", () => {
       expect(second.code).toBe(1);
       expect(second.stderr).toMatch(/another outreach run \(pid \d+/);
       expect(sandbox.stats().requests).toBe(before);
+      // status says a run is going, and which.
+      const json = JSON.parse((await runCli(["status", fixture.yamlPath, "--json"], { env })).stdout) as { running: { pid: number } | null };
+      expect(json.running?.pid).toBe(cli.pid);
+      expect((await runCli(["status", fixture.yamlPath], { env })).stdout).toContain(`the run in progress (pid ${cli.pid}`);
     } finally {
       cli.kill("SIGCONT");
     }

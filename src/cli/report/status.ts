@@ -25,13 +25,15 @@ export function formatStatus(r: StatusReport, campaign: Pick<Campaign, "file" | 
       lines.push(`  ${a.id}  ${a.leads} leads · last hour ${a.sentLastHour}/${a.perHour} · last 24 h ${a.sentLast24h}/${a.perDay}`);
     }
   }
+  const running = r.running ? `the run in progress (pid ${r.running.pid}${r.running.hostname ? ` on ${r.running.hostname}` : ""}, since ${formatInstant(r.running.startedAt, tz)})` : undefined;
   const next =
     r.nextDueAt === null
       ? "nothing left to send"
       : r.nextDueAt <= now + 1000
-        ? "now (run the campaign to send it)"
+        ? running ? `now (${running} sends it)` : "now (run the campaign to send it)"
         : `${formatInstant(r.nextDueAt, tz)} (in ${formatSpan(r.nextDueAt - now)}; caps and windows applied)`;
   lines.push(`  next send: ${next}`);
+  if (running && r.nextDueAt !== null && r.nextDueAt > now + 1000) lines.push(`  sending: ${running}`);
   if (!r.started) lines.push(`  start with a preview: ${startCommand} --dry-run`);
   if (r.needsReview.length > 0) lines.push(formatReviewList(r.needsReview, campaign).trimEnd());
   if (r.failures.length > 0) {
