@@ -24,7 +24,7 @@ import { minMedian, ratioText, reportFigures } from "./support/figures.js";
 import { fixed, int, mb, printTable } from "./support/table.js";
 
 const LEADS = 100_000;
-const ROUNDS = 5;
+const ROUNDS = 7;
 const TARGET_RATIO = 2;
 const TARGET_STATUS_MS = 500;
 const TARGET_STATUS_MB = 150;
