@@ -8,7 +8,7 @@
  * one, never half of each.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readSync } from "node:fs";
 import { dirname } from "node:path";
 import { Low, type Adapter } from "lowdb";
 import { UserError } from "../errors.js";
@@ -42,7 +42,8 @@ class PrivateSnapshotFile implements Adapter<StateModel | RawDocument | null> {
       // Lazily: the file's bytes, read in one synchronous call (the promise API reads 512 KB a time
       // through the thread pool), each lead's line made a string only when the lead is read.
       // A file too large to hold as one Buffer (or to index with 32-bit offsets) is read a line at a time.
-      if (this.lazy && (await fh.stat()).size <= this.lazyMaxBytes) return await readLazyDocument(readFileSync(fh.fd), this.file);
+      const size = this.lazy ? (await fh.stat()).size : 0;
+      if (this.lazy && size <= this.lazyMaxBytes) return await readLazyDocument(readWhole(fh.fd, size), this.file);
       return await readDocument(fh.readLines({ encoding: "utf8" }));
     } finally {
       await fh.close();
@@ -229,6 +230,23 @@ async function readDocument(lines: AsyncIterable<string> | Iterable<string>): Pr
   }
   if (!ended) throw new SyntaxError(`line ${n}: the file ends before the end of the leads (no "]}")`);
   return { meta: header.meta, leads };
+}
+
+/**
+ * The file behind `fd`, of `size` bytes as fstat said, read into one buffer of that size (readFileSync
+ * on a descriptor reads in chunks and joins them: a second copy of 18 MB). A file that turns out
+ * shorter gives what it has; one that grew meanwhile, its first `size` bytes (a snapshot is replaced,
+ * never appended to).
+ */
+function readWhole(fd: number, size: number): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  let at = 0;
+  while (at < size) {
+    const n = readSync(fd, buf, at, size - at, at);
+    if (n === 0) break;
+    at += n;
+  }
+  return buf.subarray(0, at);
 }
 
 /** The lines of `text` as readline gives them for "\n" and "\r\n" line ends (no empty last line). */
