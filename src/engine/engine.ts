@@ -17,7 +17,7 @@ import type { EngineEvent, RunOutcome, RunSummary } from "./events.js";
 import type { EngineDeps } from "./ports.js";
 import { ReplyHandler } from "./reply-handler.js";
 import { StepRunner, type StepResult } from "./step-runner.js";
-import { summarize } from "./summary.js";
+import { finishedSuppressed, summarize } from "./summary.js";
 import { WorkQueue, type Work } from "./work-queue.js";
 import { LeadWindows } from "./lead-windows.js";
 import { planRun, restorePacing } from "./planning.js";
@@ -87,15 +87,17 @@ class CampaignEngine {
     // Catch up on replies that arrived while we were stopped, before planning follow-ups.
     await this.pollReplies(true);
     const counts = await planRun({ deps: this.deps, leads: this.leadsById.values(), queue: this.queue, replies: this.replies, load: this.load });
+    const optedOutEarlier = finishedSuppressed(this.deps, this.leadsById).length;
     this.deps.emit({
       type: "run.started",
       at: clock.now(),
       campaign: campaign.name,
-      leads: this.leadsById.size,
+      leads: this.leadsById.size + optedOutEarlier,
       accounts: campaign.accounts,
       firstStep: campaign.sequence[0]?.id ?? "",
       resumed,
       ...counts,
+      finished: counts.finished + optedOutEarlier,
     });
 
     const outcome = await this.loop();
@@ -103,7 +105,7 @@ class CampaignEngine {
     // The next send as the caps, gaps and windows allow it — not merely when the next step falls due.
     const due = this.nextDueAt();
     const nextSendAt = due === undefined ? undefined : this.explainNext(clock.now(), due).at;
-    const summary = summarize(this.deps, this.leadsById, this.startedAt, this.sentThisRun, nextSendAt, this.pausedReason);
+    const summary = summarize(this.deps, this.leadsById, this.startedAt, this.sentThisRun, nextSendAt, this.pausedReason, finishedSuppressed(this.deps, this.leadsById));
     this.deps.emit({ type: "run.finished", at: clock.now(), outcome, summary });
     return { outcome, summary };
   }

@@ -131,6 +131,12 @@ export interface EngineDeps {
   campaign: Campaign;
   /** Every valid lead, in CSV order. */
   leads: Lead[];
+  /**
+   * Ids of CSV rows skipped because the suppression file lists them. The run never works on them; one
+   * that this campaign finished (an opt-out appends the lead to that file) is still one of its leads in
+   * the counts it reports, as `outreach status` counts it. Default: none.
+   */
+  suppressedIds?: readonly string[];
   api: InboxApi;
   gate: RequestGate;
   pacing: AccountPacing;

@@ -5,7 +5,7 @@ import type { RunSummary, StepCounts } from "./events.js";
 import type { EngineDeps } from "./ports.js";
 
 /**
- * The run's final summary. Counts the state of every lead of the CSV (`leadsById`) in one reading pass
+ * The run's final summary. Counts the state of every lead of the CSV (`leadsById`, and `alsoCounted`) in one reading pass
  * over the store: a run's idle leads are decoded one at a time and let go (state/lead-map.ts), never
  * all held at once (1,000,000 leads as objects would be ~600 MB).
  */
@@ -16,8 +16,10 @@ export function summarize(
   sentThisRun: number,
   nextDueAt: number | undefined,
   pausedReason: string | undefined,
+  alsoCounted: readonly string[] = [],
 ): RunSummary {
-  const counts = countSteps(deps.campaign, statesOf(deps.store.leads(), leadsById), leadsById.size);
+  const counted = alsoCounted.length === 0 ? leadsById : new Set([...leadsById.keys(), ...alsoCounted]);
+  const counts = countSteps(deps.campaign, statesOf(deps.store.leads(), counted), counted.size);
   return {
     startedAt,
     endedAt: deps.clock.now(),
@@ -28,9 +30,17 @@ export function summarize(
   };
 }
 
-/** The states of the leads in `leadsById`, as the store's pass reads them. */
-function* statesOf(states: Iterable<LeadState>, leadsById: ReadonlyMap<string, unknown>): Generator<LeadState> {
-  for (const state of states) if (leadsById.has(state.id)) yield state;
+/** The states of the leads in `counted`, as the store's pass reads them. */
+function* statesOf(states: Iterable<LeadState>, counted: { has(id: string): boolean }): Generator<LeadState> {
+  for (const state of states) if (counted.has(state.id)) yield state;
+}
+
+/**
+ * The suppressed CSV rows (EngineDeps.suppressedIds) whose lead this campaign finished: still its
+ * leads in the counts (an opt-out appends the lead to the suppression file), as `outreach status` has them.
+ */
+export function finishedSuppressed(deps: Pick<EngineDeps, "suppressedIds" | "store">, leadsById: ReadonlyMap<string, unknown>): string[] {
+  return (deps.suppressedIds ?? []).filter((id) => !leadsById.has(id) && deps.store.lead(id)?.finishedAt !== undefined);
 }
 
 /** Per-step and per-lead counts over `states`; leads with no state yet count as pending. */

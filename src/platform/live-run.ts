@@ -92,11 +92,14 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
   // 1. Inputs: every lead read and every message rendered before anything is sent.
   const renderer = await createRenderer(campaign);
   const problems = new Map<LeadProblemReason, number>();
+  // Rows the suppression file skips: never worked on, but counted when this campaign finished them (EngineDeps.suppressedIds).
+  const suppressedIds: string[] = [];
   const leads = await collectLeads(
     campaign,
     { file: suppressionFile, mayBeMissing: campaign.suppressionMayBeMissing === true || opts.suppressionFile !== undefined },
     (p) => {
       problems.set(p.reason, (problems.get(p.reason) ?? 0) + 1);
+      if (p.reason === "suppressed" && p.id !== undefined) suppressedIds.push(p.id);
       opts.emit({ type: "leads.problem", at: clock.now(), ...p });
     },
     // Said only when it is not the plain case (UTF-8, commas): then the reader may want to know.
@@ -174,6 +177,7 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
     const result = await runCampaign({
       campaign,
       leads,
+      suppressedIds,
       api,
       gate: gated,
       ...(team?.claims ? { claims: team.claims } : {}),

@@ -227,6 +227,13 @@ describe("outreach status: a kept summary, never a stale one", () => {
     const report = await expectSameAsFresh(fixture.yamlPath, home);
     expect(rosterFile(home)!.mtimeMs).toBe(roster.mtimeMs);
     expect(report).toMatchObject({ optedOut: 2, skippedRows: 0, leads: { total: 4 } });
+
+    // The next run skips their rows (the suppression file lists them) but counts them as status does:
+    // a tester's resumed run said "leads 1980 · opted out 0" where status said 1992 and 12.
+    const third = await runCli(["run", fixture.yamlPath, "--once", "--json"], { env });
+    expect(third.code).toBe(0);
+    expect(third.events.find((e) => e.type === "run.started")).toMatchObject({ leads: 4 });
+    expect(third.events.find((e) => e.type === "run.finished")).toMatchObject({ summary: { leads: 4, optedOut: 2, replied: 2 } });
   }, 60_000);
 
   it("keeps nothing when the cache folder cannot be written, and still answers", async () => {
