@@ -144,6 +144,9 @@ export function projectSchedule(input: ProjectionInput): Projection {
     }
 
     pacer.recordSend(name, t);
+    // Two requests a DM against the team's quota, as the runner makes them: the prospect lookup (or,
+    // for a follow-up, the thread check) and the send. Counting one projected twice the real rate.
+    gate.record(t);
     gate.record(t);
     input.onSend?.(work.lead, work.step, a, t);
     firstSendAt = Math.min(firstSendAt, t);

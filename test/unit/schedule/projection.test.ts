@@ -99,6 +99,12 @@ describe("projectSchedule", () => {
     expect(p.lastSendAt - T).toBe(2 * (MIN + 600 + 1));
   });
 
+  it("counts two requests a DM against the quota, as the runner makes them (a lookup or thread check, and the send)", () => {
+    // 10 requests a minute: 5 DMs a minute, not 10 (a tester's ETA came out ~2x early).
+    const p = projectSchedule({ start: T, leads: 20, accounts: 1, pacing: pacing({ gapMs: [0, 0], api: [{ limit: 10, windowMs: MIN }] }), sequenceDelaysMs: [0] });
+    expect(p.lastSendAt - T).toBe(3 * (MIN + 600 + 1));
+  });
+
   it("rolling day cap: 5/day with an always-open window", () => {
     const p = projectSchedule({ start: T, leads: 11, accounts: 1, pacing: pacing({ perDay: 5, gapMs: [HOUR, HOUR] }), sequenceDelaysMs: [0] });
     // Sends at 0..4 h, then 24..28 h, then 48 h.
