@@ -50,6 +50,23 @@ export function makeCampaign(over: Partial<Campaign> = {}): Campaign {
   };
 }
 
+/**
+ * A campaign as status sees a real one: 3 accounts, 3 sequence steps (0, 2 d, 3 d) and a reply step,
+ * a weekday 09–17 New York window, caps `perHour` / `perDay`, gaps of 2–4 min, a team quota of 300 a minute.
+ */
+export function statusCampaign(perHour: number, perDay: number): Campaign {
+  return makeCampaign({
+    accounts: ["acc0", "acc1", "acc2"],
+    sequence: sequenceSteps(0, 2 * DAY, 3 * DAY),
+    replySteps: [replyStep()],
+    pacing: {
+      window: { timezone: "America/New_York", days: [1, 2, 3, 4, 5], startMinute: 9 * 60, endMinute: 17 * 60 },
+      perAccount: { perHour, perDay, gapMinMs: 2 * MINUTE, gapMaxMs: 4 * MINUTE },
+      api: [{ limit: 300, windowMs: 60_000 }],
+    },
+  });
+}
+
 export function lead(id: string, position = 1): Lead {
   return { id, position, line: position + 1, fields: { x_user_id: id, first_name: "Ada" } };
 }

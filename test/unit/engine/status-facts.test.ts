@@ -12,23 +12,14 @@ import { summarizeStatus } from "../../../src/engine/status-summary.js";
 import { applyRoster } from "../../../src/platform/lead-roster.js";
 import { seededRandom } from "../../../src/sandbox/ids.js";
 import type { LeadState, StepRecord } from "../../../src/state/types.js";
-import { DAY, MINUTE, makeCampaign, replyStep, sequenceSteps } from "./fakes.js";
+import { DAY, MINUTE, statusCampaign } from "./fakes.js";
 
 const HOUR = 3_600_000;
 const T = Date.UTC(2026, 2, 13, 15, 0, 0);
 const ZONES = ["Europe/London", "Asia/Tokyo", "America/Los_Angeles"];
 
 function campaign(): Campaign {
-  return makeCampaign({
-    accounts: ["acc0", "acc1", "acc2"],
-    sequence: sequenceSteps(0, 2 * DAY, 3 * DAY),
-    replySteps: [replyStep()],
-    pacing: {
-      window: { timezone: "America/New_York", days: [1, 2, 3, 4, 5], startMinute: 9 * 60, endMinute: 17 * 60 },
-      perAccount: { perHour: 10, perDay: 100, gapMinMs: 2 * MINUTE, gapMaxMs: 4 * MINUTE },
-      api: [{ limit: 300, windowMs: 60_000 }],
-    },
-  });
+  return statusCampaign(10, 100);
 }
 
 /** A random lead state: every kind the summary tells apart (see status-summary.test.ts). */

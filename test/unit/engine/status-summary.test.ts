@@ -14,23 +14,14 @@ import { nextReplyStepDue, replyStepMatchers } from "../../../src/engine/sequenc
 import type { LeadMap } from "../../../src/state/lead-map.js";
 import type { LeadState, StepRecord } from "../../../src/state/types.js";
 import { seededRandom } from "../../../src/sandbox/ids.js";
-import { DAY, MINUTE, makeCampaign, replyStep, sequenceSteps } from "./fakes.js";
+import { DAY, MINUTE, makeCampaign, replyStep, statusCampaign } from "./fakes.js";
 
 const HOUR = 3_600_000;
 const T = Date.UTC(2026, 2, 13, 15, 0, 0); // Fri 10:00 New York
 const ZONES = [undefined, "Europe/London", "Asia/Tokyo", "America/Los_Angeles"];
 
 function campaign(perHour: number, perDay: number): Campaign {
-  return makeCampaign({
-    accounts: ["acc0", "acc1", "acc2"],
-    sequence: sequenceSteps(0, 2 * DAY, 3 * DAY),
-    replySteps: [replyStep()],
-    pacing: {
-      window: { timezone: "America/New_York", days: [1, 2, 3, 4, 5], startMinute: 9 * 60, endMinute: 17 * 60 },
-      perAccount: { perHour, perDay, gapMinMs: 2 * MINUTE, gapMaxMs: 4 * MINUTE },
-      api: [{ limit: 300, windowMs: 60_000 }],
-    },
-  });
+  return statusCampaign(perHour, perDay);
 }
 
 /** A random campaign state: leads not started, under way, replied, failed, finished; sends over the last 3 days (some "in the future"). */

@@ -4,10 +4,10 @@
  * subset of ids suppressed, finished or not — and a kept roster is used only for the CSV it was read
  * from (same identity, older than the racy window), the same leads section, an undamaged file.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTempCacheHome } from "../../support/cache-home.js";
 import type { Campaign } from "../../../src/config/types.js";
 import type { StatusLead } from "../../../src/engine/status-summary.js";
 import { readLeads } from "../../../src/leads/read-leads.js";
@@ -15,18 +15,7 @@ import { applyRoster, keptRoster, readRoster, rosterPath, writeRoster, type Lead
 import { RACY_MS } from "../../../src/platform/status-cache.js";
 import type { LeadState } from "../../../src/state/types.js";
 
-let dir: string;
-let savedHome: string | undefined;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "lead-roster-"));
-  savedHome = process.env.XDG_CACHE_HOME;
-  process.env.XDG_CACHE_HOME = join(dir, "cache");
-});
-afterAll(() => {
-  if (savedHome === undefined) delete process.env.XDG_CACHE_HOME;
-  else process.env.XDG_CACHE_HOME = savedHome;
-  rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempCacheHome("lead-roster-");
 
 /** Every kind of row: leads with and without zones, a bad zone, duplicates, ragged rows, bad and rounded ids. */
 const CSV = [
@@ -63,7 +52,7 @@ async function direct(leads: Campaign["leads"], suppressed: Set<string>, stateOf
 
 describe("applyRoster", () => {
   it("gives what reading the CSV with the suppression file gives, for every subset of ids suppressed and finished", async () => {
-    const file = join(dir, "leads.csv");
+    const file = join(tempDir(), "leads.csv");
     writeFileSync(file, CSV);
     const leads = leadsSection(file);
     const roster = await readRoster(leads, file);
@@ -86,10 +75,10 @@ describe("the kept roster", () => {
   const csvIdentity = (changedMs: number, identity = "/x/leads.csv 1 2 3 4 5"): { identity: string; changedMs: number } => ({ identity, changedMs });
 
   async function kept(): Promise<{ file: string; campaignFile: string; roster: LeadRoster; readAt: number }> {
-    const file = join(dir, `kept-${Math.random().toString(36).slice(2)}.csv`);
+    const file = join(tempDir(), `kept-${Math.random().toString(36).slice(2)}.csv`);
     writeFileSync(file, CSV);
     const roster = await readRoster(leadsSection(file), file);
-    const campaignFile = join(dir, `${Math.random().toString(36).slice(2)}.yaml`);
+    const campaignFile = join(tempDir(), `${Math.random().toString(36).slice(2)}.yaml`);
     const readAt = Date.now();
     await writeRoster(campaignFile, leadsSection(file), "/x/leads.csv 1 2 3 4 5", readAt, roster);
     return { file, campaignFile, roster, readAt };
@@ -108,7 +97,7 @@ describe("the kept roster", () => {
     expect(keptRoster(campaignFile, leadsSection(file), csvIdentity(old, "/x/leads.csv 1 2 3 4 6"))).toBeUndefined();
     expect(keptRoster(campaignFile, leadsSection(file), csvIdentity(readAt - RACY_MS))).toBeUndefined();
     expect(keptRoster(campaignFile, { ...leadsSection(file), timezoneColumn: "zone" }, csvIdentity(old))).toBeUndefined();
-    expect(keptRoster(join(dir, "other.yaml"), leadsSection(file), csvIdentity(old))).toBeUndefined();
+    expect(keptRoster(join(tempDir(), "other.yaml"), leadsSection(file), csvIdentity(old))).toBeUndefined();
     const path = rosterPath(campaignFile);
     const text = readFileSync(path, "utf8");
     writeFileSync(path, text.replace("1004", "1040"));
@@ -118,7 +107,7 @@ describe("the kept roster", () => {
   });
 
   it("keeps nothing for an id that would not read back as itself (a line break in it)", async () => {
-    const campaignFile = join(dir, "broken.yaml");
+    const campaignFile = join(tempDir(), "broken.yaml");
     await writeRoster(campaignFile, leadsSection("/x.csv"), "id", Date.now(), { ids: ["1\n2"], zones: [-1], zoneNames: [], otherSkipped: 0 });
     expect(() => readFileSync(rosterPath(campaignFile))).toThrow(/ENOENT/);
   });

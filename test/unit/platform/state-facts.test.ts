@@ -4,10 +4,10 @@
  * since the snapshot, in the CSV or not — and are never used for another snapshot, a racy one, a
  * damaged file, or a journal that does not belong to the snapshot.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTempCacheHome } from "../../support/cache-home.js";
 import { factsPlan, leadFacts, StatusFacts, summarizeFacts } from "../../../src/engine/status-facts.js";
 import { summarizeStatus } from "../../../src/engine/status-summary.js";
 import { applyRoster, type LeadRoster } from "../../../src/platform/lead-roster.js";
@@ -32,18 +32,7 @@ const roster: LeadRoster = {
   otherSkipped: 2,
 };
 
-let dir: string;
-let savedHome: string | undefined;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "state-facts-"));
-  savedHome = process.env.XDG_CACHE_HOME;
-  process.env.XDG_CACHE_HOME = join(dir, "cache");
-});
-afterAll(() => {
-  if (savedHome === undefined) delete process.env.XDG_CACHE_HOME;
-  else process.env.XDG_CACHE_HOME = savedHome;
-  rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempCacheHome("state-facts-");
 
 const sent = (t: number): StepRecord => ({ status: "sent", updatedAt: t, attempts: 1, sendingAt: t, sentAt: t, messageId: `m${t}` });
 
@@ -97,11 +86,11 @@ function identity(file: string): FileIdentity {
 
 describe("kept facts and the journal", () => {
   it("give the summary of the whole state, for any suppression list", async () => {
-    const file = join(dir, "a", "state.json");
+    const file = join(tempDir(), "a", "state.json");
     const store = await makeState(file);
     // Facts of the snapshot alone: kept as a status made right after the compaction would.
     const snapshot = await factsOfSnapshot(file);
-    const campaignFile = join(dir, "a.yaml");
+    const campaignFile = join(tempDir(), "a.yaml");
     const readAt = Date.now() + RACY_MS + 1;
     await writeFacts(campaignFile, campaign, "roster-1", identity(file).identity, readAt, snapshot);
     const kept = keptFacts(campaignFile, campaign, "roster-1", roster.ids.length, identity(file))!;
@@ -120,10 +109,10 @@ describe("kept facts and the journal", () => {
   });
 
   it("are not used for another roster, other steps, a snapshot changed since or within the racy window, or a damaged file", async () => {
-    const file = join(dir, "b", "state.json");
+    const file = join(tempDir(), "b", "state.json");
     const store = await makeState(file);
     const snapshot = await factsOfSnapshot(file);
-    const campaignFile = join(dir, "b.yaml");
+    const campaignFile = join(tempDir(), "b.yaml");
     const now = identity(file);
     await writeFacts(campaignFile, campaign, "roster-1", now.identity, Date.now() + RACY_MS + 1, snapshot);
     expect(keptFacts(campaignFile, campaign, "roster-1", 200, now)).toBeDefined();
@@ -142,12 +131,12 @@ describe("kept facts and the journal", () => {
   });
 
   it("leave it to the full read when the journal is another state's, or the snapshot file is not the one identified", async () => {
-    const file = join(dir, "c", "state.json");
+    const file = join(tempDir(), "c", "state.json");
     const store = await makeState(file);
-    const other = join(dir, "d", "state.json");
+    const other = join(tempDir(), "d", "state.json");
     const otherStore = await makeState(other);
     const snapshot = await factsOfSnapshot(file);
-    const campaignFile = join(dir, "c.yaml");
+    const campaignFile = join(tempDir(), "c.yaml");
     const id0 = identity(file);
     await writeFacts(campaignFile, campaign, "r", id0.identity, Date.now() + RACY_MS + 1, snapshot);
     const kept = keptFacts(campaignFile, campaign, "r", 200, id0)!;
