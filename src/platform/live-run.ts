@@ -148,7 +148,9 @@ export async function runLive(campaign: Campaign, opts: LiveRunOptions): Promise
     // 4. What this run is about to do, shown (and on a first start confirmed) under the lock — so no other
     // runner changes it meanwhile — and before the state file is created or anything is sent.
     if (opts.preflight) {
-      const state = await readStateModel(stateFile).catch((err: unknown) => {
+      // With --repair-state, the state as the repaired run will continue from (a refused journal left out):
+      // without it here, the documented way out of a missing or foreign journal was refused for one.
+      const state = await readStateModel(stateFile, { repair: opts.repairState === true }).catch((err: unknown) => {
         throw fsFaultAsUserError(err, shownState, "read the state file");
       });
       await opts.preflight(

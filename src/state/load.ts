@@ -89,7 +89,7 @@ async function withJournal(file: string, read: Awaited<ReturnType<typeof readSna
  * Read-only view: snapshot + journal replay, no lock, no writes; the leads in a Map, or with `lazy`
  * as their lines, decoded when read (a LeadLines: `outreach status`).
  */
-export async function readStateModel(file: string, opts: { onWarning?: (message: string) => void; lazy?: boolean } = {}): Promise<StateModel | undefined> {
+export async function readStateModel(file: string, opts: Pick<LoadOptions, "onWarning" | "lazy" | "repair"> = {}): Promise<StateModel | undefined> {
   return (await loadModel(file, opts))?.model;
 }
 

@@ -44,6 +44,11 @@ describe("state files that do not belong together are refused", () => {
     const r = await runCli(["run", fixture.yamlPath], { env });
     expectPlainError(r, 1, `${fixture.stateFile}.journal is missing`, /--repair-state/);
     expect(sandbox.stats().sends).toBe(sent);
+    // The way out it names works (a tester found the pre-flight refused it too): the run continues from
+    // the state file alone, as the warning says.
+    const repaired = await runCli(["run", fixture.yamlPath, "--repair-state", "--yes", "--json"], { env });
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(repaired.events.some((e) => e.type === "note" && /--repair-state: .*continued from/.test(e.message))).toBe(true);
   });
 
   it("a journal that is a symlink: exit 1, its target untouched", async () => {
