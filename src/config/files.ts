@@ -3,24 +3,26 @@
  * discovered at step 2, three days into a campaign, would strand every lead. Reads the raw
  * document so these problems are reported together with schema problems.
  */
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
+import { readRegularText } from "../files/read-regular.js";
 import path from "node:path";
 import { type ConfigProblem, isRecord } from "./problem.js";
 
 /** The file-system access the loader needs; tests pass fakes. */
 export interface ConfigFs {
   readFile(file: string): Promise<string>;
-  /** What is at `file` (following symlinks): a regular file, a directory, or nothing usable. */
-  kind(file: string): Promise<"file" | "directory" | "missing">;
+  /** What is at `file` (following symlinks): a regular file, a directory, something else (a FIFO, socket, device), or nothing. */
+  kind(file: string): Promise<"file" | "directory" | "special" | "missing">;
   /** The names in directory `dir` ([] when it cannot be read), for "did you mean" on a missing campaign file. */
   list?(dir: string): Promise<string[]>;
 }
 
 export const nodeConfigFs: ConfigFs = {
-  readFile: (file) => readFile(file, "utf8"),
+  // Never waits on a FIFO in the campaign file's place (files/read-regular.ts).
+  readFile: (file) => readRegularText(file),
   kind: async (file) => {
     const st = await stat(file).catch(() => undefined);
-    return st?.isFile() ? "file" : st?.isDirectory() ? "directory" : "missing";
+    return st === undefined ? "missing" : st.isFile() ? "file" : st.isDirectory() ? "directory" : "special";
   },
   list: (dir) => readdir(dir).catch(() => []),
 };
@@ -50,7 +52,9 @@ export async function fileProblems(raw: unknown, dir: string, fs: Pick<ConfigFs,
     const message =
       found[i] === "directory"
         ? `${w.what} ${shown} is a directory, not a file: name the file inside it`
-        : `${w.what} not found: ${shown} (paths are relative to the campaign file)`;
+        : found[i] === "special"
+          ? `${w.what} ${shown} is not a regular file (a FIFO, socket or device): name a file`
+          : `${w.what} not found: ${shown} (paths are relative to the campaign file)`;
     return [{ path: w.path, anchor: "value" as const, message }];
   });
 }

@@ -126,6 +126,7 @@ export async function openToRead(path: string): Promise<FileHandle | undefined> 
 
 /** The error for a path that is not a regular file (a FIFO, a socket, a device): code ENOTFILE (ours; fs-faults.ts words it). */
 export function notAFile(path: string): NodeJS.ErrnoException {
+  // With its path, as open(2)'s errors carry theirs: which of the files a read opened it was (a journal, not its state).
   return Object.assign(new Error(`ENOTFILE: not a regular file, open '${path}'`), { code: "ENOTFILE", syscall: "open", path });
 }
 

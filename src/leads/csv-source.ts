@@ -4,7 +4,8 @@
  * (delimiter.ts). The file is opened once; the first 64 KB are read twice (once to look, once by
  * the stream), which costs nothing next to parsing.
  */
-import { open, type FileHandle } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import { openRegular } from "../files/read-regular.js";
 import type { Readable } from "node:stream";
 import { detectDelimiter, firstLine, showDelimiter, type CsvDelimiter } from "./delimiter.js";
 import { createDecoder, decodeSample, describeEncoding, detectEncoding, type CsvEncoding } from "./encoding.js";
@@ -20,13 +21,14 @@ const SAMPLE_BYTES = 65_536;
 
 /**
  * The decoded stream of `leads.file`, its format, and its first line as text (for messages about a
- * wrong delimiter when the parser fails before the header is seen). Throws what `open` throws (the caller turns
- * ENOENT/EISDIR into a UserError); decoding errors (invalid UTF-8) surface as stream errors.
+ * wrong delimiter when the parser fails before the header is seen). Throws what `openRegular` throws (the
+ * caller turns ENOENT/EISDIR/ENOTFILE into a UserError); decoding errors (invalid UTF-8) surface as stream errors.
  */
 export async function openCsvSource(
   leads: { file: string; delimiter?: string; encoding?: string },
 ): Promise<{ stream: Readable; format: CsvFormat; headerLine: string }> {
-  const handle = await open(leads.file, "r");
+  // Never waits on a FIFO in the CSV's place (files/read-regular.ts).
+  const handle = await openRegular(leads.file);
   let sample: Buffer;
   try {
     sample = await readSample(handle);

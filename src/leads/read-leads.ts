@@ -237,7 +237,8 @@ async function openLeadsFile(leads: LeadsSource): Promise<{ stream: Readable; fo
 
 function unreadable(file: string, error: unknown): UserError {
   const code = (error as NodeJS.ErrnoException).code;
-  const what = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : "cannot be read";
+  const what =
+    code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : code === "ENOTFILE" ? "is not a regular file (a FIFO, socket or device)" : "cannot be read";
   return new UserError(`Leads file ${file} ${what}.`, {
     problems: [{ file, message: `leads file ${what}` }],
     hint: "Check leads.file in the campaign; relative paths resolve from the campaign file's folder.",

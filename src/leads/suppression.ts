@@ -1,4 +1,5 @@
-import { open, readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
+import { readRegularText } from "../files/read-regular.js";
 import { dirname } from "node:path";
 import { UserError, type Problem } from "../errors.js";
 import { ensurePrivateDir, openPrivateAppend } from "../files/private-files.js";
@@ -29,11 +30,12 @@ export async function loadSuppression(source: SuppressionSource): Promise<Set<st
   if (file === undefined) return ids;
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = await readRegularText(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && source.mayBeMissing) return ids;
-    const what = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : "cannot be read";
+    const what =
+      code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : code === "ENOTFILE" ? "is not a regular file (a FIFO, socket or device)" : "cannot be read";
     throw new UserError(`suppression file ${file} ${what}; nothing was sent`, {
       problems: [{ file, message: `suppression file ${what}` }],
       hint:

@@ -124,6 +124,20 @@ const CASES: BadCase[] = [
   // A FIFO where a file is read would block the read for good (a hang): said at once instead.
   { name: "fs-status-state-fifo", args: ["status", "campaign.yaml"], prepare: (d) => fifoState(d, "campaign.json"), code: 1, says: [/campaign\.json is not a regular file \(a FIFO/, /run status again/] },
   { name: "fs-journal-fifo", prepare: (d) => fifoState(d, "campaign.json.journal"), code: 1, says: [/campaign\.json\.journal is not a regular file \(a FIFO/, /nothing was sent/] },
+  {
+    name: "fs-suppression-fifo",
+    prepare: (d) => (replaceIn(join(d, "campaign.yaml"), "state: ", "suppression: optouts.txt\nstate: "), execFileSync("mkfifo", [join(d, "optouts.txt")])),
+    code: 1,
+    says: [/suppression file .*optouts\.txt is not a regular file \(a FIFO/],
+  },
+  { name: "fs-status-leads-fifo", args: ["status", "campaign.yaml"], prepare: (d) => (rmSync(join(d, "leads.csv")), execFileSync("mkfifo", [join(d, "leads.csv")])), code: 1, says: [/leads CSV .*leads\.csv is not a regular file \(a FIFO/] },
+  {
+    name: "fs-campaign-fifo",
+    args: ["status", "fifo.yaml"],
+    prepare: (d) => execFileSync("mkfifo", [join(d, "fifo.yaml")]),
+    code: 1,
+    says: [/could not read the campaign file fifo\.yaml: .*fifo\.yaml is not a regular file \(a FIFO/],
+  },
   { name: "fs-dry-run-out-is-directory", args: ["run", "campaign.yaml", "--dry-run", "--out", "preview"], prepare: (d) => mkdirSync(join(d, "preview")), code: 1, says: [/could not write the preview to preview: preview is a directory, not a file/] },
 ];
 
